@@ -1,0 +1,104 @@
+"""Where runtime state lives, and the few settings that come from the environment.
+
+Every stage asks this module for its paths instead of building them itself, so
+that one variable, ``MI_HOME`` (default ``./var``), moves the whole installation.
+Nothing here reads data or creates anything except on request (``ensure``).
+
+Not for: business parameters (windows, thresholds, fees, bands). Those are
+data, in ``contracts_schema/`` and the dbt seeds.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_UPLOAD_LIMIT_MB = 512
+DEFAULT_XLSX_ROW_LIMIT = 2_000_000
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The layout of ``MI_HOME``. See ``docs/lake.md`` for what each folder holds."""
+
+    home: Path
+
+    @property
+    def lake(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def ledger_db(self) -> Path:
+        return self.home / "ledger" / "ledger.sqlite"
+
+    @property
+    def ledger_parquet(self) -> Path:
+        return self.lake / "_ledger" / "ledger.parquet"
+
+    @property
+    def landing(self) -> Path:
+        return self.home / "landing"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def feedback(self) -> Path:
+        return self.home / "feedback"
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.home / "warehouse"
+
+    @property
+    def warehouse(self) -> Path:
+        """The analysts' read-only copy of the last good build."""
+        return self.warehouse_dir / "mi.duckdb"
+
+    @property
+    def releases(self) -> Path:
+        return self.home / "releases"
+
+    @property
+    def ops(self) -> Path:
+        return self.home / "ops"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs"
+
+    @property
+    def secrets(self) -> Path:
+        return self.home / "secrets"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    def lake_dataset(self, dataset: str, *, reference: bool) -> Path:
+        return self.lake / ("reference" if reference else "returns") / dataset
+
+    def ensure(self) -> "Paths":
+        for folder in (self.lake, self.ledger_db.parent, self.landing, self.quarantine,
+                       self.feedback, self.warehouse_dir, self.releases, self.ops,
+                       self.logs, self.secrets):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def mi_home() -> Path:
+    return Path(os.environ.get("MI_HOME", "var")).resolve()
+
+
+def paths() -> Paths:
+    return Paths(mi_home())
+
+
+def upload_limit_bytes() -> int:
+    return int(float(os.environ.get("MI_UPLOAD_LIMIT_MB", DEFAULT_UPLOAD_LIMIT_MB)) * 1024 * 1024)
+
+
+def xlsx_row_limit() -> int:
+    return int(os.environ.get("MI_XLSX_ROW_LIMIT", DEFAULT_XLSX_ROW_LIMIT))
