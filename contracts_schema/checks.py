@@ -1,0 +1,207 @@
+"""The check vocabulary: how each kind of rule in the registry becomes a polars expression.
+
+A rule in the YAML names a check kind and its parameters; this module turns it
+into an expression that is True for every row that passes. The expressions run
+over the *prepared frame* built by :func:`prepare_frame`: for each field the
+text as sent (``raw__{field}``, trimmed, empty = null) and the typed value
+(``{field}``), plus reference columns joined on (``ref__*``) when DWP
+reference data is at hand.
+
+Not for: reading files, deciding what a finding means for a submission, or
+anything that writes. The pandera schema that runs these expressions is built
+in :mod:`contracts_schema.pandera_models`.
+
+Notes:
+    Every expression treats a null it cannot judge as a pass, so that one
+    missing value gives one finding (its ``required`` rule) rather than a
+    cascade across every rule that reads the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+
+from contracts_schema.registry import Dataset, Rule, load_registry
+
+#: First letter not D F I Q U V; second not D F I O Q U V; suffix A-D (MI spec §2.1).
+NINO_PATTERN = r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
+NINO_NEVER_ISSUED = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
+ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+INTEGER_PATTERN = r"^[+-]?[0-9]+$"
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+TRUE_WORDS = ("TRUE", "T", "1", "Y", "YES")
+FALSE_WORDS = ("FALSE", "F", "0", "N", "NO")
+
+RAW = "raw__"
+REF = "ref__"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar quarter ``YYYYQn``."""
+
+    code: str
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def parse(cls, code: str) -> "Period":
+        text = code.strip().upper()
+        if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
+            raise ValueError(f"{code!r} is not a period of the form YYYYQn, for example 2026Q2")
+        year, quarter = int(text[:4]), int(text[5])
+        start = dt.date(year, 3 * quarter - 2, 1)
+        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
+        return cls(text, start, end)
+
+    @classmethod
+    def containing(cls, day: dt.date) -> "Period":
+        return cls.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the rules may know beyond the file itself."""
+
+    ukprn: str | None = None
+    period: Period | None = None
+    has_reference: bool = False
+
+
+def normalise_nino(expr: pl.Expr) -> pl.Expr:
+    return expr.str.to_uppercase().str.replace_all(r"\s", "")
+
+
+def nino_is_valid(expr: pl.Expr) -> pl.Expr:
+    value = normalise_nino(expr)
+    return value.str.contains(NINO_PATTERN) & ~value.str.slice(0, 2).is_in(NINO_NEVER_ISSUED)
+
+
+def parse_typed(field_type: str, raw: pl.Expr) -> pl.Expr:
+    """The typed value of a raw text column; null where the text does not parse."""
+    if field_type == "date":
+        ok = raw.str.contains(ISO_DATE_PATTERN)
+        return pl.when(ok).then(raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False)).otherwise(None)
+    if field_type == "integer":
+        return pl.when(raw.str.contains(INTEGER_PATTERN)).then(raw.cast(pl.Int64, strict=False)).otherwise(None)
+    if field_type == "decimal":
+        return pl.when(raw.str.contains(DECIMAL_PATTERN)).then(raw.cast(pl.Float64, strict=False)).otherwise(None)
+    if field_type == "boolean":
+        upper = raw.str.to_uppercase()
+        return pl.when(upper.is_in(TRUE_WORDS)).then(True).when(upper.is_in(FALSE_WORDS)).then(False).otherwise(None)
+    if field_type == "code":
+        return raw.str.to_uppercase()
+    return raw
+
+
+def _when(rule: Rule) -> pl.Expr:
+    cond = rule.params["when"]
+    raw = pl.col(RAW + cond["field"])
+    if cond.get("present"):
+        return raw.is_not_null()
+    return raw.str.to_uppercase() == str(cond["equals"]).upper()
+
+
+def _right(rule: Rule) -> pl.Expr:
+    right = rule.params["right"]
+    expr = pl.coalesce([pl.col(r) for r in right]) if isinstance(right, list) else pl.col(right)
+    offset = rule.params.get("offset_days")
+    if offset:
+        expr = expr + pl.duration(days=int(offset))
+    return expr
+
+
+def _compare(left: pl.Expr, op: str, right: pl.Expr) -> pl.Expr:
+    return {">=": left >= right, ">": left > right, "<=": left <= right,
+            "<": left < right, "==": left == right}[op]
+
+
+def _age_at(dob: pl.Expr, at: pl.Expr) -> pl.Expr:
+    before_birthday = (at.dt.month() * 100 + at.dt.day()) < (dob.dt.month() * 100 + dob.dt.day())
+    return at.dt.year().cast(pl.Int32) - dob.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
+
+
+def age_at_referral(dob: pl.Expr, referral: pl.Expr) -> pl.Expr:
+    """Whole years of age on the referral date (the only trace of the birth date kept)."""
+    return _age_at(dob, referral)
+
+
+def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr | None:
+    """The pass/fail expression of a rule, or None when the context cannot judge it.
+
+    Returns None for reference checks without reference data and period checks
+    without a period, so the caller can report them as skipped.
+    """
+    if rule.needs_reference and not ctx.has_reference:
+        return None
+    if rule.needs_period and ctx.period is None:
+        return None
+    field = rule.field
+    raw = pl.col(RAW + field)
+    typed = pl.col(field)
+    p = rule.params
+    kind = rule.check
+    registry = load_registry()
+
+    if kind == "required":
+        ok = raw.is_not_null()
+    elif kind in ("date", "integer", "decimal", "boolean"):
+        ok = raw.is_null() | parse_typed(kind, raw).is_not_null()
+    elif kind == "pattern":
+        ok = raw.str.contains(p["pattern"])
+    elif kind == "length":
+        length = raw.str.len_chars()
+        ok = (length >= p.get("min", 0)) & (length <= p.get("max", 10**9))
+    elif kind == "code":
+        code_list = dataset.field(field).code_list
+        ok = raw.str.to_uppercase().is_in(list(registry.code_lists[code_list].values))
+    elif kind == "range":
+        ok = pl.lit(True)
+        if "min" in p:
+            ok = ok & ((typed > p["min"]) if p.get("min_exclusive") else (typed >= p["min"]))
+        if "max" in p:
+            ok = ok & ((typed < p["max"]) if p.get("max_exclusive") else (typed <= p["max"]))
+    elif kind == "unique":
+        keys = p.get("fields", [field])
+        present = pl.all_horizontal([pl.col(RAW + k).is_not_null() for k in keys])
+        dup = pl.struct([pl.col(RAW + k) for k in keys]).is_duplicated()
+        ok = ~(present & dup)
+    elif kind == "nino":
+        ok = nino_is_valid(raw)
+    elif kind == "compare":
+        ok = _compare(typed, p["op"], _right(rule))
+        if "when" in p:
+            ok = ~_when(rule) | ok
+    elif kind == "not_after_period_end":
+        ok = typed <= pl.lit(ctx.period.end)
+    elif kind == "inside_period":
+        ok = (typed >= pl.lit(ctx.period.start)) & (typed <= pl.lit(ctx.period.end))
+    elif kind == "age_between":
+        age = _age_at(typed, pl.col(p["at"]))
+        ok = (age >= p["min"]) & (age <= p["max"])
+    elif kind == "required_if":
+        ok = ~_when(rule) | raw.is_not_null()
+    elif kind == "empty_unless":
+        ok = _when(rule) | raw.is_null()
+    elif kind == "ref_contract_known":
+        ok = pl.col(REF + "contract_prime").is_not_null()
+        ok = ok | raw.is_null() | ~raw.str.contains(r"^[A-Z]{3}[0-9]{5}$")
+    elif kind == "ref_contract_owned":
+        ok = pl.col(REF + "contract_prime") == pl.lit(ctx.ukprn)
+        if ctx.ukprn is None:
+            return None
+    elif kind == "ref_within_contract_dates":
+        ok = (typed >= pl.col(REF + "contract_start")) & (typed <= pl.col(REF + "contract_end"))
+    elif kind == "ref_la_in_cpa":
+        ok = pl.col(REF + "la_cpa") == pl.col(REF + "contract_cpa")
+        # An LA code the department does not know is outside the CPA too.
+        ok = pl.when(pl.col(REF + "contract_cpa").is_null() | raw.is_null()).then(True).otherwise(ok.fill_null(False))
+    elif kind == "ref_in_supply_chain":
+        ok = pl.col(REF + f"in_chain__{field}__{p['on_date']}")
+        ok = pl.when(pl.col(REF + "contract_prime").is_null() | raw.is_null()).then(True).otherwise(ok)
+    else:  # pragma: no cover - the registry refuses unknown kinds
+        raise ValueError(kind)
+    return ok.fill_null(True)

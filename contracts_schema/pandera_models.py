@@ -1,0 +1,147 @@
+"""pandera schemas (polars backend) derived from the registry, and the frame they validate.
+
+For each dataset, :func:`build_schema` turns every rule of the registry into a
+named ``pandera.Check`` (the name is the rule id) over the prepared frame of
+:func:`prepare_frame`. Because the schema is derived at run time from the same
+objects that render the specification document, the two cannot drift.
+
+Not for: reading files, masking, writing findings or the lake (``ingest/``).
+
+Notes:
+    pandera on polars checks only columns and dtypes unless told otherwise:
+    every validation here runs under ``ValidationDepth.SCHEMA_AND_DATA`` (see
+    :func:`failing_rows`), and a test proves that a bad value is caught.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+from pandera.config import ValidationDepth, config_context
+
+from contracts_schema.checks import RAW, REF, CheckContext, parse_typed, rule_expression
+from contracts_schema.registry import Dataset, Rule
+
+POLARS_TYPES = {"string": pl.Utf8, "code": pl.Utf8, "date": pl.Date, "integer": pl.Int64,
+                "decimal": pl.Float64, "boolean": pl.Boolean}
+ROW = "__row"
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    """The DWP reference tables that row rules consult (already typed)."""
+
+    contracts: pl.DataFrame        # contract_id, prime_ukprn, cpa_id, start_date, end_date
+    supply_chain: pl.DataFrame     # contract_id, delivery_ukprn, valid_from, valid_to
+    local_authorities: pl.DataFrame  # la_code, cpa_id
+
+
+def prepare_frame(raw: pl.DataFrame, dataset: Dataset, reference: ReferenceData | None) -> pl.DataFrame:
+    """Raw text columns, typed columns and reference columns side by side.
+
+    Args:
+        raw: one Utf8 column per specification field (absent optional fields
+            may be missing), already trimmed with empty strings as null.
+        dataset: the registry entry.
+        reference: DWP reference tables, or None.
+    """
+    present = set(raw.columns)
+    columns = [pl.col(ROW).cast(pl.Int64)]
+    for f in dataset.fields:
+        source = pl.col(f.name) if f.name in present else pl.lit(None, pl.Utf8)
+        columns.append(source.cast(pl.Utf8).alias(RAW + f.name))
+    frame = raw.with_row_index(ROW).select(columns)
+    frame = frame.with_columns(
+        parse_typed(f.type, pl.col(RAW + f.name)).cast(POLARS_TYPES[f.type]).alias(f.name)
+        for f in dataset.fields
+    )
+    if reference is not None and "contract_id" in dataset.field_names:
+        frame = _join_reference(frame, dataset, reference)
+    return frame
+
+
+def _join_reference(frame: pl.DataFrame, dataset: Dataset, reference: ReferenceData) -> pl.DataFrame:
+    contracts = reference.contracts.select(
+        pl.col("contract_id").alias(RAW + "contract_id"),
+        pl.col("prime_ukprn").alias(REF + "contract_prime"),
+        pl.col("cpa_id").alias(REF + "contract_cpa"),
+        pl.col("start_date").alias(REF + "contract_start"),
+        pl.col("end_date").alias(REF + "contract_end"),
+    ).unique(subset=[RAW + "contract_id"], keep="first")
+    frame = frame.join(contracts, on=RAW + "contract_id", how="left")
+    if "la_code" in dataset.field_names:
+        las = reference.local_authorities.select(
+            pl.col("la_code").alias(RAW + "la_code"), pl.col("cpa_id").alias(REF + "la_cpa")
+        ).unique(subset=[RAW + "la_code"], keep="first")
+        frame = frame.join(las, on=RAW + "la_code", how="left")
+    for rule in dataset.all_rules:
+        if rule.check == "ref_in_supply_chain":
+            frame = _join_supply_chain(frame, rule, reference)
+    return frame.sort(ROW)
+
+
+def _join_supply_chain(frame: pl.DataFrame, rule: Rule, reference: ReferenceData) -> pl.DataFrame:
+    """Flag rows whose delivery provider is the prime or in the chain on the rule's date."""
+    on = rule.params["on_date"]
+    column = REF + f"in_chain__{rule.field}__{on}"
+    chain = reference.supply_chain.select(
+        pl.col("contract_id").alias(RAW + "contract_id"),
+        pl.col("delivery_ukprn").alias(RAW + rule.field),
+        "valid_from", "valid_to",
+    )
+    candidates = frame.select(ROW, RAW + "contract_id", RAW + rule.field, on).join(
+        chain, on=[RAW + "contract_id", RAW + rule.field], how="inner"
+    )
+    hits = candidates.filter(
+        pl.col(on).is_null()
+        | ((pl.col(on) >= pl.col("valid_from")) & (pl.col("valid_to").is_null() | (pl.col(on) <= pl.col("valid_to"))))
+    ).select(ROW).unique().with_columns(pl.lit(True).alias(column))
+    frame = frame.join(hits, on=ROW, how="left")
+    own = pl.col(RAW + rule.field) == pl.col(REF + "contract_prime")
+    return frame.with_columns((pl.col(column).fill_null(False) | own.fill_null(False)).alias(column))
+
+
+def _as_check(rule: Rule, expr: pl.Expr) -> pa.Check:
+    # The name (not ``error``) is what pandera reports in failure cases: keep it the rule id.
+    return pa.Check(lambda data, _e=expr: data.lazyframe.select(_e), name=rule.id,
+                    description=rule.message)
+
+
+def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchema, list[Rule]]:
+    """The pandera schema of a dataset in a context, and the rules it had to skip."""
+    checks: list[pa.Check] = []
+    skipped: list[Rule] = []
+    for rule in dataset.all_rules:
+        expr = rule_expression(rule, dataset, ctx)
+        if expr is None:
+            skipped.append(rule)
+        else:
+            checks.append(_as_check(rule, expr))
+    columns = {f.name: pa.Column(POLARS_TYPES[f.type], nullable=True) for f in dataset.fields}
+    columns.update({RAW + f.name: pa.Column(pl.Utf8, nullable=True) for f in dataset.fields})
+    schema = pa.DataFrameSchema(columns=columns, checks=checks, strict=False,
+                                name=dataset.name, title=dataset.title, description=dataset.description)
+    return schema, skipped
+
+
+def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFrame:
+    """Run the schema and return one row per (row index, rule id) that failed.
+
+    Columns: ``index`` (0-based row of the frame) and ``rule_id``.
+    """
+    try:
+        with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
+            schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        structural = cases.filter(pl.col("index").is_null() & (pl.col("schema_context") != "DataFrameSchema"))
+        if structural.height:
+            # A dtype or column failure means the prepared frame itself is wrong:
+            # that is a bug here, never the provider's fault, so it must not pass silently.
+            raise RuntimeError(f"prepared frame does not match its schema: {structural.to_dicts()[:3]}") from exc
+        return cases.filter(pl.col("index").is_not_null()).select(
+            pl.col("index").cast(pl.Int64), pl.col("check").alias("rule_id")
+        ).unique()
+    return pl.DataFrame(schema={"index": pl.Int64, "rule_id": pl.Utf8})

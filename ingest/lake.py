@@ -1,0 +1,171 @@
+"""The lake: accepted rows as Parquet, one immutable folder per submission.
+
+Builds the stored form of accepted rows (pseudonymised, typed, defaults
+applied, dropped values removed), writes them atomically, keeps the empty
+schema file of each dataset that lets readers glob a dataset with no
+submissions yet, quarantines rejected rows with personal fields masked, and
+reads back the current DWP reference tables that row rules need.
+
+Not for: deciding whether a submission is accepted (``ingest/submit.py``) or
+anything the warehouse computes. The layout is documented in ``docs/lake.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import polars as pl
+
+from contracts_schema.checks import RAW, age_at_referral
+from contracts_schema.pandera_models import ROW, ReferenceData
+from contracts_schema.registry import Dataset, load_registry
+from ingest.ledger import Ledger
+from ingest.pseudonymise import person_keys
+from ingest.read import SOURCE_ROW
+from ingest.validate import ValidationOutcome, mask_personal
+from mi.settings import Paths
+
+LAKE_TYPES = {"string": pl.Utf8, "date": pl.Date, "integer": pl.Int64, "decimal": pl.Float64,
+              "boolean": pl.Boolean}
+SCHEMA_FOLDER = "submission_id=_schema"
+
+
+def lake_schema(dataset: Dataset) -> dict[str, pl.DataType]:
+    """Column names and types of a dataset's row files, meta columns first."""
+    meta: dict[str, pl.DataType] = {"submission_id": pl.Utf8}
+    if dataset.kind == "return":
+        meta.update({"ukprn": pl.Utf8, "period": pl.Utf8})
+    meta["source_row"] = pl.Int64
+    return {**meta, **{name: LAKE_TYPES[t] for name, t in dataset.stored_columns}}
+
+
+def dataset_folder(paths: Paths, dataset: Dataset) -> Path:
+    return paths.lake_dataset(dataset.name, reference=dataset.kind == "reference")
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_parquet_atomically(frame: pl.DataFrame, final_folder: Path) -> Path:
+    """Write ``part-0.parquet`` into a hidden folder, fsync, then rename it into place."""
+    parent = final_folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = parent / f".tmp-{final_folder.name}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    target = tmp / "part-0.parquet"
+    frame.write_parquet(target, compression="zstd", statistics=True)
+    with open(target, "rb") as handle:
+        os.fsync(handle.fileno())
+    _fsync_dir(tmp)
+    os.rename(tmp, final_folder)
+    _fsync_dir(parent)
+    return final_folder / "part-0.parquet"
+
+
+def ensure_lake(paths: Paths) -> None:
+    """Create the empty, typed schema file of every dataset (idempotent)."""
+    for dataset in load_registry().datasets.values():
+        folder = dataset_folder(paths, dataset) / SCHEMA_FOLDER
+        if not (folder / "part-0.parquet").exists():
+            _write_parquet_atomically(pl.DataFrame(schema=lake_schema(dataset)), folder)
+
+
+def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str | None,
+                  period: str | None, key: bytes) -> pl.DataFrame:
+    """The stored form of the rows that passed: what the warehouse will read."""
+    dataset = outcome.dataset
+    frame = outcome.prepared
+    if outcome.error_index is not None and outcome.error_index.len():
+        frame = frame.filter(~pl.col(ROW).is_in(outcome.error_index.implode()))
+    for field_name, positions in outcome.drops.items():
+        if positions.len():
+            frame = frame.with_columns(
+                pl.when(pl.col(ROW).is_in(positions.implode())).then(None).otherwise(pl.col(field_name)).alias(field_name)
+            )
+    columns: list[pl.Expr | pl.Series] = []
+    for f in dataset.fields:
+        if f.name == "nino":
+            columns.append(person_keys(frame[RAW + "nino"], key))
+        elif f.name == "date_of_birth":
+            columns.append(age_at_referral(pl.col("date_of_birth"), pl.col("referral_date")).cast(pl.Int64).alias("age_at_referral"))
+        elif f.default is not None:
+            columns.append(pl.col(f.name).fill_null(pl.lit(f.default)))
+        else:
+            columns.append(pl.col(f.name))
+    stored = frame.select(
+        pl.lit(submission_id).alias("submission_id"),
+        pl.lit(ukprn, pl.Utf8).alias("ukprn"),
+        pl.lit(period, pl.Utf8).alias("period"),
+        pl.col(SOURCE_ROW).cast(pl.Int64),
+        *columns,
+    )
+    schema = lake_schema(dataset)
+    return stored.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: pl.DataFrame) -> Path:
+    return _write_parquet_atomically(rows, dataset_folder(paths, dataset) / f"submission_id={submission_id}")
+
+
+def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcome) -> Path | None:
+    """Keep the rejected rows with their rule ids, personal fields masked, for audit."""
+    if outcome.prepared is None:
+        return None
+    findings = outcome.findings.filter(pl.col("row").is_not_null() & (pl.col("severity") == "error"))
+    if outcome.status == "REJECTED":
+        rejected = outcome.prepared
+    elif outcome.error_index is not None and outcome.error_index.len():
+        rejected = outcome.prepared.filter(pl.col(ROW).is_in(outcome.error_index.implode()))
+    else:
+        return None
+    reasons = findings.group_by("row").agg(pl.col("rule_id").sort().str.join(";").alias("rule_ids"))
+    columns = [pl.col(SOURCE_ROW).alias("row")]
+    for f in outcome.dataset.fields:
+        value = pl.col(RAW + f.name)
+        columns.append((mask_personal(f.name, value) if f.personal else value).alias(f.name))
+    table = rejected.select(columns).join(reasons, on="row", how="left")
+    return _write_parquet_atomically(table, paths.quarantine / submission_id)
+
+
+def sweep_debris(paths: Paths, known_ids: set[str]) -> list[Path]:
+    """Remove folders a crashed ingest left behind (no ledger row, or half-written)."""
+    removed = []
+    for kind in ("returns", "reference"):
+        base = paths.lake / kind
+        if not base.exists():
+            continue
+        for folder in base.glob("*/*"):
+            name = folder.name
+            if name == SCHEMA_FOLDER:
+                continue
+            if name.startswith(".tmp-") or (name.startswith("submission_id=") and name.split("=", 1)[1] not in known_ids):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def read_current(paths: Paths, ledger: Ledger, dataset_name: str) -> pl.DataFrame | None:
+    dataset = load_registry().dataset(dataset_name)
+    entry = ledger.current(dataset_name, None, None) if dataset.kind == "reference" else None
+    if entry is None:
+        return None
+    return pl.read_parquet(dataset_folder(paths, dataset) / f"submission_id={entry.submission_id}" / "part-0.parquet")
+
+
+def current_reference(paths: Paths, ledger: Ledger) -> ReferenceData | None:
+    """The DWP tables the row rules consult, from the latest loads; None if not all loaded."""
+    contracts = read_current(paths, ledger, "contracts")
+    chain = read_current(paths, ledger, "supply_chain")
+    las = read_current(paths, ledger, "local_authorities")
+    if contracts is None or chain is None or las is None:
+        return None
+    return ReferenceData(contracts=contracts, supply_chain=chain, local_authorities=las)

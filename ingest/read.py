@@ -1,0 +1,177 @@
+"""Reading a submitted file into a table of text cells, with the file-level rules.
+
+Takes bytes or a path, decides CSV or XLSX by content (never by extension
+alone), checks encoding, size and header, and returns one text column per
+specification field, trimmed, with empty cells as null. Every failure is a
+:class:`FileRejected` carrying a ``FILE_*`` rule id, never a stack trace.
+
+Not for: row rules (``ingest/validate.py``), and nothing here writes anything.
+
+Notes:
+    Error messages never echo file content: a parser's own message can quote a
+    whole line, NINO and all, so it is replaced by the registry's wording.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from contracts_schema.registry import Dataset
+
+ZIP_MAGIC = b"PK\x03\x04"
+#: The row's number in the file as the clerk sees it (header = row 1).
+SOURCE_ROW = "source_row"
+#: An XLSX whose parts expand more than this many times over is treated as a zip bomb.
+MAX_XLSX_EXPANSION = 200
+_EXCEL_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$")
+
+
+class FileRejected(Exception):
+    """The file as a whole breaks a ``FILE_*`` rule."""
+
+    def __init__(self, rule_id: str, detail: str = "", field: str = ""):
+        super().__init__(f"{rule_id}: {detail}")
+        self.rule_id = rule_id
+        self.detail = detail
+        self.field = field
+
+
+@dataclass
+class RawTable:
+    """The file's data rows as text, one column per known field present."""
+
+    frame: pl.DataFrame
+    file_format: str
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+
+def sniff_format(head: bytes) -> str:
+    return "xlsx" if head.startswith(ZIP_MAGIC) else "csv"
+
+
+def read_table(data: bytes, dataset: Dataset, *, byte_limit: int, xlsx_row_limit: int) -> RawTable:
+    """Read a file's bytes into a :class:`RawTable` for ``dataset``.
+
+    Raises:
+        FileRejected: for any file-level problem, with its rule id.
+    """
+    if len(data) > byte_limit:
+        raise FileRejected("FILE_TOO_LARGE", f"{len(data)} bytes; the limit is {byte_limit} bytes")
+    if sniff_format(data[:4]) == "xlsx":
+        header, frame = _read_xlsx(data, byte_limit=byte_limit, row_limit=xlsx_row_limit)
+        file_format = "xlsx"
+    else:
+        header, frame = _read_csv(data)
+        file_format = "csv"
+    return _conform(header, frame, dataset, file_format)
+
+
+def _read_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    newline = body.find(b"\n")
+    first_line = body if newline < 0 else body[:newline]
+    try:
+        header_text = first_line.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FileRejected("FILE_ENCODING", "the header row is not UTF-8") from None
+    if not header_text.strip():
+        raise FileRejected("FILE_EMPTY", "no header row")
+    header = next(csv.reader([header_text.rstrip("\r")]))
+    if newline < 0 or not body[newline + 1:].strip():
+        raise FileRejected("FILE_EMPTY", "no data rows")
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(body), has_header=False, skip_rows=1, infer_schema=False,
+            new_columns=[f"c{i}" for i in range(len(header))], encoding="utf8",
+            quote_char='"', raise_if_empty=False,
+        )
+    except pl.exceptions.ComputeError as exc:
+        if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
+            raise FileRejected("FILE_ENCODING", "the file contains bytes that are not UTF-8") from None
+        if "more fields" in str(exc).lower():
+            raise FileRejected("FILE_FORMAT", "a row has more fields than the header") from None
+        raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
+    except Exception:  # noqa: BLE001 - any parser failure is the file's, and must not echo content
+        raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
+    return header, frame
+
+
+def _guard_xlsx(data: bytes, byte_limit: int) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except zipfile.BadZipFile:
+        raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file") from None
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+        raise FileRejected("FILE_FORMAT", "the zip file is not an .xlsx workbook")
+    expanded = sum(i.file_size for i in infos)
+    compressed = max(1, sum(i.compress_size for i in infos))
+    if expanded > byte_limit or expanded / compressed > MAX_XLSX_EXPANSION:
+        raise FileRejected("FILE_TOO_LARGE", "the workbook expands far beyond its size (a zip bomb?)")
+    for info in infos:
+        if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
+            with archive.open(info) as part:
+                head = part.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise FileRejected("FILE_FORMAT", "the workbook declares XML entities, which are not accepted")
+
+
+def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[str], pl.DataFrame]:
+    import fastexcel  # imported here: only XLSX submissions pay for it
+
+    _guard_xlsx(data, byte_limit)
+    try:
+        reader = fastexcel.read_excel(data)
+        sheet = reader.load_sheet(0, header_row=None, dtypes="string")
+    except Exception:  # noqa: BLE001
+        raise FileRejected("FILE_FORMAT", "the workbook could not be read") from None
+    if sheet.total_height - 1 > row_limit:
+        raise FileRejected("FILE_TOO_LARGE", f"more than {row_limit} data rows")
+    frame = sheet.to_polars()
+    if frame.height == 0:
+        raise FileRejected("FILE_EMPTY", "no header row")
+    header = ["" if v is None else str(v) for v in frame.row(0)]
+    frame = frame.slice(1)
+    frame.columns = [f"c{i}" for i in range(len(header))]
+    # Excel date cells arrive as "YYYY-MM-DD 00:00:00": they are dates, as the spec allows.
+    frame = frame.with_columns(pl.all().str.replace(_EXCEL_MIDNIGHT.pattern, "$1"))
+    return header, frame
+
+
+def _conform(header: list[str], frame: pl.DataFrame, dataset: Dataset, file_format: str) -> RawTable:
+    names = [h.replace("\ufeff", "").strip().lower() for h in header]
+    seen: set[str] = set()
+    for name in names:
+        if name and name in seen:
+            raise FileRejected("FILE_DUPLICATE_COLUMN", f"column {name!r} appears twice", field=name)
+        seen.add(name)
+    known = set(dataset.field_names)
+    missing = [f for f in dataset.required_fields if f not in seen]
+    if missing:
+        raise FileRejected("FILE_COLUMNS", "missing: " + ", ".join(missing), field=",".join(missing))
+    extra = [n for n in names if n not in known]
+    keep = [(f"c{i}", n) for i, n in enumerate(names) if n in known]
+    # Strip spaces and treat empty as null once, here, so every rule sees the same value.
+    table = frame.with_row_index(SOURCE_ROW, offset=2).select(
+        pl.col(SOURCE_ROW).cast(pl.Int64),
+        *(pl.col(src).cast(pl.Utf8).str.strip_chars().replace("", None).alias(name) for src, name in keep),
+    )
+    # Rows that are wholly empty (a trailing blank line, a spreadsheet's formatted-but-empty
+    # rows) are not records; counting them would inflate rows read and rejected.
+    if table.width > 1:
+        table = table.filter(~pl.all_horizontal(pl.exclude(SOURCE_ROW).is_null()))
+    if table.height == 0:
+        raise FileRejected("FILE_EMPTY", "no data rows")
+    return RawTable(frame=table, file_format=file_format, extra_columns=[e for e in extra if e])
