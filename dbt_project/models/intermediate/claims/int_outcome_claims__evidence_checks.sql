@@ -1,0 +1,49 @@
+-- Verification step 6 (spec §1), NO_EVIDENCE: the person needs an employment
+-- spell starting within the matching allowance (28 days) before or after the
+-- job start, inclusive, and on or after the referral. The earliest such spell
+-- start is kept: it is when a job outcome's evidence completed.
+with
+
+claims as (
+    select * from {{ ref('int_outcome_claims__duplicate_checks') }}
+),
+
+spells as (
+    select person_key, spell_start from {{ ref('stg_lake__employment_spells') }}
+),
+
+parameters as (
+    select evidence_match_days from {{ ref('int_measure_parameters') }}
+),
+
+matching_spells as (
+    select
+        claims.ukprn,
+        claims.claim_id,
+        min(spells.spell_start) as evidence_spell_start
+    from claims
+    cross join parameters
+    inner join spells
+        on claims.person_key = spells.person_key
+        and spells.spell_start >= {{ add_days('-1 * parameters.evidence_match_days', 'claims.job_start_date') }}
+        and spells.spell_start <= {{ add_days('parameters.evidence_match_days', 'claims.job_start_date') }}
+        and spells.spell_start >= claims.referral_date
+    where claims.verification_status is null
+    group by claims.ukprn, claims.claim_id
+),
+
+checked as (
+    select
+        claims.* except (verification_status),
+        matching_spells.evidence_spell_start,
+        case
+            when claims.verification_status is not null then claims.verification_status
+            when matching_spells.evidence_spell_start is null then 'NO_EVIDENCE'
+        end as verification_status
+    from claims
+    left join matching_spells
+        on claims.ukprn = matching_spells.ukprn
+        and claims.claim_id = matching_spells.claim_id
+)
+
+select * from checked

@@ -1,0 +1,81 @@
+-- Days in work inside each window (spec §1): the merged runs of the person's
+-- spells intersected with the window, summed; and the day the count reached
+-- the requirement. Interval arithmetic on runs, never a calendar of days, so
+-- it scales with spells rather than with days.
+with
+
+windows as (
+    select person_key, window_start, window_end, days_required
+    from {{ ref('int_employment__windows') }}
+),
+
+islands as (
+    select person_key, island_start, island_end
+    from {{ ref('int_employment_spells__merged') }}
+),
+
+intersections as (
+    select
+        windows.person_key,
+        windows.window_start,
+        windows.window_end,
+        windows.days_required,
+        greatest(islands.island_start, windows.window_start) as covered_from,
+        least(islands.island_end, windows.window_end) as covered_to
+    from windows
+    inner join islands
+        on windows.person_key = islands.person_key
+        and islands.island_start <= windows.window_end
+        and islands.island_end >= windows.window_start
+),
+
+measured as (
+    select
+        *,
+        {{ dbt.datediff('covered_from', 'covered_to', 'day') }} + 1 as covered_days
+    from intersections
+),
+
+accumulated as (
+    select
+        *,
+        sum(covered_days) over (
+            partition by person_key, window_start, window_end, days_required
+            order by covered_from
+            rows between unbounded preceding and current row
+        ) as days_so_far
+    from measured
+),
+
+totals as (
+    select
+        person_key,
+        window_start,
+        window_end,
+        days_required,
+        sum(covered_days) as days_in_work,
+        -- the run in which the running total first reaches the requirement,
+        -- and the day inside it: the days still needed when the run began
+        min(
+            case
+                when days_so_far >= days_required
+                    then {{ add_days('days_required - (days_so_far - covered_days) - 1', 'covered_from') }}
+            end
+        ) as requirement_met_on
+    from accumulated
+    group by person_key, window_start, window_end, days_required
+)
+
+select
+    windows.person_key,
+    windows.window_start,
+    windows.window_end,
+    windows.days_required,
+    cast(coalesce(totals.days_in_work, 0) as int) as days_in_work,
+    totals.requirement_met_on
+from windows
+left join totals
+    on windows.person_key = totals.person_key
+    and windows.window_start = totals.window_start
+    and windows.window_end = totals.window_end
+    and windows.days_required = totals.days_required

@@ -1,0 +1,57 @@
+-- The rating window of every rating quarter (spec §4): its most recent mature
+-- referral cohorts, four by default. A cohort (referral quarter) is mature
+-- when 18 months have passed since it ended, as at the rating quarter's end,
+-- or the extract date for the extract's own quarter. Rating quarters run from
+-- the extract date's quarter back to the first with any mature cohort.
+with
+
+quarters as (
+    select quarter_index, period, quarter_start, quarter_end from {{ ref('int_quarters') }}
+),
+
+extract_date as (
+    select extract_date, extract_quarter_index from {{ ref('int_employment__extract') }}
+),
+
+parameters as (
+    select cohort_maturity_months, rating_window_cohorts from {{ ref('int_measure_parameters') }}
+),
+
+rating_quarters as (
+    select
+        quarters.quarter_index as rating_quarter_index,
+        quarters.period as rating_quarter,
+        least(quarters.quarter_end, extract_date.extract_date) as as_of_date
+    from quarters
+    cross join extract_date
+    where quarters.quarter_index <= extract_date.extract_quarter_index
+),
+
+mature_cohorts as (
+    select
+        rating_quarters.rating_quarter_index,
+        rating_quarters.rating_quarter,
+        rating_quarters.as_of_date,
+        cohorts.quarter_index as cohort_quarter_index,
+        cohorts.period as cohort_quarter,
+        parameters.rating_window_cohorts,
+        row_number() over (
+            partition by rating_quarters.rating_quarter_index
+            order by cohorts.quarter_index desc
+        ) as cohort_recency
+    from rating_quarters
+    cross join parameters
+    inner join quarters as cohorts
+        on cohorts.quarter_index <= rating_quarters.rating_quarter_index
+        and {{ add_months('parameters.cohort_maturity_months', 'cohorts.quarter_end') }} <= rating_quarters.as_of_date
+)
+
+select
+    rating_quarter_index,
+    rating_quarter,
+    as_of_date,
+    cohort_quarter_index,
+    cohort_quarter,
+    cast(cohort_recency as int) as cohort_recency
+from mature_cohorts
+where cohort_recency <= rating_window_cohorts
