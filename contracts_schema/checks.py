@@ -120,7 +120,11 @@ def _compare(left: pl.Expr, op: str, right: pl.Expr) -> pl.Expr:
 
 
 def _age_at(dob: pl.Expr, at: pl.Expr) -> pl.Expr:
-    before_birthday = (at.dt.month() * 100 + at.dt.day()) < (dob.dt.month() * 100 + dob.dt.day())
+    # month() and day() are Int8: widen before arithmetic or 4 * 100 wraps round.
+    def month_day(d: pl.Expr) -> pl.Expr:
+        return d.dt.month().cast(pl.Int32) * 100 + d.dt.day().cast(pl.Int32)
+
+    before_birthday = month_day(at) < month_day(dob)
     return at.dt.year().cast(pl.Int32) - dob.dt.year().cast(pl.Int32) - before_birthday.cast(pl.Int32)
 
 

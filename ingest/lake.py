@@ -101,13 +101,10 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
             columns.append(pl.col(f.name).fill_null(pl.lit(f.default)))
         else:
             columns.append(pl.col(f.name))
-    stored = frame.select(
-        pl.lit(submission_id).alias("submission_id"),
-        pl.lit(ukprn, pl.Utf8).alias("ukprn"),
-        pl.lit(period, pl.Utf8).alias("period"),
-        pl.col(SOURCE_ROW).cast(pl.Int64),
-        *columns,
-    )
+    meta = [pl.lit(submission_id).alias("submission_id")]
+    if dataset.kind == "return":
+        meta += [pl.lit(ukprn, pl.Utf8).alias("ukprn"), pl.lit(period, pl.Utf8).alias("period")]
+    stored = frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns)
     schema = lake_schema(dataset)
     return stored.select([pl.col(c).cast(t) for c, t in schema.items()])
 
