@@ -1,0 +1,33 @@
+"""The synthetic world: a deterministic, realistic stand-in for real MI data.
+
+``generate(out_dir, scale, seed)`` writes everything the warehouse reads, as
+the department and the providers would send it: DWP reference data and
+employment spells (clean), and every prime's quarterly returns
+(``participants``, ``outcome_claims``, ``customer_survey``) named per the MI
+specification, with a controlled share of clerks' mistakes, one prime that
+sends spreadsheets, one whose CSVs carry a byte-order mark and CRLF line
+ends, and a resubmission. Built-in prime profiles (STRONG, WEAK, PARKER,
+OVER_CLAIMER, UNDER_CLAIMER, ORDINARY) plant differences the warehouse must
+find; ``world.json`` records them as ground truth.
+
+Modules, in the order the world is made:
+
+- ``parameters``: every rate, share and size of the world, in one place.
+- ``calendar``, ``identifiers``: day numbers and quarters; NINOs, UKPRNs, names.
+- ``reference``: areas, local authorities, providers, contracts, money, labour market.
+- ``cohort``: who is referred each quarter and what happens to them.
+- ``employment``: spells and days in work, counted as the warehouse counts them.
+- ``claims``, ``survey``, ``returns``: what primes report about those people.
+- ``defects``: mistakes planted in provider files.
+- ``writers``: file names, CSV dialects, XLSX.
+- ``truth``: ground-truth counts for ``world.json``.
+- ``world``: ``generate`` itself and the output layout.
+
+Not for: validation, loading or any rule of the warehouse. The generator must
+not import ``contracts_schema``, ``ingest`` or ``mi``: it is the independent
+witness those stages are tested against.
+"""
+
+from synth.world import generate
+
+__all__ = ["generate"]
