@@ -1,0 +1,194 @@
+"""Builds the portal: the FastAPI application behind ``mi serve``.
+
+:func:`create_app` wires the pages (``portal/pages.py``) and the API
+(``portal/api.py``) to one :class:`portal.web.Portal`, and adds what every
+response needs: security headers, no caching of personal pages, a small cap on
+request bodies outside the two upload routes (which stream and cap their own),
+and error answers in the right shape — JSON ``{"error", "message"}`` under
+``/api/``, a plain page elsewhere, never echoing what was sent.
+
+Not for: routes or rules (see the modules named above), and nothing here
+touches the warehouse.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mi.settings import Paths, paths as default_paths, upload_limit_bytes
+from portal import api, opsdb, pages
+from portal.api import ApiError, error_response
+from portal.ratelimit import RateLimits
+from portal.returns import uploads_folder
+from portal.uploads import sweep_stale
+from portal.web import Portal, error_page
+
+log = logging.getLogger("portal")
+
+#: Bodies of ordinary forms (sign-in, sign-out) are tiny; anything bigger is refused unread.
+SMALL_BODY_LIMIT = 64 * 1024
+UPLOAD_ROUTES = {("POST", "/upload"), ("POST", api.PREFIX + "/submissions")}
+
+_SECURITY_HEADERS = [
+    # No scripts at all, styles only from ourselves, forms only to ourselves, never framed.
+    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                                 b"frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class GuardMiddleware:
+    """Security headers on every response; small-body cap outside the upload routes.
+
+    Pure ASGI (not ``BaseHTTPMiddleware``) so that upload bodies stream through
+    untouched, chunk by chunk, to the routes that cap them.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        started = False
+
+        async def send_with_headers(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [h for h in _SECURITY_HEADERS if h[0] not in present]
+                if not path.startswith("/static/") and b"cache-control" not in present:
+                    # Pages name people and show (masked) personal data: never keep them in caches.
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if (scope["method"], path) in UPLOAD_ROUTES:
+            return await self.app(scope, receive, send_with_headers)
+
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > SMALL_BODY_LIMIT:
+            return await self._too_large(path, send_with_headers)
+        seen = 0
+
+        async def capped_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > SMALL_BODY_LIMIT:
+                    raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, capped_receive, send_with_headers)
+        except _BodyTooLarge:
+            if not started:
+                await self._too_large(path, send_with_headers)
+
+    @staticmethod
+    async def _too_large(path: str, send):
+        if path.startswith("/api/"):
+            response = error_response(413, "payload_too_large", "The request body is too large.")
+        else:
+            from starlette.responses import PlainTextResponse
+            response = PlainTextResponse("The request is too large.", status_code=413)
+        response.headers["connection"] = "close"
+        await response({"type": "http"}, None, send)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+_HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+               422: "invalid_request", 429: "rate_limited"}
+_HTTP_TITLES = {404: "Page not found", 405: "That cannot be done here", 403: "You cannot see this page"}
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        code = _HTTP_CODES.get(exc.status_code, "error")
+        if _is_api(request):
+            message = {404: "There is nothing at this address.",
+                       405: "This address does not accept that method."}.get(exc.status_code, "The request was refused.")
+            return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        title = _HTTP_TITLES.get(exc.status_code, "The request was refused")
+        return error_page(request, exc.status_code, title,
+                          "Check the address, or go back to your account page." if exc.status_code == 404
+                          else "Nothing was done.", headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        # Name the fields only: pydantic's own messages quote the input, which may be file content.
+        fields = sorted({str(err.get("loc", ["", "?"])[-1]) for err in exc.errors()})
+        missing = all(err.get("type") == "missing" for err in exc.errors())
+        message = ("Missing: " if missing else "Not valid: ") + ", ".join(fields) + "."
+        if _is_api(request):
+            return error_response(422, "missing_field" if missing else "invalid_field", message)
+        return error_page(request, 422, "The request was not complete", message)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        # The type and the frames, never the message: a library's message can quote data.
+        log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
+                  "".join(traceback.format_tb(exc.__traceback__)))
+        if _is_api(request):
+            return error_response(500, "internal_error", "Something went wrong on our side. Nothing was lost.")
+        return error_page(request, 500, "Sorry, there is a problem with the service", "Try again later.")
+
+
+def create_app(paths: Paths | None = None, *, upload_limit: int | None = None,
+               rate_limits: RateLimits = RateLimits(), secure_cookies: bool | None = None) -> FastAPI:
+    """Build a portal over ``paths`` (default: ``MI_HOME``).
+
+    Args:
+        paths: the installation; users, sessions and the audit log live in
+            ``paths.ops / "portal.sqlite"``.
+        upload_limit: largest accepted file in bytes (default ``MI_UPLOAD_LIMIT_MB``).
+        rate_limits: sign-in and API limits.
+        secure_cookies: force the cookies' ``Secure`` flag on or off; by
+            default it is set when the request came over https.
+    """
+    paths = paths or default_paths()
+    portal = Portal(paths=paths, upload_limit=upload_limit if upload_limit is not None else upload_limit_bytes(),
+                    rate_limits=rate_limits, secure_cookies=secure_cookies)
+    paths.ops.mkdir(parents=True, exist_ok=True)
+    with opsdb.connect(paths):
+        pass  # creates the database and its schema now, not on the first request
+    sweep_stale(uploads_folder(paths))
+
+    app = FastAPI(title="MI provider portal API", version="1",
+                  description="Upload quarterly MI returns and read their feedback (spec 04 §4.1). "
+                              "Every error body is JSON {\"error\": CODE, \"message\": TEXT}.",
+                  openapi_url=api.PREFIX + "/openapi.json", docs_url=None, redoc_url=None)
+    app.state.portal = portal
+    app.add_middleware(GuardMiddleware)
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    return app

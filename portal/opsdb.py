@@ -1,0 +1,118 @@
+"""The portal's ops database: users, API tokens, sessions and the audit log, in one SQLite file.
+
+The file is ``MI_HOME/ops/portal.sqlite``. SQLite is enough: the portal is one
+process (or a few sharing a disk), writes are tiny, and WAL mode lets page
+views read while a sign-in writes. Every caller opens its own short-lived
+connection, so the module is safe to use from FastAPI's thread pool and from
+the CLI at the same time.
+
+Not for: submissions (the ingest ledger, ``MI_HOME/ledger``, is their only
+record) or any personal data from providers' files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from mi.settings import Paths
+
+_SCHEMA = """
+create table if not exists users (
+    user_id        integer primary key,
+    name           text not null unique,
+    role           text not null check (role in ('provider', 'analyst', 'publisher', 'admin')),
+    ukprn          text,
+    password_hash  text not null,
+    created_at     text not null,
+    disabled_at    text,
+    check ((role = 'provider') = (ukprn is not null))
+);
+create table if not exists api_tokens (
+    token_id     text primary key,           -- the public lookup part of mi_<token_id>_<secret>
+    user_id      integer not null references users (user_id),
+    secret_hash  text not null,              -- argon2 hash of the secret part; the token itself is never kept
+    created_at   text not null,
+    revoked_at   text,
+    last_used_at text
+);
+create table if not exists sessions (
+    session_hash text primary key,           -- sha256 of the cookie value: a copied database yields no live session
+    user_id      integer not null references users (user_id),
+    csrf_token   text not null,
+    created_at   text not null,
+    last_seen_at text not null
+);
+create table if not exists audit (
+    audit_id  integer primary key autoincrement,
+    at        text not null,
+    actor     text not null,                 -- user name, '-' when nobody is signed in, 'cli:<os user>' for mi users
+    role      text,
+    action    text not null,
+    target    text,
+    client    text not null,                 -- client IP address, or 'local' for the CLI
+    outcome   text not null,
+    detail    text
+);
+create index if not exists audit_sign_in on audit (action, actor, client, at);
+"""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def timestamp(moment: dt.datetime | None = None) -> str:
+    """UTC time as ISO text, the one format stored (it sorts as time does)."""
+    return (moment or utc_now()).isoformat(timespec="microseconds")
+
+
+def database_path(paths: Paths) -> Path:
+    return paths.ops / "portal.sqlite"
+
+
+_initialised: set[Path] = set()
+
+
+@contextlib.contextmanager
+def connect(paths: Paths) -> Iterator[sqlite3.Connection]:
+    """A connection in autocommit mode; use ``with conn:`` blocks for transactions.
+
+    The schema is created on first use per process, and the folder and file
+    are kept private to the owner (the audit log names people and addresses).
+    """
+    path = database_path(paths)
+    fresh = path not in _initialised or not path.exists()
+    if fresh:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # Create it private before SQLite does, so there is no moment it is world-readable.
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("pragma foreign_keys = on")
+        if fresh:
+            conn.execute("pragma journal_mode = wal")
+            conn.executescript(_SCHEMA)
+            _initialised.add(path)
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """An immediate write transaction (takes the write lock at once, so read-then-write cannot race)."""
+    conn.execute("begin immediate")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("rollback")
+        raise
+    else:
+        conn.execute("commit")
