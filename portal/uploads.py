@@ -129,7 +129,7 @@ class _Receiver:
         self._part_name: str | None = None
         self._part_is_file = False
         self._value = bytearray()
-        self.refusal: UploadRefused | None = None
+        self.complete = False
 
     def on_part_begin(self) -> None:
         self._disposition = b""
@@ -193,6 +193,9 @@ class _Receiver:
         elif self._part_name is not None:
             self.upload.fields[self._part_name] = self._value.decode("utf-8", errors="replace")
 
+    def on_end(self) -> None:
+        self.complete = True
+
     def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
@@ -235,7 +238,7 @@ async def receive_upload(request: Request, *, folder: Path, limit: int,
         "on_part_begin": receiver.on_part_begin, "on_part_data": receiver.on_part_data,
         "on_part_end": receiver.on_part_end, "on_header_field": receiver.on_header_field,
         "on_header_value": receiver.on_header_value, "on_header_end": receiver.on_header_end,
-        "on_headers_finished": receiver.on_headers_finished,
+        "on_headers_finished": receiver.on_headers_finished, "on_end": receiver.on_end,
     })
     received = 0
     try:
@@ -245,6 +248,9 @@ async def receive_upload(request: Request, *, folder: Path, limit: int,
                 raise too_large(limit)
             parser.write(chunk)
         parser.finalize()
+        if not receiver.complete:
+            # No closing boundary: a truncated body must not pass for a whole file.
+            raise FormParserError("incomplete")
     except FormParserError:
         receiver.close()
         receiver.upload.discard()
