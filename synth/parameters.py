@@ -282,7 +282,7 @@ class Background:
 
     pre_referral_share: float = 0.70       # participants with a past job before referral
     second_pre_referral_share: float = 0.30
-    unrelated_people_per_participant: float = 1.0
+    unrelated_people_per_participant: float = 1.7
     unrelated_spells_mean: float = 2.4
 
 
