@@ -18,6 +18,9 @@ Notes:
     counted separately as ``lower_case_codes``.
     The share of planted defects is capped per file (``DEFECT_CAP_SHARE``), so
     no file comes near the 50% error rate that rejects a whole submission.
+    A ``DUPLICATE_REF`` defect puts two rows in error (the copy and the row it
+    copies): ``ROWS_PER_DEFECT`` in ``synth.parameters`` says so, and the
+    files' ``error_rows`` in world.json count both.
 """
 
 from __future__ import annotations
@@ -76,11 +79,18 @@ def inject_defects(frame: pl.DataFrame, return_name: str, rng: np.random.Generat
     counts: dict[str, int] = {}
     for k in np.unique(drawn):
         kind = names[k]
-        eligible = np.flatnonzero(_eligible(kind, frame) & ~used)
+        ok = _eligible(kind, frame) & ~used
+        if kind == "DUPLICATE_REF":
+            # The copy and the row it copies both break the rule; keep the source clean.
+            ok[1:] &= ~used[:-1]
+        eligible = np.flatnonzero(ok)
         take = min(int((drawn == k).sum()), len(eligible))
         if take == 0:
             continue
         rows = np.sort(rng.choice(eligible, size=take, replace=False))
+        if kind == "DUPLICATE_REF":
+            rows = rows[~np.isin(rows - 1, rows)]  # no chains of three rows sharing one reference
+            used[rows - 1] = True
         used[rows] = True
         for row in rows:
             _damage(kind, patch, int(row), rng)

@@ -421,6 +421,7 @@ DEFECT_KINDS = {
         "UNKNOWN_CODE": (1, "error"),
     },
 }
+ROWS_PER_DEFECT = {"DUPLICATE_REF": 2}  # both rows sharing the reference are in error
 BAD_NINO_PREFIXES = ("QQ", "GB", "BG", "NK", "TN", "ZZ", "DA", "AO", "FY")
 BAD_NINO_SUFFIXES = ("E", "F", "X", "Z")
 UNKNOWN_CODES = {

@@ -212,7 +212,7 @@ class _Submissions:
             "csv_dialect": prime.csv_dialect if extension == "csv" else None,
             "header_style": prime.header_style if extension == "csv" else "spec",
             "rows": len(rows), "defects": defects,
-            "error_rows": sum(n for k, n in defects.items() if kinds[k][1] == "error"),
+            "error_rows": sum(n * P.ROWS_PER_DEFECT.get(k, 1) for k, n in defects.items() if kinds[k][1] == "error"),
             "warning_rows": sum(n for k, n in defects.items() if kinds[k][1] == "warning"),
             "lower_case_codes": lower, "supersedes": supersedes,
         })
@@ -255,6 +255,8 @@ def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, 
         "files": submissions.manifest,
         "notes": [
             "Reference data is clean; defects are only in provider files, one per affected row.",
+            "A file's error_rows counts the rows a validator should reject: a DUPLICATE_REF defect "
+            "makes two rows share a participant_ref, and both are in error.",
             "Lower-case codes are valid (codes match case-insensitively) and are not counted as defects.",
             "Claim counts are by intent (honest, no_evidence, insufficient, duplicate, contract_mismatch, "
             "unknown_participant, withdrawal); a defect that rejects a participant row changes the "
