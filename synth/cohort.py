@@ -278,10 +278,18 @@ def _returning_people(world: ReferenceWorld, q: int, rng: np.random.Generator,
     c = world.contracts
     contract = donors["contract"].copy()
     open_now = (c.start <= last) & (c.last_referral >= first)
-    move = rng.random(len(contract)) >= P.LIFECYCLE.repeat_same_contract_share
-    for i in np.flatnonzero(move | ~open_now[contract]):
-        options = np.flatnonzero(open_now & (c.area == c.area[contract[i]]))
-        contract[i] = options[int(rng.integers(len(options)))] if len(options) else -1
+    # Contracts open this quarter, by area: a returning person who moves (or whose
+    # contract has closed) goes to one of these in their area, or is not referred.
+    n_areas = len(P.AREAS)
+    open_in_area = [np.flatnonzero(open_now & (c.area == a)) for a in range(n_areas)]
+    count = np.array([len(o) for o in open_in_area])
+    table = np.full((n_areas, max(1, count.max())), -1, dtype=np.int32)
+    for a, options in enumerate(open_in_area):
+        table[a, :len(options)] = options
+    move = (rng.random(len(contract)) >= P.LIFECYCLE.repeat_same_contract_share) | ~open_now[contract]
+    area = c.area[contract]
+    pick = np.floor(rng.random(len(contract)) * np.maximum(count[area], 1)).astype(np.int64)
+    contract = np.where(move, np.where(count[area] > 0, table[area, pick], -1), contract)
     lo = np.maximum(np.maximum(donors["leave"] + 30, first), c.start[np.maximum(contract, 0)])
     hi = np.minimum(last, c.last_referral[np.maximum(contract, 0)])
     referral = (lo + np.floor(rng.random(len(lo)) * (hi - lo + 1))).astype(np.int32)

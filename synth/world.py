@@ -70,8 +70,8 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, *, bench_rows: 
         progress: called with a short line of text as the work advances.
 
     Returns:
-        A summary: scale, seed, extract_date, periods, files and rows per
-        kind, and the paths written.
+        A summary: scale, seed, extract_date, periods, primes (ukprn, name,
+        profile), files and rows per kind, and the paths written.
     """
     if scale not in P.SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(P.SCALES)}")
@@ -275,7 +275,9 @@ def _summary(world: ReferenceWorld, out_dir: Path, written: list[str], rows: dic
         files[return_name] = sum(1 for f in manifest if f["return"] == return_name)
     return {
         "scale": world.scale.name, "seed": world.seed, "extract_date": iso(world.extract_date),
-        "periods": list(world.quarters.names), "files": files, "rows": rows,
+        "periods": list(world.quarters.names),
+        "primes": [{"ukprn": p.ukprn, "name": p.name, "profile": p.profile} for p in world.primes],
+        "files": files, "rows": rows,
         "paths": [str(out_dir / w) for w in written],
     }
 
