@@ -8,9 +8,13 @@ production parameters and the CLI with the real ones.
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 from dataclasses import dataclass
 
 import pytest
+import uvicorn
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
@@ -74,6 +78,28 @@ def world(mi_home, cheap_hashing) -> World:
     app = create_app(paths, upload_limit=1 * MB, rate_limits=RateLimits(sign_in_failures=5, api_calls=30))
     return World(paths, app, accounts.issue_token(paths, "alice"), accounts.issue_token(paths, "bob"),
                  accounts.issue_token(paths, "root"))
+
+
+@pytest.fixture
+def live_portal(world):
+    """The world's portal served over real HTTP on a free local port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, name="portal-under-test", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the portal did not start under uvicorn")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def csrf_of(html: str) -> str:

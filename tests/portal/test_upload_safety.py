@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import socket
 import zipfile
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -101,6 +103,34 @@ def test_the_server_stops_reading_the_body_at_the_limit(world):
     assert start["status"] == 413
     assert pulled * chunk <= 1 * MB + 3 * chunk, f"read {pulled} chunks of {total_chunks}"
     assert written_peak <= 1 * MB  # never more than the limit on disk either
+    assert uploads_left(world.paths) == [] and ledger_ids(world.paths) == set()
+
+
+def test_over_real_http_the_server_hangs_up_soon_after_the_limit(world, live_portal):
+    """A client streaming 50 MB to a 1 MB limit is stopped: uvicorn closes once the app stops reading."""
+    address = urlsplit(live_portal)
+    boundary = "b0undary"
+    part = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name()}\"\r\n"
+            "\r\n").encode()
+    payload = b"a,b,c\n" * 10_000
+    sent, answer, stopped = 0, b"", None
+    with socket.create_connection((address.hostname, address.port), timeout=5) as conn:
+        conn.sendall((f"POST /api/v1/submissions HTTP/1.1\r\nHost: {address.netloc}\r\n"
+                      f"Authorization: Bearer {world.token_a}\r\nTransfer-Encoding: chunked\r\n"
+                      f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n").encode())
+        conn.sendall(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+        try:
+            while sent < 50 * MB:
+                conn.sendall(f"{len(payload):x}\r\n".encode() + payload + b"\r\n")
+                sent += len(payload)
+        except OSError as exc:  # reset or broken pipe: the server hung up
+            stopped = exc
+        try:
+            answer = conn.recv(4096)
+        except OSError:
+            pass  # a reset may discard the answer; the hang-up itself is what matters here
+    assert stopped is not None and sent < 25 * MB, f"the server took {sent // MB} MB"
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 413 ")
     assert uploads_left(world.paths) == [] and ledger_ids(world.paths) == set()
 
 
