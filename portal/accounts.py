@@ -139,6 +139,28 @@ def add_user(paths: Paths, name: str, *, role: str, password: str, ukprn: str | 
         return _user(conn.execute("select * from users where name = ?", (name,)).fetchone())
 
 
+def ensure_user(paths: Paths, name: str, *, role: str, password: str, ukprn: str | None = None) -> User:
+    """Create the user, or make an existing one match: role, UKPRN, password, enabled.
+
+    For set-up scripts such as the demo, which must be able to print a
+    sign-in that works however often they run. Not for people: use
+    :func:`add_user`, which refuses a taken name.
+    """
+    name, role, ukprn = check_new_user(name, role, ukprn)
+    check_password(password)
+    password_hash = _hasher.hash(password)
+    with opsdb.connect(paths) as conn, opsdb.transaction(conn):
+        if conn.execute("select 1 from users where name = ?", (name,)).fetchone():
+            conn.execute("update users set role = ?, ukprn = ?, password_hash = ?, disabled_at = null where name = ?",
+                         (role, ukprn, password_hash, name))
+        else:
+            conn.execute(
+                "insert into users (name, role, ukprn, password_hash, created_at) values (?, ?, ?, ?, ?)",
+                (name, role, ukprn, password_hash, opsdb.timestamp()),
+            )
+        return _user(conn.execute("select * from users where name = ?", (name,)).fetchone())
+
+
 def get_user(paths: Paths, name: str) -> User | None:
     with opsdb.connect(paths) as conn:
         row = conn.execute("select * from users where name = ?", (normalise_name(name),)).fetchone()
@@ -196,6 +218,8 @@ def issue_token(paths: Paths, name: str, *, replace: bool = False) -> str:
     Args:
         replace: revoke the user's earlier tokens (rotation after a leak).
     """
+    if get_user(paths, name) is None:  # fail fast, before the deliberately slow hash
+        raise AccountError(f"there is no user called {normalise_name(name)!r}")
     token_id = secrets.token_hex(8)
     secret = secrets.token_urlsafe(32)
     secret_hash = _hasher.hash(secret)
@@ -258,8 +282,12 @@ def start_session(paths: Paths, user: User) -> str:
     fixation) is worthless.
     """
     session_id = secrets.token_urlsafe(32)
-    now = opsdb.timestamp()
+    moment = opsdb.utc_now()
+    now = opsdb.timestamp(moment)
     with opsdb.connect(paths) as conn:
+        # Sweep sessions that can no longer be used, so the table does not grow without end.
+        conn.execute("delete from sessions where created_at < ? or last_seen_at < ?",
+                     (opsdb.timestamp(moment - SESSION_MAX_AGE), opsdb.timestamp(moment - SESSION_IDLE)))
         conn.execute(
             "insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at) "
             "values (?, ?, ?, ?, ?)", (_session_hash(session_id), user.user_id, secrets.token_urlsafe(32), now, now))

@@ -102,6 +102,7 @@ async def sign_in(request: Request) -> Response:
     if not password:
         errors.append({"field": "password", "text": "Enter your password"})
     if errors:
+        record(request, "sign_in", "incomplete", actor=username or "-")
         return _sign_in_page(request, status_code=422, errors=errors, username=username, next_path=next_path)
 
     window = portal.rate_limits.sign_in_window

@@ -147,3 +147,33 @@ def test_mi_serve_answers_on_the_given_port(mi_home):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_ensure_user_creates_or_resets_for_set_up_scripts(mi_home, cheap_hashing):
+    paths = Paths(mi_home)
+    first = accounts.ensure_user(paths, "demo", role="provider", ukprn="10004567", password="first password")
+    accounts.disable_user(paths, "demo")
+    again = accounts.ensure_user(paths, "demo", role="provider", ukprn="10004567", password="second password")
+    assert again.user_id == first.user_id and again.active
+    assert accounts.authenticate_password(paths, "demo", "second password") is not None
+    assert accounts.authenticate_password(paths, "demo", "first password") is None
+
+
+def test_sessions_end_after_being_idle_and_are_swept(mi_home, cheap_hashing):
+    from portal import opsdb
+
+    paths = Paths(mi_home)
+    user = accounts.add_user(paths, "alice", role="provider", ukprn="10004567", password=SECRET)
+    session_id = accounts.start_session(paths, user)
+    assert accounts.find_session(paths, session_id).user.name == "alice"
+    long_ago = opsdb.timestamp(opsdb.utc_now() - accounts.SESSION_MAX_AGE - accounts.SESSION_IDLE)
+    with opsdb.connect(paths) as conn:
+        conn.execute("update sessions set last_seen_at = ?", (long_ago,))
+    assert accounts.find_session(paths, session_id) is None
+    stale = accounts.start_session(paths, user)
+    with opsdb.connect(paths) as conn:
+        conn.execute("update sessions set created_at = ?", (long_ago,))
+    accounts.start_session(paths, user)  # signing in sweeps sessions nobody can use any more
+    with opsdb.connect(paths) as conn:
+        assert conn.execute("select count(*) from sessions").fetchone()[0] == 1
+    assert accounts.find_session(paths, stale) is None
