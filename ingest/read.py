@@ -89,7 +89,8 @@ def _read_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
         raise FileRejected("FILE_EMPTY", "no header row")
     header = next(csv.reader([header_text.rstrip("\r")]))
     if newline < 0 or not body[newline + 1:].strip():
-        raise FileRejected("FILE_EMPTY", "no data rows")
+        # A header and no rows is a nil return (nothing new this quarter), not an error.
+        return header, pl.DataFrame(schema={f"c{i}": pl.Utf8 for i in range(len(header))})
     try:
         frame = pl.read_csv(
             io.BytesIO(body), has_header=False, skip_rows=1, infer_schema=False,
@@ -143,6 +144,8 @@ def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[st
     if frame.height == 0:
         raise FileRejected("FILE_EMPTY", "no header row")
     header = ["" if v is None else str(v) for v in frame.row(0)]
+    if not any(h.strip() for h in header):
+        raise FileRejected("FILE_EMPTY", "no header row")
     frame = frame.slice(1)
     frame.columns = [f"c{i}" for i in range(len(header))]
     # Excel date cells arrive as "YYYY-MM-DD 00:00:00": they are dates, as the spec allows.
@@ -172,6 +175,4 @@ def _conform(header: list[str], frame: pl.DataFrame, dataset: Dataset, file_form
     # rows) are not records; counting them would inflate rows read and rejected.
     if table.width > 1:
         table = table.filter(~pl.all_horizontal(pl.exclude(SOURCE_ROW).is_null()))
-    if table.height == 0:
-        raise FileRejected("FILE_EMPTY", "no data rows")
     return RawTable(frame=table, file_format=file_format, extra_columns=[e for e in extra if e])

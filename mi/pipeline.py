@@ -49,12 +49,7 @@ def ingest_landing(paths: Paths | None = None, progress: Callable[[str], None] |
 def run_pipeline(period: str | None = None, progress: Callable[[str], None] | None = None,
                  paths: Paths | None = None) -> bool:
     """Ingest pending files and build the warehouse; True when everything passed."""
-    from ingest.ledger import Ledger
-    from warehouse import build_warehouse
+    from orchestration.run import run_in_process
 
     paths = (paths or default_paths()).ensure()
-    ingest_landing(paths, progress)
-    with Ledger(paths) as ledger:
-        ledger.export_parquet()  # heals a snapshot a crash left behind the database
-    result = build_warehouse(paths, progress=progress)
-    return bool(getattr(result, "ok", result))
+    return run_in_process(paths, period=period, progress=progress)

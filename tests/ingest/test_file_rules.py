@@ -68,11 +68,17 @@ def test_a_repeated_column_rejects_the_file(tmp_path):
     assert _file_rule(result, "FILE_DUPLICATE_COLUMN").height == 1 and result.status == "REJECTED"
 
 
-@pytest.mark.parametrize("data", [b"", b"contract_id,participant_ref\n", b"\n\n"])
+@pytest.mark.parametrize("data", [b"", b"\n\n", b"\xef\xbb\xbf"])
 def test_an_empty_file_is_rejected(tmp_path, data):
     result = _check(tmp_path, data)
     assert result.status == "REJECTED"
-    assert set(result.findings["rule_id"]) <= {"FILE_EMPTY", "FILE_COLUMNS"}
+    assert result.findings["rule_id"].to_list() == ["FILE_EMPTY"]
+
+
+def test_a_header_without_rows_is_a_nil_return_not_an_error(tmp_path):
+    result = _check(tmp_path, (",".join(HEADER) + "\n").encode())
+    assert result.status == "ACCEPTED"
+    assert (result.summary["rows_read"], result.summary["rows_accepted"]) == (0, 0)
 
 
 def test_a_ragged_csv_is_rejected_without_echoing_its_content(tmp_path):

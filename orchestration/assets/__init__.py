@@ -1,0 +1,1 @@
+"""Dagster assets, one module per asset group: reference, submissions, warehouse, publication."""

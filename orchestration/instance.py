@@ -1,0 +1,38 @@
+"""The Dagster instance under ``MI_HOME/dagster``: telemetry off, one warehouse writer at a time.
+
+Not for: assets or jobs. This only writes ``dagster.yaml`` and points
+``DAGSTER_HOME`` at it, so the UI, the daemon and ``mi run`` share run history.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mi.settings import Paths
+
+DAGSTER_YAML = """\
+# Written by the MI warehouse (orchestration/instance.py); edit the template there.
+telemetry:
+  enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 4
+    tag_concurrency_limits:
+      # dbt is the only writer of the warehouse and DuckDB allows one writer:
+      # runs that write it queue behind each other.
+      - key: warehouse
+        value: duckdb
+        limit: 1
+"""
+
+
+def ensure_dagster_home(paths: Paths) -> Path:
+    home = paths.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists() or config.read_text() != DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(home)
+    os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+    return home

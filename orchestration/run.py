@@ -1,0 +1,89 @@
+"""Running the pipeline in-process through the same Dagster definitions the UI uses.
+
+``mi run`` and ``mi demo`` call :func:`run_in_process`: it executes the
+``ingest_and_build`` job against the instance under ``MI_HOME/dagster`` (so the
+run shows in the UI's history), holding a file lock so that two hand-started
+runs never write the warehouse at once (the instance's tag limit only governs
+runs queued through the daemon).
+
+Not for: asset logic; and nothing here is imported by ``definitions.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import time
+from collections.abc import Callable, Iterator
+
+from mi.settings import Paths
+from orchestration.instance import ensure_dagster_home
+
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@contextlib.contextmanager
+def warehouse_writer_lock(paths: Paths, *, wait: bool = True) -> Iterator[None]:
+    """One in-process writer of the warehouse at a time, across processes."""
+    lock_path = paths.warehouse_dir / ".writer.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run_in_process(paths: Paths, period: str | None = None,
+                   progress: Callable[[str], None] | None = None) -> bool:
+    """Execute ``ingest_and_build``; True when every step and every blocking check passed."""
+    import dagster as dg
+
+    from orchestration.project import ensure_manifest
+    from orchestration.resources import apply_dbt_environment
+
+    say = progress or (lambda message: None)
+    ensure_dagster_home(paths)
+    apply_dbt_environment(paths)
+    ensure_manifest()
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("ingest_and_build")
+    tags = {"trigger": "mi run"} | ({"period": period} if period else {})
+    started = time.perf_counter()
+    say("waiting for the warehouse writer lock" if _locked(paths) else "running ingest_and_build through Dagster")
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    log_path = paths.logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    # dbt's own log lines are echoed to stdout for the UI's compute logs; at the
+    # terminal they would bury the summary, so they go to a file instead.
+    with warehouse_writer_lock(paths), dg.DagsterInstance.get() as instance, \
+            open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_LOGS, tags=tags)
+    _report(result, say, time.perf_counter() - started)
+    say(f"dbt's log of this run: {log_path}")
+    return result.success
+
+
+def _locked(paths: Paths) -> bool:
+    try:
+        with warehouse_writer_lock(paths, wait=False):
+            return False
+    except BlockingIOError:
+        return True
+
+
+def _report(result, say: Callable[[str], None], seconds: float) -> None:
+    materialised = result.get_asset_materialization_events()
+    checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    failed_checks = [e for e in checks if not e.event_specific_data.passed]
+    say(f"run {result.run_id[:8]}: {len(materialised)} asset materialisations, {len(checks)} checks "
+        f"({len(failed_checks)} failed) in {seconds:.1f}s")
+    for event in failed_checks[:10]:
+        evaluation = event.event_specific_data
+        say(f"  check failed: {evaluation.asset_key.to_user_string()} / {evaluation.check_name}")
+    if not result.success:
+        for event in result.all_events:
+            if event.event_type_value == "STEP_FAILURE":
+                error = event.event_specific_data.error
+                say(f"step {event.step_key} failed: {error.message.strip() if error else ''}")
