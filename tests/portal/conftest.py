@@ -11,12 +11,16 @@ import re
 import socket
 import threading
 import time
+import warnings
 from dataclasses import dataclass
 
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
+
+# Starlette 1.x nudges towards "httpx2"; the pinned httpx works, and the nudge is noise here.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+from fastapi.testclient import TestClient  # noqa: E402
 
 from mi.settings import Paths
 from portal import accounts

@@ -54,10 +54,13 @@ def test_a_provider_signs_in_uploads_a_file_with_errors_and_reads_the_findings(b
     expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Fupload$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
-    # Keyboard first: the first Tab reaches the skip link, and it becomes visible when focused.
+    # Keyboard first: the skip link waits off-screen (the style sheet loaded despite the strict CSP),
+    # the first Tab reaches it, and focus shows it, in the yellow focus colour.
+    assert page.evaluate("document.querySelector('.skip-link').getBoundingClientRect().right") <= 0
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     assert page.evaluate("document.activeElement.getBoundingClientRect().left") >= 0
+    assert page.evaluate("getComputedStyle(document.activeElement).backgroundColor") == "rgb(255, 221, 0)"
 
     page.get_by_label("User name", exact=True).fill("alice")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
