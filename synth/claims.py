@@ -8,7 +8,8 @@ reached. The prime's profile decides how many true outcomes it misses (the
 UNDER_CLAIMER) and how many it invents (the OVER_CLAIMER: job outcomes with
 no employment behind them, sustained outcomes for jobs that ended early).
 Every prime also makes a few clerical slips (a duplicate claim, the wrong
-contract, a participant reference nobody holds) and withdraws a few claims
+contract, a participant reference nobody holds, a job that began before the
+referral) and withdraws a few claims
 in a later quarter by re-sending their ``claim_id`` as ``WITHDRAWN``.
 
 Not for: format defects such as a premature claim date or hours below 16
@@ -17,7 +18,7 @@ Not for: format defects such as a premature claim date or hours below 16
 Notes:
     Each claim carries a ``truth`` label (``honest``, ``no_evidence``,
     ``insufficient``, ``duplicate``, ``contract_mismatch``,
-    ``unknown_participant``, ``withdrawal``) for the world's ground-truth
+    ``unknown_participant``, ``started_before_referral``, ``withdrawal``) for the world's ground-truth
     counts; it is never written to a provider file. A label is the intent:
     the warehouse may see another status when a clerk's defect gets the
     participant's row rejected.
@@ -36,7 +37,7 @@ from synth.cohort import Cohort
 from synth.reference import ReferenceWorld
 
 TRUTHS = ("honest", "no_evidence", "insufficient", "duplicate", "contract_mismatch",
-          "unknown_participant", "withdrawal")
+          "unknown_participant", "started_before_referral", "withdrawal")
 _SUFFIX = {"JOB_OUTCOME": "J", "SUSTAINED_26W": "S26", "SUSTAINED_78W": "S78"}
 
 
@@ -135,6 +136,12 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
     unknown = (slip >= P.CONTRACT_MISMATCH_SHARE) \
         & (slip < P.CONTRACT_MISMATCH_SHARE + P.UNKNOWN_PARTICIPANT_SHARE) & (truth == "honest")
     truth[unknown] = "unknown_participant"
+    # A job the person already had before the referral, claimed as if the programme found it.
+    low = P.CONTRACT_MISMATCH_SHARE + P.UNKNOWN_PARTICIPANT_SHARE
+    before = (slip >= low) & (slip < low + P.STARTED_BEFORE_REFERRAL_SHARE) & (truth == "honest") \
+        & (claims["outcome"] == "JOB_OUTCOME")
+    truth[before] = "started_before_referral"
+    job_start = np.where(before, cohort.referral[row] - rng.integers(3, 61, m), claims["job_start"]).astype(np.int32)
     claim_id = pl.select(pl.concat_str([ref, pl.lit("-"), pl.Series(suffix)])).to_series()
     ref = pl.select(pl.when(pl.Series(unknown)).then(pl.concat_str([ref, pl.lit("X")]))
                     .otherwise(ref)).to_series()
@@ -146,7 +153,7 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
         "contract": contract.astype(np.int32),
         "participant_ref": ref,
         "outcome_type": claims["outcome"],
-        "job_start": claims["job_start"],
+        "job_start": job_start,
         "claim_day": claims["claim_date"],
         "hours": claims["hours"].astype(np.float64),
         "employer": claims["employer"].astype(np.int32),

@@ -233,7 +233,7 @@ class PersonEffects:
     per_point_of_unemployment: float = -0.15  # around the reference rate below
     reference_unemployment_rate: float = 5.5
     delivery_provider_spread: float = 0.20  # sd of a delivery provider's own effect
-    non_starter_job_factor: float = 0.35    # people who never start still find work, less often
+    non_starter_job_factor: float = 0.25    # people who never start still find work, less often
 
 
 PERSON_EFFECTS = PersonEffects()
@@ -266,7 +266,7 @@ class Lifecycle:
     post_provision_job_share: float = 0.12  # leavers without a job who find one later
     repeat_referral_share: float = 0.03  # referrals of people referred before
     repeat_same_contract_share: float = 0.6
-    part_time_job_share: float = 0.05    # under 16 hours: not a job outcome
+    part_time_job_share: float = 0.03    # under 16 hours: not a job outcome
 
 
 LIFECYCLE = Lifecycle()
@@ -321,7 +321,7 @@ class PrimeProfile:
     hard_to_help_log_odds: float = 0.0
     sustain_shift: float = 0.0
     job_claim_share: float = 0.93
-    sustained_claim_share: float = 0.94
+    sustained_claim_share: float = 0.97
     false_job_claim_share: float = 0.01
     false_sustained_claim_share: float = 0.02
     duplicate_claim_share: float = 0.005
@@ -357,7 +357,7 @@ PROFILES: dict[str, PrimeProfile] = {
     "UNDER_CLAIMER": PrimeProfile(
         "UNDER_CLAIMER", "Good delivery, weak tracking: leaves a visible share of its "
                          "participants' verified sustained outcomes unclaimed.",
-        job_log_odds=0.1, job_claim_share=0.72, sustained_claim_share=0.5,
+        job_log_odds=0.1, job_claim_share=0.72, sustained_claim_share=0.4,
         satisfaction_mean=3.85, inspection_grades=(0.1, 0.5, 0.35, 0.05)),
 }
 
@@ -366,10 +366,11 @@ SURVEY_DELAY_DAYS = (21, 150)    # after the start date
 SURVEY_OPTIONAL_EMPTY = {"treated_with_respect": 0.12, "advice_helpful": 0.15, "would_recommend": 0.10}
 
 CLAIM_LAG_DAYS = (5, 63)         # job outcome claimed this long after the job start
-SUSTAINED_CLAIM_LAG_DAYS = (1, 45)  # sustained outcome claimed this long after it was met
+SUSTAINED_CLAIM_LAG_DAYS = (1, 30)  # sustained outcome claimed this long after it was met
 JOB_START_NOISE_SHARE = 0.08     # claims whose job start date differs a few days from the spell
 CONTRACT_MISMATCH_SHARE = 0.003  # clerical: the prime's other contract on the claim
 UNKNOWN_PARTICIPANT_SHARE = 0.002  # clerical: a participant_ref nobody holds
+STARTED_BEFORE_REFERRAL_SHARE = 0.002  # clerical: a job that began before the referral
 
 # ---------------------------------------------------------------------------
 # Money and policy levels (reference data)
@@ -383,7 +384,9 @@ FEE_BASE_GBP = {  # per programme, for a customer group with fee_weight 1.0
 START_FEE_WEIGHT_POWER = 0.3   # start fees rise with disadvantage, but gently
 PROGRAMME_MPL_FACTOR = {"FND": 1.0, "ESF": 0.9, "WPG": 1.05}
 PROGRAMME_SHARES = {"FND": 0.6, "ESF": 0.2, "WPG": 0.2}
-LONG_OUTCOME_PROGRAMMES = ("ESF",)  # the 78-week trial: only these claim SUSTAINED_78W
+# The 78-week trial: only these programmes pay (and primes claim) SUSTAINED_78W;
+# the others carry a 0.00 rate in payment_rates so the reference data says so.
+LONG_OUTCOME_PROGRAMMES = ("ESF",)
 CONTRACT_COST_PER_REFERRAL_GBP = 2300.0
 CONTRACT_YEARS = (5, 7)
 

@@ -380,6 +380,8 @@ def _payment_rates() -> pl.DataFrame:
             for fee in P.FEE_TYPES:
                 factor = weight ** P.START_FEE_WEIGHT_POWER if fee == "START" else weight
                 amount = round(P.FEE_BASE_GBP[programme][fee] * factor / 5) * 5
+                if fee == "SUSTAINED_78W" and programme not in P.LONG_OUTCOME_PROGRAMMES:
+                    amount = 0  # outside the trial the long outcome is not paid
                 rows.append((programme, group, fee, f"{amount:.2f}"))
     return pl.DataFrame(rows, schema=list(P.REFERENCE_FIELDS["payment_rates"]), orient="row")
 

@@ -78,6 +78,10 @@ def test_payment_rates_cover_every_programme_group_and_fee_and_rise_with_disadva
     sustained = dict(rates.filter((pl.col("programme") == "FND") & (pl.col("fee_type") == "SUSTAINED_26W"))
                      .select("customer_group", "amount_gbp").iter_rows())
     assert sustained["IB_ESA_EX_IB"] > sustained["ESA_WRAG"] > sustained["JSA_25_PLUS"] > 1000
+    # Only the long-outcome trial (ESF) pays the 78-week outcome.
+    long_outcome = rates.filter(pl.col("fee_type") == "SUSTAINED_78W")
+    assert (long_outcome.filter(pl.col("programme") == "ESF")["amount_gbp"] > 0).all()
+    assert (long_outcome.filter(pl.col("programme") != "ESF")["amount_gbp"] == 0).all()
 
 
 def test_performance_levels_cover_every_programme_and_group_in_a_plausible_range(small_world):
