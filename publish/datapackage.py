@@ -1,0 +1,132 @@
+"""``datapackage.json``: the release described as a Frictionless Data Package (spec §1).
+
+One tabular resource per CSV with its Table Schema: field types, descriptions
+(dbt's words plus the release's, from :mod:`publish.definitions`), allowed
+values (``contracts_schema`` code lists), ranges, the primary key, and the GSS
+symbols as ``missingValues`` so that a validator reads ``[c]`` in an integer
+column as "no value" rather than an error. Package metadata (licence,
+sources, publisher) comes from ``parameters.yaml``.
+
+Not for: the files themselves or their checks. ``frictionless validate`` is
+the independent check of this descriptor against the files (spec §5).
+
+Notes:
+    ``content_view`` strips what legitimately differs between two versions
+    with the same figures (version number, release date, the revisions
+    resource) so that "unchanged data" can be recognised from the digest.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+from publish.definitions import KINDS, Column, ReleaseTable, allowed_values
+from publish.parameters import ReleaseParameters
+
+_RANGES: dict[str, dict[str, Any]] = {
+    "count": {"minimum": 0},
+    "money": {"minimum": 0},
+    "rate": {"minimum": 0, "maximum": 1},
+    "index": {"minimum": 0},
+    "stars": {"minimum": 1, "maximum": 5},
+    "rank": {"minimum": 1},
+}
+_PATTERNS = {"period": r"\d{4}Q[1-4]"}
+
+
+def field_descriptor(column: Column, table: ReleaseTable, vocabulary: dict[str, list[str]],
+                     parameters: ReleaseParameters) -> dict[str, Any]:
+    constraints: dict[str, Any] = dict(_RANGES.get(column.kind, {}))
+    if column.name in table.key:
+        constraints["required"] = True
+    if column.kind in _PATTERNS:
+        constraints["pattern"] = _PATTERNS[column.kind]
+    enum = allowed_values(column, vocabulary)
+    if enum is not None:
+        constraints["enum"] = enum
+    descriptor: dict[str, Any] = {
+        "name": column.name,
+        "type": KINDS[column.kind].schema_type,
+        "description": column.full_description(parameters),
+    }
+    if constraints:
+        descriptor["constraints"] = constraints
+    return descriptor
+
+
+def table_schema(table: ReleaseTable, vocabulary: dict[str, list[str]],
+                 parameters: ReleaseParameters) -> dict[str, Any]:
+    return {
+        "fields": [field_descriptor(c, table, vocabulary, parameters) for c in table.columns],
+        "primaryKey": list(table.key),
+        "missingValues": parameters.missing_values,
+    }
+
+
+def resource(table: ReleaseTable, vocabulary: dict[str, list[str]], parameters: ReleaseParameters,
+             *, size: int, sha256: str) -> dict[str, Any]:
+    return {
+        "name": table.name,
+        "path": f"{table.name}.csv",
+        "title": table.title,
+        "description": table.description + (f" Also as {table.name}.parquet (a symbol there is a null)."
+                                            if table.name != "revisions" else ""),
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True,
+                    "header": True},
+        "bytes": size,
+        "hash": f"sha256:{sha256}",
+        "schema": table_schema(table, vocabulary, parameters),
+    }
+
+
+def datapackage(*, period: str, version: int, release_date: dt.date, tables: list[ReleaseTable],
+                file_facts: dict[str, tuple[int, str]], vocabulary: dict[str, list[str]],
+                parameters: ReleaseParameters) -> dict[str, Any]:
+    """The descriptor of one release.
+
+    Args:
+        period: the release period ``YYYYQn``.
+        version: the release's version number n (folder ``v{n}``).
+        release_date: the day this content was first prepared (stable across re-preparation).
+        tables: the CSV tables present, in the order they should be listed.
+        file_facts: per table name, (size in bytes, sha256 hex) of its CSV as written.
+        vocabulary: allowed values of code columns (:func:`publish.definitions.vocabularies`).
+        parameters: the release parameters (symbols, package metadata).
+    """
+    package = parameters.package
+    licence = package["licence"]
+    return {
+        "profile": "tabular-data-package",
+        "name": package["name"],
+        "title": f"{package['title']}, {period}",
+        "description": " ".join(str(package["description"]).split()),
+        "keywords": list(package["keywords"]),
+        "version": f"{version}.0.0",
+        "period": period,
+        "release": f"v{version}",
+        "release_date": release_date.isoformat(),
+        "created": f"{release_date.isoformat()}T00:00:00Z",
+        "licenses": [{"name": licence["name"], "path": licence["path"], "title": licence["title"]}],
+        "contributors": [{"title": package["publisher"], "role": "publisher"}],
+        "sources": [dict(source) for source in package["sources"]],
+        "resources": [resource(t, vocabulary, parameters, size=file_facts[t.name][0], sha256=file_facts[t.name][1])
+                      for t in tables],
+    }
+
+
+VERSION_KEYS = ("version", "release", "release_date", "created")
+
+
+def content_view(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """The descriptor without what differs between versions of the same figures."""
+    view = copy.deepcopy(descriptor)
+    for key in VERSION_KEYS:
+        view.pop(key, None)
+    view["resources"] = [r for r in view.get("resources", []) if r["name"] != "revisions"]
+    return view
