@@ -99,6 +99,16 @@ class LakeWriter:
             self._write(self._folder(dataset, "_schema", reference=True), reference_schema(dataset), [])
         self.write_ledger()
 
+    @classmethod
+    def reopen(cls, lake: Path) -> "LakeWriter":
+        """A writer that carries on from an existing lake's ledger, as the next ingest would."""
+        writer = cls.__new__(cls)
+        writer.lake = Path(lake)
+        writer.ledger = pq.read_table(writer.lake / "_ledger" / "ledger.parquet").to_pylist()
+        writer._ids = itertools.count(len(writer.ledger) + 1000)
+        writer._clock = max(row["received_at"] for row in writer.ledger) + dt.timedelta(hours=1)
+        return writer
+
     # -- submissions -------------------------------------------------------
     def submit_return(self, dataset: str, ukprn: str, period: str, rows: list[dict], *,
                       status: str = "ACCEPTED") -> str:

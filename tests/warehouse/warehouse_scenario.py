@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse_lake import LakeWriter
+from tests.warehouse.warehouse_lake import LakeWriter
 
 EXTRACT_DATE = dt.date(2026, 3, 31)
 HAND_PRIME = "10000001"
@@ -108,7 +108,7 @@ def labour_market() -> list[dict]:
 
 
 # -- the hand-built people -----------------------------------------------------------
-def _person(ref: str, key: str, contract: str, referral: str, *, start: str | None = None,
+def person_row(ref: str, key: str, contract: str, referral: str, *, start: str | None = None,
             group: str = "JSA_25_PLUS", age: int = 30, leave: str | None = None,
             leave_reason: str | None = None, la: str = "E08000001") -> dict:
     return {
@@ -121,23 +121,23 @@ def _person(ref: str, key: str, contract: str, referral: str, *, start: str | No
 
 
 HAND_PEOPLE = [
-    _person("P-001", "p01-alice", "FND00001", "2024-01-10", start="2024-01-20"),
-    _person("P-002", "p02-bob", "FND00001", "2024-01-05"),
-    _person("P-003", "p03-carol", "FND00001", "2023-06-01"),
-    _person("P-004", "p03-carol", "FND00001", "2024-02-01"),
-    _person("P-005", "p04-dan", "FND00001", "2023-09-01"),
-    _person("P-101", "p04-dan", "FND00002", "2024-01-15", la="W06000004"),
-    _person("P-006", "p05-eve", "FND00001", "2025-06-01"),
-    _person("P-007", "p06-frank", "FND00001", "2025-06-01"),
-    _person("P-008", "p07-grace", "FND00001", "2024-01-10"),
-    _person("P-009", "p08-hank", "FND00001", "2024-05-01"),
-    _person("P-010", "p09-ivy", "FND00001", "2024-01-10"),
-    _person("P-011", "p10-jack", "FND00001", "2024-01-10", leave="2024-02-20", leave_reason="MOVED_AWAY"),
-    _person("P-012", "p11-kate", "FND00001", "2024-01-10"),
-    _person("P-013", "p12-leo", "FND00001", "2024-01-10"),
-    _person("P-014", "p13-mia", "FND00001", "2024-01-10"),
-    _person("P-015", "p15-oscar", "FND00001", "2023-01-10", start="2023-01-20"),
-    _person("P-016", "p16-nina", "FND00001", "2024-01-10"),
+    person_row("P-001", "p01-alice", "FND00001", "2024-01-10", start="2024-01-20"),
+    person_row("P-002", "p02-bob", "FND00001", "2024-01-05"),
+    person_row("P-003", "p03-carol", "FND00001", "2023-06-01"),
+    person_row("P-004", "p03-carol", "FND00001", "2024-02-01"),
+    person_row("P-005", "p04-dan", "FND00001", "2023-09-01"),
+    person_row("P-101", "p04-dan", "FND00002", "2024-01-15", la="W06000004"),
+    person_row("P-006", "p05-eve", "FND00001", "2025-06-01"),
+    person_row("P-007", "p06-frank", "FND00001", "2025-06-01"),
+    person_row("P-008", "p07-grace", "FND00001", "2024-01-10"),
+    person_row("P-009", "p08-hank", "FND00001", "2024-05-01"),
+    person_row("P-010", "p09-ivy", "FND00001", "2024-01-10"),
+    person_row("P-011", "p10-jack", "FND00001", "2024-01-10", leave="2024-02-20", leave_reason="MOVED_AWAY"),
+    person_row("P-012", "p11-kate", "FND00001", "2024-01-10"),
+    person_row("P-013", "p12-leo", "FND00001", "2024-01-10"),
+    person_row("P-014", "p13-mia", "FND00001", "2024-01-10"),
+    person_row("P-015", "p15-oscar", "FND00001", "2023-01-10", start="2023-01-20"),
+    person_row("P-016", "p16-nina", "FND00001", "2024-01-10"),
 ]
 
 HAND_SPELLS = [
@@ -167,7 +167,7 @@ HAND_SPELLS = [
 ]
 
 
-def _claim(claim_id: str, ref: str, outcome: str, job_start: str, claim_date: str, *,
+def claim_row(claim_id: str, ref: str, outcome: str, job_start: str, claim_date: str, *,
            contract: str = "FND00001", status: str = "ACTIVE") -> dict:
     return {
         "claim_id": claim_id, "contract_id": contract, "participant_ref": ref, "outcome_type": outcome,
@@ -178,39 +178,39 @@ def _claim(claim_id: str, ref: str, outcome: str, job_start: str, claim_date: st
 
 # claim files by period; 2024Q2 is sent twice (the second replaces the first wholly)
 HAND_CLAIMS_2024Q1 = [
-    _claim("C-001", "P-001", "JOB_OUTCOME", "2024-03-01", "2024-03-20"),
-    _claim("C-004", "P-003", "JOB_OUTCOME", "2024-02-15", "2024-02-20"),
-    _claim("C-005", "P-004", "JOB_OUTCOME", "2024-02-15", "2024-03-01"),
-    _claim("C-006", "P-005", "JOB_OUTCOME", "2024-02-01", "2024-02-10"),
-    _claim("C-007", "P-101", "JOB_OUTCOME", "2024-02-01", "2024-02-12", contract="FND00002"),
-    _claim("C-013", "P-010", "JOB_OUTCOME", "2024-03-01", "2024-03-25"),
-    _claim("C-014", "P-011", "JOB_OUTCOME", "2024-03-01", "2024-03-30"),
-    _claim("C-015", "P-012", "JOB_OUTCOME", "2024-03-09", "2024-03-20"),
-    _claim("C-017", "P-999", "JOB_OUTCOME", "2024-03-01", "2024-03-15"),
-    _claim("C-019", "P-014", "JOB_OUTCOME", "2024-03-01", "2024-03-15"),
+    claim_row("C-001", "P-001", "JOB_OUTCOME", "2024-03-01", "2024-03-20"),
+    claim_row("C-004", "P-003", "JOB_OUTCOME", "2024-02-15", "2024-02-20"),
+    claim_row("C-005", "P-004", "JOB_OUTCOME", "2024-02-15", "2024-03-01"),
+    claim_row("C-006", "P-005", "JOB_OUTCOME", "2024-02-01", "2024-02-10"),
+    claim_row("C-007", "P-101", "JOB_OUTCOME", "2024-02-01", "2024-02-12", contract="FND00002"),
+    claim_row("C-013", "P-010", "JOB_OUTCOME", "2024-03-01", "2024-03-25"),
+    claim_row("C-014", "P-011", "JOB_OUTCOME", "2024-03-01", "2024-03-30"),
+    claim_row("C-015", "P-012", "JOB_OUTCOME", "2024-03-09", "2024-03-20"),
+    claim_row("C-017", "P-999", "JOB_OUTCOME", "2024-03-01", "2024-03-15"),
+    claim_row("C-019", "P-014", "JOB_OUTCOME", "2024-03-01", "2024-03-15"),
 ]
 HAND_CLAIMS_2024Q2_FIRST = [
-    _claim("C-010", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-04-10"),
-    _claim("C-012", "P-009", "JOB_OUTCOME", "2024-04-01", "2024-06-10"),
-    _claim("C-018", "P-013", "JOB_OUTCOME", "2024-04-01", "2024-04-20", contract="FND00002"),
-    _claim("C-020", "P-014", "JOB_OUTCOME", "2024-06-01", "2024-06-20"),
-    _claim("C-021", "P-016", "JOB_OUTCOME", "2024-04-15", "2024-05-01"),
-    _claim("C-098", "P-015", "JOB_OUTCOME", "2024-04-01", "2024-05-02"),
+    claim_row("C-010", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-04-10"),
+    claim_row("C-012", "P-009", "JOB_OUTCOME", "2024-04-01", "2024-06-10"),
+    claim_row("C-018", "P-013", "JOB_OUTCOME", "2024-04-01", "2024-04-20", contract="FND00002"),
+    claim_row("C-020", "P-014", "JOB_OUTCOME", "2024-06-01", "2024-06-20"),
+    claim_row("C-021", "P-016", "JOB_OUTCOME", "2024-04-15", "2024-05-01"),
+    claim_row("C-098", "P-015", "JOB_OUTCOME", "2024-04-01", "2024-05-02"),
 ]
 HAND_CLAIMS_2024Q2_RESUBMITTED = [
     claim if claim["claim_id"] != "C-021" else {**claim, "claim_status": "WITHDRAWN"}
     for claim in HAND_CLAIMS_2024Q2_FIRST if claim["claim_id"] != "C-098"
 ]
 HAND_CLAIMS_2024Q3 = [
-    _claim("C-002", "P-001", "SUSTAINED_26W", "2024-03-01", "2024-09-15"),
-    _claim("C-003", "P-002", "SUSTAINED_26W", "2024-02-01", "2024-08-15"),
-    {**_claim("C-010", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-07-05"), "claim_status": "WITHDRAWN"},
-    _claim("C-011", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-07-06"),
-    _claim("C-016", "P-012", "SUSTAINED_26W", "2024-03-09", "2024-09-10"),
+    claim_row("C-002", "P-001", "SUSTAINED_26W", "2024-03-01", "2024-09-15"),
+    claim_row("C-003", "P-002", "SUSTAINED_26W", "2024-02-01", "2024-08-15"),
+    {**claim_row("C-010", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-07-05"), "claim_status": "WITHDRAWN"},
+    claim_row("C-011", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-07-06"),
+    claim_row("C-016", "P-012", "SUSTAINED_26W", "2024-03-09", "2024-09-10"),
 ]
 HAND_CLAIMS_2026Q1 = [
-    _claim("C-008", "P-006", "SUSTAINED_26W", "2025-09-10", "2026-03-11"),
-    _claim("C-009", "P-007", "SUSTAINED_26W", "2025-09-10", "2026-03-12"),
+    claim_row("C-008", "P-006", "SUSTAINED_26W", "2025-09-10", "2026-03-11"),
+    claim_row("C-009", "P-007", "SUSTAINED_26W", "2025-09-10", "2026-03-12"),
 ]
 
 EXPECTED_STATUSES = {
@@ -375,7 +375,7 @@ def write_scenario(lake: Path) -> LakeWriter:
                          [{**HAND_PEOPLE[1], "participant_ref": "P-REJ"}], status="REJECTED")
     writer.write_debris("participants", [{**HAND_PEOPLE[1], "participant_ref": "P-666"}],
                         ukprn=HAND_PRIME, period="2025Q1")
-    writer.write_debris("outcome_claims", [_claim("C-666", "P-001", "JOB_OUTCOME", "2024-03-01", "2024-03-20")],
+    writer.write_debris("outcome_claims", [claim_row("C-666", "P-001", "JOB_OUTCOME", "2024-03-01", "2024-03-20")],
                         ukprn=HAND_PRIME, period="2024Q1")
 
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q1", HAND_CLAIMS_2024Q1)

@@ -1,0 +1,1 @@
+"""Tests of the warehouse stage: dbt project and build runner."""
