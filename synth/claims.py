@@ -118,8 +118,7 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
     row = claims["row"]
     m = len(row)
     prime = cohort.prime[row]
-    suffix = np.array([_SUFFIX[o] for o in P.OUTCOME_TYPES])[
-        np.searchsorted(np.array(P.OUTCOME_TYPES), claims["outcome"])] if m else np.zeros(0, dtype=str)
+    suffix = pl.Series(claims["outcome"], dtype=pl.String).replace_strict(_SUFFIX)
     contract = cohort.contract[row].copy()
     ref = cohort.participant_ref.gather(pl.Series(row))
     truth = claims["truth"].copy()
@@ -142,7 +141,7 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
         & (claims["outcome"] == "JOB_OUTCOME")
     truth[before] = "started_before_referral"
     job_start = np.where(before, cohort.referral[row] - rng.integers(3, 61, m), claims["job_start"]).astype(np.int32)
-    claim_id = pl.select(pl.concat_str([ref, pl.lit("-"), pl.Series(suffix)])).to_series()
+    claim_id = pl.select(pl.concat_str([ref, pl.lit("-"), suffix])).to_series()
     ref = pl.select(pl.when(pl.Series(unknown)).then(pl.concat_str([ref, pl.lit("X")]))
                     .otherwise(ref)).to_series()
 
