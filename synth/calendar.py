@@ -60,7 +60,7 @@ def period_name(year: int, quarter: int) -> str:
 
 
 def periods_from(first: str, n: int) -> list[str]:
-    """``n`` consecutive quarters starting at ``first`` (``n`` may be negative-offset free)."""
+    """``n`` consecutive quarters, the first being ``first``."""
     year, quarter = parse_period(first)
     index = year * 4 + quarter - 1
     return [period_name((index + k) // 4, (index + k) % 4 + 1) for k in range(n)]

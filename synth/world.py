@@ -264,6 +264,8 @@ def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, 
             "sustained_26w_met counts participants whose evidence reaches 182 days in the 210-day window "
             "from their first job after referral, that job starting by leave_date + 28 days.",
             "A cohort is mature when 18 months have passed since its quarter ended.",
+            "SUSTAINED_78W is the long-outcome trial: only ESF contracts claim it, and payment_rates "
+            "carry 0.00 for it on the other programmes.",
         ],
     }
 
