@@ -41,7 +41,7 @@ PERSONAL_COLUMNS = frozenset({
     "age_at_referral", "employer_paye_ref", "la_code",
 })
 #: Exact dates: any column named like a date (``referral_date``, ``verified_on``, ``spell_start``...).
-PERSONAL_COLUMN_PATTERN = re.compile(r"(^|_)(date|dob|birth|nino)(_|$)|_on$|^spell_|_start$|_end$")
+PERSONAL_COLUMN_PATTERN = re.compile(r"(?:^|_)(?:date|dob|birth|nino)(?:_|$)|_on$|^spell_|_start$|_end$")
 
 
 def is_personal_column(name: str) -> bool:

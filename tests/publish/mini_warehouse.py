@@ -1,0 +1,207 @@
+"""A hand-made analysts' copy of the warehouse: the marts the release reads, with known figures.
+
+Small enough to read in one sitting and built in well under a second, so that
+workflow tests (versions, revisions, approvals, crashes) do not wait for a dbt
+build. The tables carry the columns :mod:`publish.figures` reads, with the
+names and types of the real marts; the seeds are the real seed files of
+``dbt_project/seeds``. Person-level columns (``participant_ref``,
+``person_key``, dates) are present on purpose: the release must not leak them.
+
+The world, period 2026Q2 (rating windows: 2026Q1 = cohort 2024Q3; 2026Q2 =
+cohorts 2024Q3 and 2024Q4):
+
+- ``FND00001`` England, prime ``10000001`` whose registered name starts with
+  ``=`` (a formula); ``ESF00002`` Wales and ``WPG00003`` Scotland, prime
+  ``10000002``; ``FND00004`` terminated early (planned end ahead: covered);
+  ``FND00005`` ended in 2023 (not covered).
+- every contract has a small ``LONE_PARENT`` group (4 referrals a cohort), whose
+  rates must be ``[c]``;
+- ``FND00001``'s 2024Q4 ``JSA_25_PLUS`` cohort has 12 sustained outcomes:
+  :func:`add_one_sustained_outcome` makes it 13, which moves the rounded count
+  from 10 to 15 (the "one claim changed" of the revisions test).
+
+Not for: testing measures; the numbers are chosen, not computed by the rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+
+SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
+PERIOD = "2026Q2"
+FORMULA_NAME = "=HYPERLINK(\"http://evil.example\",\"Bridge Jobs\")"
+
+PROVIDERS = [
+    ("10000001", FORMULA_NAME, "PRIVATE"),
+    ("10000002", "Harbour Skills Foundation", "THIRD_SECTOR"),
+    ("10000003", "Old Partner Ltd", "PRIVATE"),
+]
+AREAS = [
+    ("CPA01", "North East", "ENGLAND", "North East", False),
+    ("CPA17", "North and Mid Wales", "WALES", "North and Mid Wales", True),
+    ("CPA15", "West of Scotland", "SCOTLAND", "West of Scotland", False),
+]
+CONTRACTS = [
+    # contract_id, programme, prime, cpa, start, end, value, status
+    ("FND00001", "FND", "10000001", "CPA01", "2023-04-01", "2028-03-31", 2_000_000.0, "LIVE"),
+    ("ESF00002", "ESF", "10000002", "CPA17", "2023-04-01", "2028-03-31", 1_500_000.0, "LIVE"),
+    ("WPG00003", "WPG", "10000002", "CPA15", "2023-07-01", "2028-06-30", 1_200_000.0, "LIVE"),
+    ("FND00004", "FND", "10000001", "CPA01", "2023-04-01", "2027-03-31", 900_000.0, "TERMINATED"),
+    ("FND00005", "FND", "10000003", "CPA17", "2019-04-01", "2023-03-31", 800_000.0, "ENDED"),
+]
+COHORTS = ("2024Q3", "2024Q4")
+WINDOWS = [("2026Q1", "2024Q3"), ("2026Q2", "2024Q3"), ("2026Q2", "2024Q4")]
+# customer group: (referrals, starts, job outcomes, sustained outcomes) per contract cohort, scaled below
+GROUPS = {
+    "JSA_25_PLUS": (60, 55, 20, 12),
+    "ESA_WRAG": (30, 27, 6, 3),
+    "LONE_PARENT": (4, 4, 2, 1),
+}
+SCALE = {"FND00001": 1.0, "ESF00002": 0.7, "WPG00003": 0.5, "FND00004": 0.4, "FND00005": 0.3}
+
+
+def _scaled(contract: str, values: tuple[int, ...], group: str) -> tuple[int, ...]:
+    if group == "LONE_PARENT" or contract == "FND00001":
+        return values  # the small group stays small; FND00001 keeps the numbers of the docstring
+    return tuple(max(0, round(v * SCALE[contract])) for v in values)
+
+
+def build(path: Path) -> Path:
+    """Write the mini warehouse to ``path`` (a DuckDB file) and return it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()
+    with duckdb.connect(str(path)) as con:
+        for schema in ("staging", "intermediate", "marts", "seeds"):
+            con.execute(f"create schema {schema}")
+        for seed in SEEDS.glob("*.csv"):
+            con.execute(f"create table seeds.{seed.stem} as select * from read_csv_auto('{seed}', header=true)")
+
+        con.execute("create table staging.stg_lake__providers (ukprn varchar, provider_name varchar, sector varchar)")
+        con.executemany("insert into staging.stg_lake__providers values (?, ?, ?)", PROVIDERS)
+        con.execute("create table staging.stg_lake__contract_package_areas (cpa_id varchar, cpa_name varchar, "
+                    "nation varchar, region varchar, is_rural boolean)")
+        con.executemany("insert into staging.stg_lake__contract_package_areas values (?, ?, ?, ?, ?)", AREAS)
+        con.execute("create table staging.stg_lake__contracts (contract_id varchar, programme varchar, "
+                    "prime_ukprn varchar, cpa_id varchar, start_date date, end_date date, "
+                    "contract_value_gbp double, status varchar)")
+        con.executemany("insert into staging.stg_lake__contracts values (?, ?, ?, ?, ?, ?, ?, ?)", CONTRACTS)
+        con.execute("create table intermediate.int_rating_windows (rating_quarter varchar, cohort_quarter varchar)")
+        con.executemany("insert into intermediate.int_rating_windows values (?, ?)", WINDOWS)
+
+        con.execute("""create table marts.fct_cohort_performance_by_customer_group (
+            contract_id varchar, prime_ukprn varchar, programme varchar, referral_quarter varchar,
+            customer_group varchar, referrals bigint, starts bigint, job_outcomes bigint,
+            sustained_26w_outcomes bigint, is_mature boolean)""")
+        rows = []
+        for contract_id, programme, prime, *_ in CONTRACTS:
+            for cohort in COHORTS:
+                for group, values in GROUPS.items():
+                    r, s, j, su = _scaled(contract_id, values, group)
+                    rows.append((contract_id, prime, programme, cohort, group, r, s, j, su, True))
+        con.executemany("insert into marts.fct_cohort_performance_by_customer_group values "
+                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("""create table marts.fct_cohort_performance as
+            select contract_id, prime_ukprn, programme, referral_quarter, sum(referrals)::bigint as referrals,
+                sum(starts)::bigint as starts, sum(job_outcomes)::bigint as job_outcomes,
+                sum(sustained_26w_outcomes)::bigint as sustained_26w_outcomes, bool_and(is_mature) as is_mature
+            from marts.fct_cohort_performance_by_customer_group
+            group by all""")
+
+        con.execute("""create table marts.fct_expected_outcomes as
+            with windows as (select * from intermediate.int_rating_windows),
+            totals as (
+                select c.contract_id, c.prime_ukprn, w.rating_quarter, sum(c.referrals)::bigint as participants,
+                    sum(c.sustained_26w_outcomes)::bigint as actual_outcomes
+                from marts.fct_cohort_performance c join windows w on c.referral_quarter = w.cohort_quarter
+                group by all)
+            select contract_id, prime_ukprn, rating_quarter, participants, actual_outcomes,
+                participants * 0.15 as expected_outcomes,
+                actual_outcomes / (participants * 0.15) as like_for_like_index
+            from totals""")
+
+        con.execute("""create table marts.mart_star_ratings as
+            select contract_id, prime_ukprn, rating_quarter, participants as referrals_in_window,
+                like_for_like_index as outcomes_ratio, 1.05 as value_for_money_ratio,
+                case when prime_ukprn = '10000001' then 1.25 end as quality_ratio,
+                cast(null as double) as customer_experience_ratio,
+                case when participants >= 50 then like_for_like_index * 0.9 + 0.1 end as composite,
+                case when participants >= 50 then 3 end::integer as stars,
+                case when participants >= 50 then 'RATED' else 'NOT_RATED' end as rating_status,
+                case when participants < 50 then 'fewer than 50 referrals in the rating window' end as not_rated_reason,
+                case when participants >= 50 then
+                    rank() over (partition by rating_quarter, participants >= 50 order by like_for_like_index desc)
+                end::integer as rank,
+                case when rating_quarter = '2026Q2' then 3 end::integer as previous_stars
+            from marts.fct_expected_outcomes""")
+        con.execute("""create table marts.mart_prime_star_ratings as
+            select prime_ukprn, rating_quarter, sum(referrals_in_window)::bigint as referrals_in_window,
+                avg(outcomes_ratio) as outcomes_ratio, 1.02 as value_for_money_ratio,
+                max(quality_ratio) as quality_ratio, cast(null as double) as customer_experience_ratio,
+                avg(outcomes_ratio) as composite, 3::integer as stars, 'RATED' as rating_status,
+                cast(null as varchar) as not_rated_reason,
+                rank() over (partition by rating_quarter order by avg(outcomes_ratio) desc)::integer as rank,
+                cast(null as integer) as previous_stars
+            from marts.mart_star_ratings group by prime_ukprn, rating_quarter""")
+
+        con.execute("""create table marts.mart_parking_indicators as
+            with groups as (
+                select c.contract_id, w.rating_quarter, 'customer_group' as group_dimension,
+                    c.customer_group as group_value, sum(c.referrals)::bigint as participants,
+                    sum(c.sustained_26w_outcomes)::bigint as actual_outcomes
+                from marts.fct_cohort_performance_by_customer_group c
+                join intermediate.int_rating_windows w on c.referral_quarter = w.cohort_quarter
+                group by all)
+            select contract_id, rating_quarter, group_dimension, group_value, participants, actual_outcomes,
+                participants * 0.15 as expected_outcomes, actual_outcomes / (participants * 0.15) as group_index,
+                1.0 as contract_index, actual_outcomes / (participants * 0.15) - 1.0 as index_gap,
+                false as parking_risk
+            from groups""")
+
+        con.execute("""create table marts.fct_participants (ukprn varchar, participant_ref varchar,
+            person_key varchar, contract_id varchar, nation varchar, customer_group varchar,
+            referral_date date, start_date date, start_fee_gbp double)""")
+        con.execute("""create table marts.fct_outcome_claims (ukprn varchar, claim_id varchar, contract_id varchar,
+            participant_ref varchar, person_key varchar, customer_group varchar, outcome_type varchar,
+            verification_status varchar, verified_on date, payable_fee_gbp double, payment_due_on date)""")
+        participants, claims = [], []
+        for n, (contract_id, _programme, prime, *_rest) in enumerate(CONTRACTS):
+            for i in range(6):
+                start = dt.date(2026, 4, 1) + dt.timedelta(days=10 * i + n)
+                group = ("JSA_25_PLUS", "ESA_WRAG", "JSA_25_PLUS")[i % 3]
+                participants.append((prime, f"P{n}{i:03d}", f"key{n}{i}", contract_id, None, group,
+                                     start - dt.timedelta(days=20), start, 300.0))
+                claims.append((prime, f"C{n}{i:03d}", contract_id, f"P{n}{i:03d}", f"key{n}{i}", group,
+                               "JOB_OUTCOME", "VERIFIED", start, 1000.0, start + dt.timedelta(days=5)))
+        con.executemany("insert into marts.fct_participants values (?, ?, ?, ?, ?, ?, ?, ?, ?)", participants)
+        con.executemany("insert into marts.fct_outcome_claims values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
+        con.execute("""create table marts.mart_contract_review as
+            with fees as (
+                select contract_id, start_fee_gbp as fee from marts.fct_participants
+                where start_date between '2026-04-01' and '2026-06-30'
+                union all
+                select contract_id, payable_fee_gbp from marts.fct_outcome_claims
+                where verification_status = 'VERIFIED' and payment_due_on between '2026-04-01' and '2026-06-30')
+            select contract_id, '2026Q2' as period, sum(fee) as payments_due_gbp from fees group by contract_id""")
+    return path
+
+
+def add_one_sustained_outcome(path: Path, contract_id: str = "FND00001", cohort: str = "2024Q4",
+                              group: str = "JSA_25_PLUS") -> None:
+    """One more verified sustained outcome in one cohort group: what one claim turning VERIFIED changes
+    in the cohort marts the release sums (the parking, rating and benchmark marts are left alone)."""
+    with duckdb.connect(str(path)) as con:
+        for table in ("fct_cohort_performance_by_customer_group", "fct_cohort_performance"):
+            extra = f"and customer_group = '{group}'" if table.endswith("customer_group") else ""
+            con.execute(f"update marts.{table} set sustained_26w_outcomes = sustained_26w_outcomes + 1 "
+                        f"where contract_id = ? and referral_quarter = ? {extra}", [contract_id, cohort])
+
+
+def true_parking_groups(path: Path, period: str = PERIOD) -> list[dict]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        cursor = con.execute("select * from marts.mart_parking_indicators where rating_quarter = ?", [period])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, r)) for r in cursor.fetchall()]

@@ -1,0 +1,58 @@
+"""The release's single definitions: every column resolves to a description, a type and its allowed values."""
+
+from __future__ import annotations
+
+import pytest
+
+from contracts_schema import load_registry
+from publish.datapackage import table_schema
+from publish.dbt_descriptions import column_description
+from publish.definitions import ALL_TABLES, DATA_TABLES, vocabularies
+from publish.disclosure_control import is_personal_column
+from publish.parameters import release_parameters
+
+P = release_parameters()
+VOCABULARY = vocabularies(["16-24", "25-49", "50+"])
+
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
+def test_every_column_has_a_description_that_resolves(table):
+    for column in table.columns:
+        text = column.full_description(P)
+        assert len(text) > 20, column.name
+        assert "{{" not in text and "doc(" not in text, column.name
+        if column.dbt:
+            assert column_description(*column.dbt) in text
+
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
+def test_no_published_column_identifies_a_person(table):
+    assert [c.name for c in table.columns if is_personal_column(c.name)] == []
+
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
+def test_keys_are_columns_and_lead_the_table(table):
+    assert set(table.key) <= set(table.column_names)
+
+
+def test_code_columns_take_their_values_from_contracts_schema():
+    registry = load_registry()
+    nation = table_schema(DATA_TABLES[0], VOCABULARY, P)["fields"][7]
+    assert nation["name"] == "nation"
+    assert nation["constraints"]["enum"] == list(registry.code_lists["nation"].values)
+    summary = {f["name"]: f for f in table_schema(DATA_TABLES[3], VOCABULARY, P)["fields"]}
+    assert summary["customer_group"]["constraints"]["enum"] == ["ALL", *registry.code_lists["customer_group"].values]
+
+
+def test_the_gss_symbols_are_declared_as_missing_values():
+    for table in ALL_TABLES:
+        assert table_schema(table, VOCABULARY, P)["missingValues"] == ["", "[c]", "[low]", "[x]", "[z]"]
+
+
+def test_counts_are_integers_and_rates_are_numbers_between_zero_and_one():
+    fields = {f["name"]: f for f in table_schema(DATA_TABLES[0], VOCABULARY, P)["fields"]}
+    assert fields["referrals"]["type"] == "integer"
+    assert fields["sustained_outcome_rate"]["type"] == "number"
+    assert fields["sustained_outcome_rate"]["constraints"] == {"minimum": 0, "maximum": 1}
+    assert fields["star_rating"]["constraints"] == {"minimum": 1, "maximum": 5}
+    assert "nearest 5" in fields["referrals"]["description"]
