@@ -17,7 +17,7 @@ import pytest
 from publish.definitions import ALL_TABLES, DATA_TABLES
 from publish.disclosure_control import is_personal_column
 from publish.release import approve_release, list_releases, prepare_release
-from tests.publish.support import count_columns, csv_rows, folder_bytes, frictionless_validate, tables_of
+from tests.publish.support import count_columns, folder_bytes, frictionless_validate, tables_of
 
 
 @pytest.fixture(scope="module")

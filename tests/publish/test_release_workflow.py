@@ -5,7 +5,7 @@ would live it, and each test reads the part it is about:
 
 1. alice prepares 2026Q2 (v1), then prepares it again with the same data;
 2. alice tries to approve her own candidate;
-3. bob approves while the final rename of the promotion fails;
+3. bob approves while the disk fills during the copy, then while the final rename fails;
 4. bob approves again: v1 is published;
 5. carol prepares 2026Q2 again with unchanged data;
 6. one sustained outcome of FND00001 becomes verified in the warehouse, carol prepares: v2;
@@ -70,6 +70,9 @@ def test_the_preparer_cannot_approve_their_own_candidate(history):
 
 
 def test_a_crash_during_promotion_leaves_no_half_release_and_the_candidate_approvable(history):
+    assert isinstance(history.copy_crash, PromotionFailed)
+    assert "No space left" in str(history.copy_crash)
+    assert history.after_copy_crash == []
     assert isinstance(history.crash, PromotionFailed)
     # Nothing at releases/2026Q2/: no v1, and no temporary folder left behind.
     assert history.after_crash["entries"] == []

@@ -8,6 +8,7 @@ run serves several tests.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,8 +26,6 @@ PERIOD = mini_warehouse.PERIOD
 
 def make_mini_home(root: Path, template: Path) -> Paths:
     """An MI_HOME whose analysts' copy is (a copy of) the hand-made warehouse."""
-    import shutil
-
     paths = Paths(root / "mi_home")
     paths.warehouse_dir.mkdir(parents=True)
     shutil.copyfile(template, paths.warehouse)
@@ -42,6 +41,8 @@ class History:
     again_files: dict = field(default_factory=dict)
     own_approval: Exception | None = None
     crash: Exception | None = None
+    copy_crash: Exception | None = None
+    after_copy_crash: list = field(default_factory=list)
     after_crash: dict = field(default_factory=dict)
     published: object = None
     unchanged: object = None
@@ -63,6 +64,26 @@ def play_history(root: Path, mini_warehouse_file: Path) -> History:
     except SamePerson as exc:
         h.own_approval = exc
 
+    # A crash part-way through copying the candidate (the disk fills on the third file) ...
+    real_copyfile = shutil.copyfile
+    copied = []
+
+    def copyfile_that_fills_the_disk(src, dst, *args, **kwargs):
+        copied.append(dst)
+        if len(copied) == 3:
+            raise OSError(28, "No space left on device")
+        return real_copyfile(src, dst, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shutil, "copyfile", copyfile_that_fills_the_disk)
+        try:
+            approve_release(PERIOD, approver="bob", paths=paths)
+        except PromotionFailed as exc:
+            h.copy_crash = exc
+    period_folder = paths.releases / PERIOD
+    h.after_copy_crash = sorted(p.name for p in period_folder.iterdir()) if period_folder.exists() else []
+
+    # ... and a crash at the final rename.
     real_rename = os.rename
 
     def rename_that_crashes(src, dst, *args, **kwargs):
@@ -76,7 +97,6 @@ def play_history(root: Path, mini_warehouse_file: Path) -> History:
             approve_release(PERIOD, approver="bob", paths=paths)
         except PromotionFailed as exc:
             h.crash = exc
-    period_folder = paths.releases / PERIOD
     h.after_crash = {
         "entries": sorted(p.name for p in period_folder.iterdir()) if period_folder.exists() else [],
         "states": [(e["version"], e["state"]) for e in list_releases(paths)],
