@@ -19,7 +19,9 @@ from collections.abc import Callable, Iterator
 from mi.settings import Paths
 from orchestration.instance import ensure_dagster_home
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The run's own summary (below) says what failed and why; Dagster's console logger
+# would add a stack trace a data engineer does not need at the terminal.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @contextlib.contextmanager
@@ -36,8 +38,13 @@ def warehouse_writer_lock(paths: Paths, *, wait: bool = True) -> Iterator[None]:
 
 
 def run_in_process(paths: Paths, period: str | None = None,
-                   progress: Callable[[str], None] | None = None) -> bool:
-    """Execute ``ingest_and_build``; True when every step and every blocking check passed."""
+                   progress: Callable[[str], None] | None = None, *, instance=None) -> bool:
+    """Execute ``ingest_and_build``; True when every step and every blocking check passed.
+
+    Args:
+        instance: a Dagster instance to record the run in; by default the one
+            under ``MI_HOME/dagster``, which the UI shows.
+    """
     import dagster as dg
 
     from orchestration.project import ensure_manifest
@@ -57,9 +64,9 @@ def run_in_process(paths: Paths, period: str | None = None,
     log_path = paths.logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
     # dbt's own log lines are echoed to stdout for the UI's compute logs; at the
     # terminal they would bury the summary, so they go to a file instead.
-    with warehouse_writer_lock(paths), dg.DagsterInstance.get() as instance, \
+    with warehouse_writer_lock(paths), (contextlib.nullcontext(instance) if instance else dg.DagsterInstance.get()) as dagster_instance, \
             open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET_LOGS, tags=tags)
+        result = job.execute_in_process(instance=dagster_instance, raise_on_error=False, run_config=QUIET_LOGS, tags=tags)
     _report(result, say, time.perf_counter() - started)
     say(f"dbt's log of this run: {log_path}")
     return result.success
@@ -75,15 +82,19 @@ def _locked(paths: Paths) -> bool:
 
 def _report(result, say: Callable[[str], None], seconds: float) -> None:
     materialised = result.get_asset_materialization_events()
-    checks = [e for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
-    failed_checks = [e for e in checks if not e.event_specific_data.passed]
-    say(f"run {result.run_id[:8]}: {len(materialised)} asset materialisations, {len(checks)} checks "
-        f"({len(failed_checks)} failed) in {seconds:.1f}s")
-    for event in failed_checks[:10]:
-        evaluation = event.event_specific_data
-        say(f"  check failed: {evaluation.asset_key.to_user_string()} / {evaluation.check_name}")
+    checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    receipts = [c for c in checks if c.asset_key.to_user_string() == "provider_submission"]
+    warehouse_checks = [c for c in checks if c not in receipts]
+    failed = [c for c in warehouse_checks if not c.passed]
+    say(f"run {result.run_id[:8]} {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s: "
+        f"{len(materialised)} assets materialised, {len(warehouse_checks)} warehouse checks "
+        f"({len(failed)} failed or not run)")
+    if receipts:
+        with_errors = sum(1 for c in receipts if not c.passed)
+        say(f"  {len(receipts)} new submissions shown in Dagster, {with_errors} with rows rejected or refused")
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "STEP_FAILURE":
                 error = event.event_specific_data.error
-                say(f"step {event.step_key} failed: {error.message.strip() if error else ''}")
+                message = (error.message if error else "").replace("dagster._core.definitions.events.Failure: ", "")
+                say(f"step {event.step_key} failed: {message.strip()}")

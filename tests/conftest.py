@@ -20,3 +20,23 @@ def mi_home(tmp_path, monkeypatch):
     monkeypatch.delenv("MI_PSEUDONYMISATION_KEY", raising=False)
     monkeypatch.delenv("MI_PSEUDONYMISATION_KEY_FILE", raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory):
+    """The small synthetic world, submitted and built once per test session (read-only for tests).
+
+    Returns the MI_HOME folder. Tests that change anything copy it first
+    (``tests.support.worlds.copy_home``).
+    """
+    from tests.support.worlds import build_small_world
+
+    root = tmp_path_factory.mktemp("small_world")
+    build_small_world(root / "home", world=root / "world")
+    return root / "home"
+
+
+@pytest.fixture(scope="session")
+def small_world_files(small_world):
+    """The synthetic files the small world was built from (reference/ and submissions/)."""
+    return small_world.parent / "world"

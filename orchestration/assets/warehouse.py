@@ -42,7 +42,8 @@ def explain_dbt_failure(target_path: Path) -> str:
     for r in results:
         node = r["unique_id"]
         if r["status"] in ("error", "fail"):
-            kind, name = node.split(".")[0], node.split(".")[-1]
+            # unique_id is "<kind>.<project>.<name>[.<hash>]": the name is what people know.
+            kind, name = node.split(".")[0], node.split(".")[2]
             if kind == "test":
                 failures = r.get("failures")
                 lines.append(f"test {name} failed" + (f" on {failures} row(s)" if failures else "")

@@ -1,0 +1,111 @@
+"""Runs through Dagster on the small world: whole, concurrent, sensed, and deliberately broken."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+
+from mi.settings import Paths
+from tests.support.worlds import copy_home
+
+
+@pytest.fixture
+def home(small_world, tmp_path, monkeypatch):
+    target = copy_home(small_world, tmp_path / "home")
+    monkeypatch.setenv("MI_HOME", str(target))
+    return Paths(target)
+
+
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _marts(path) -> dict[str, int]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+        return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in tables}
+
+
+def test_two_runs_started_together_both_succeed_and_leave_a_whole_warehouse(home, small_world_files):
+    """Every asset of ingest_and_build materialises; the writer lock serialises the two runs."""
+    from orchestration.run import run_in_process
+
+    shutil.copy(next((small_world_files / "submissions").glob("*participants*2026Q2*")), home.landing)
+    outcomes: list[bool] = []
+    # Ephemeral instances keep the test quick (the on-disk instance fsyncs every event);
+    # the exclusion under test is the writer lock, which does not depend on the instance.
+    instances = [dg.DagsterInstance.ephemeral(), dg.DagsterInstance.ephemeral()]
+    threads = [threading.Thread(target=lambda i=i: outcomes.append(run_in_process(home, instance=i)))
+               for i in instances]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=900)
+    assert outcomes == [True, True]
+    marts = _marts(home.warehouse)
+    assert {"fct_outcome_claims", "mart_star_ratings", "mart_parking_indicators"} <= set(marts)
+    assert marts["fct_participants"] > 1000
+    assert list(home.landing.iterdir()) == [], "the landing file was submitted and removed"
+    receipts: set[str] = set()
+    for instance in instances:
+        (run,) = instance.get_runs()
+        assert run.is_success
+        receipts |= instance.get_materialized_partitions(dg.AssetKey("provider_submission"))
+    from ingest.ledger import Ledger
+
+    with Ledger(home) as ledger:
+        assert receipts == {e.submission_id for e in ledger.list()}, "every submission is shown in Dagster"
+
+
+def test_a_broken_input_fails_the_run_with_a_clear_message_and_keeps_the_analysts_copy(home, capsys):
+    from orchestration.run import run_in_process
+
+    before = _digest(home.warehouse)
+    ledger = pl.read_parquet(home.ledger_parquet)
+    current = ledger.filter((pl.col("dataset") == "contracts") & pl.col("is_current"))["submission_id"][0]
+    folder = home.lake / "reference" / "contracts" / f"submission_id={current}"
+    rows = pl.read_parquet(folder / "part-0.parquet")
+    # A corrupted lake file: the same contract twice. Ingest would never write it; dbt must catch it.
+    pl.concat([rows, rows.head(1)]).write_parquet(folder / "part-0.parquet")
+    messages: list[str] = []
+    assert run_in_process(home, progress=messages.append, instance=dg.DagsterInstance.ephemeral()) is False
+    text = "\n".join(messages)
+    assert "test unique_stg_lake__contracts_contract_id failed" in text
+    assert "analysts' copy was left as it was" in text
+    assert _digest(home.warehouse) == before
+
+
+def test_a_new_file_in_the_landing_area_makes_the_sensor_request_a_run(home, small_world_files):
+    from orchestration.definitions import defs
+
+    sensor = defs.resolve_sensor_def("new_submissions_sensor")
+    with dg.DagsterInstance.ephemeral() as instance:
+        quiet = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
+        # A fresh cursor sees the ledger's latest submission once; then all is quiet.
+        settled = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=quiet.cursor))
+        assert settled.run_requests == []
+        shutil.copy(next((small_world_files / "submissions").glob("*customer_survey*")), home.landing)
+        woken = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=settled.cursor))
+        assert len(woken.run_requests) == 1
+        assert woken.run_requests[0].job_name in (None, "ingest_and_build")
+
+
+def test_reference_loads_run_on_demand_through_dagster(home, small_world_files):
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("load_reference")
+    config = {"ops": {"reference_data": {"config": {"folder": str(small_world_files / "reference")}}}}
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(run_config=config, instance=instance)
+    assert result.success
+    statuses = {e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata["status"].value
+                for e in result.get_asset_materialization_events()}
+    assert statuses["lake/contracts"] == "DUPLICATE"  # the same extract again changes nothing
+    assert len(statuses) == 10
