@@ -123,6 +123,8 @@ async def sign_in(request: Request) -> Response:
         record(request, "sign_in", "failure", actor=username)
         return _sign_in_page(request, status_code=401, username=username, next_path=next_path, errors=[
             {"field": "username", "text": "The user name or password is not right"}])
+    # Whatever session this browser had before is ended, not left to linger beside the new one.
+    await run_in_threadpool(accounts.end_session, portal.paths, request.cookies.get(SESSION_COOKIE))
     session_id = await run_in_threadpool(accounts.start_session, portal.paths, user)
     record(request, "sign_in", "success", user=user)
     response = RedirectResponse(next_path, status_code=303)
