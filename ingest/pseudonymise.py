@@ -67,9 +67,28 @@ def person_key(nino: str, key: bytes) -> str:
     return hmac.digest(key, normalised.encode("ascii", "replace"), hashlib.sha256).hex()
 
 
+HMAC_BLOCK = 64
+
+
 def person_keys(ninos: pl.Series, key: bytes) -> pl.Series:
-    """Pseudonymise a column, hashing each distinct NINO once (files repeat people)."""
-    normalised = ninos.to_frame("n").select(normalise_nino(pl.col("n")))["n"]
-    distinct = normalised.drop_nulls().unique()
-    mapping = {v: hmac.digest(key, v.encode("ascii", "replace"), hashlib.sha256).hex() for v in distinct}
-    return normalised.replace_strict(mapping, default=None, return_dtype=pl.Utf8).alias("person_key")
+    """Pseudonymise a whole column: the same HMAC-SHA256 as :func:`person_key`, vectorised.
+
+    Notes:
+        A Python loop over ``hmac.digest`` costs ~30 s for a national file of
+        two million people; DuckDB's ``sha256`` runs the same construction
+        (RFC 2104: H((K^opad) || H((K^ipad) || m))) on both cores in a few
+        seconds. A test holds the two implementations to the same answers.
+    """
+    import duckdb
+
+    block = (hashlib.sha256(key).digest() if len(key) > HMAC_BLOCK else key).ljust(HMAC_BLOCK, b"\0")
+    inner_pad = bytes(b ^ 0x36 for b in block).hex()
+    outer_pad = bytes(b ^ 0x5C for b in block).hex()
+    frame = ninos.to_frame("n").select(normalise_nino(pl.col("n")).alias("nino"))
+    with duckdb.connect() as con:
+        con.register("ninos", frame.to_arrow())
+        table = con.sql(
+            "select sha256(unhex($outer) || unhex(sha256(unhex($inner) || encode(nino)))) as person_key from ninos",
+            params={"outer": outer_pad, "inner": inner_pad},
+        ).to_arrow_table()
+    return pl.from_arrow(table)["person_key"].alias("person_key")
