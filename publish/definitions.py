@@ -196,7 +196,8 @@ def cell_pattern(column: Column, parameters: ReleaseParameters) -> str | None:
         index_places=parameters.formats.index_decimal_places,
     )
     symbols = [re.escape(getattr(parameters.symbols, s)) for s in spec.symbols]
-    return "^(?:" + "|".join([value, *symbols]) + ")$"
+    # \Z, not $: "$" would also accept a value followed by a newline.
+    return "^(?:" + "|".join([value, *symbols]) + r")\Z"
 
 
 def allowed_symbols(column: Column, parameters: ReleaseParameters) -> list[str]:

@@ -361,9 +361,7 @@ def _context(gx, site_dir: Path):
         "class_name": "SiteBuilder",
         "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(site_dir.resolve())},
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
-        # Validation pages list every expectation with its result; the suite pages would say it
-        # again, and rendering them doubles the gate's time.
-        "site_section_builders": {"expectations": "0", "profiling": "0"},
+        "site_section_builders": {"profiling": "0"},
         "show_how_to_buttons": False,
     })
     return context
@@ -470,11 +468,30 @@ def run_quality_gate(folder: Path, inputs: GateInputs) -> GateResult:
 
         where = traceback.extract_tb(exc.__traceback__)[-1]
         error = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
+    _prune_unreferenced_static_files(site_dir)
     passed = not error and bool(checks) and all(c.success for c in checks)
     result = GateResult(passed=passed, checks=checks, report=site_dir / "index.html", summary=summary_path,
                         error=error)
     write_bytes(summary_path, text_bytes(render_summary(result, inputs)))
     return result
+
+
+def _prune_unreferenced_static_files(site_dir: Path) -> None:
+    """Drop the Data Docs assets no page uses (4 MB of fonts and tutorial images per release).
+
+    GX copies its whole ``static/`` folder into every site; the pages use the
+    favicon and the logo and take their styles from CDNs.
+    """
+    static = site_dir / "static"
+    if not static.is_dir():
+        return
+    pages = "".join(p.read_text(encoding="utf-8", errors="replace")
+                    for p in site_dir.rglob("*") if p.suffix in (".html", ".css") and p.is_file())
+    for path in sorted(static.rglob("*"), reverse=True):
+        if path.is_file() and path.name not in pages:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def render_summary(result: GateResult, inputs: GateInputs) -> str:
