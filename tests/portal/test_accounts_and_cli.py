@@ -147,6 +147,7 @@ def test_mi_serve_answers_on_the_given_port(mi_home):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        server.stderr.close()
 
 
 def test_ensure_user_creates_or_resets_for_set_up_scripts(mi_home, cheap_hashing):
