@@ -1,3 +1,7 @@
+-- A table, not a view: picking each record's current version is a window
+-- over the whole dataset, and a dozen models and tests read the result.
+{{ config(materialized='table') }}
+
 with
 
 {{ lake_current_return_ctes('outcome_claims', ['ukprn', 'claim_id']) }},

@@ -9,29 +9,25 @@ claims as (
     select * from {{ ref('int_outcome_claims__participant_checks') }}
 ),
 
-eligible_in_order as (
+ordered as (
     select
-        ukprn,
-        claim_id,
+        *,
+        -- claims already decided form partitions of their own and are never counted
         row_number() over (
-            partition by person_key, contract_id, outcome_type
+            partition by person_key, contract_id, outcome_type, verification_status is null
             order by claim_date, claim_id, ukprn
         ) as position_among_eligible
     from claims
-    where verification_status is null
 ),
 
 checked as (
     select
-        claims.* except (verification_status),
+        * except (verification_status, position_among_eligible),
         case
-            when claims.verification_status is not null then claims.verification_status
-            when eligible_in_order.position_among_eligible > 1 then 'DUPLICATE'
+            when verification_status is not null then verification_status
+            when position_among_eligible > 1 then 'DUPLICATE'
         end as verification_status
-    from claims
-    left join eligible_in_order
-        on claims.ukprn = eligible_in_order.ukprn
-        and claims.claim_id = eligible_in_order.claim_id
+    from ordered
 )
 
 select * from checked

@@ -2,8 +2,6 @@
 -- outcome fees earned, and whether the outcomes count for the cohort measures:
 -- a job outcome verified within 12 months of referral, a SUSTAINED_26W
 -- verified within 18 months (the evidence completed, spec §2).
-{{ config(materialized='view') }}
-
 with
 
 participants as (
@@ -11,7 +9,8 @@ participants as (
 ),
 
 verified_claims as (
-    select ukprn, participant_ref, outcome_type, verified_on, payable_fee_gbp
+    -- a verified claim carries its participant's referral date already
+    select ukprn, participant_ref, referral_date, outcome_type, verified_on, payable_fee_gbp
     from {{ ref('int_outcome_claims__payable') }}
     where verification_status = 'VERIFIED'
 ),
@@ -34,15 +33,12 @@ first_outcomes as (
         sum(
             case
                 when verified_claims.verified_on
-                    <= {{ add_months('parameters.cohort_maturity_months', 'participants.referral_date') }}
+                    <= {{ add_months('parameters.cohort_maturity_months', 'verified_claims.referral_date') }}
                     then verified_claims.payable_fee_gbp
                 else 0
             end
         ) as outcome_fees_in_maturity_gbp
     from verified_claims
-    inner join participants
-        on verified_claims.ukprn = participants.ukprn
-        and verified_claims.participant_ref = participants.participant_ref
     cross join parameters
     group by verified_claims.ukprn, verified_claims.participant_ref
 ),
