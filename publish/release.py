@@ -205,6 +205,14 @@ def _remove_tree(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
+def _remove_debris(folder: Path, prefix: str) -> None:
+    """Remove hidden temporary folders a killed process left (the caller holds the lock)."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.is_dir() and path.name.startswith(prefix) and ("building" in path.name or "promoting" in path.name):
+                _remove_tree(path)
+
+
 def _staging(paths: Paths) -> Path:
     return paths.releases / STAGING
 
@@ -300,6 +308,7 @@ def _prepare_locked(period: str, preparer: str, paths: Paths, progress: Progress
     except PeriodNotAvailable as exc:
         raise NothingToPublish(str(exc)) from None
 
+    _remove_debris(_staging(paths) / period, ".building-")
     published = published_versions(period, paths)
     version = (published[-1] + 1) if published else 1
     previous = paths.releases / period / f"v{published[-1]}" if published else None
@@ -483,6 +492,8 @@ def _waiting_candidate(paths: Paths, period: str) -> tuple[int, dict[str, Any]] 
 def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress | None) -> Release:
     from publish.manifest import verify_manifest
 
+    # A promotion killed before its rename leaves a hidden temporary folder: never a release.
+    _remove_debris(paths.releases / period, ".v")
     waiting = _waiting_candidate(paths, period)
     if waiting is None:
         raise NoCandidate(f"no candidate of {period} is waiting for approval; run `mi publish prepare {period}`")

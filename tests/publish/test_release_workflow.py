@@ -5,7 +5,8 @@ would live it, and each test reads the part it is about:
 
 1. alice prepares 2026Q2 (v1), then prepares it again with the same data;
 2. alice tries to approve her own candidate;
-3. bob approves while the disk fills during the copy, then while the final rename fails;
+3. bob approves while the disk fills during the copy, then while the final rename fails, then
+   after a process was killed mid-promotion;
 4. bob approves again: v1 is published;
 5. carol prepares 2026Q2 again with unchanged data;
 6. one sustained outcome of FND00001 becomes verified in the warehouse, carol prepares: v2;
@@ -77,7 +78,10 @@ def test_a_crash_during_promotion_leaves_no_half_release_and_the_candidate_appro
     # Nothing at releases/2026Q2/: no v1, and no temporary folder left behind.
     assert history.after_crash["entries"] == []
     assert history.after_crash["states"] == [(1, "candidate")]
-    # bob's second attempt published the very candidate the gate passed.
+    # A process killed mid-promotion: still a candidate, and its debris never becomes a release.
+    assert history.after_kill == [(1, "candidate", None)]
+    assert history.after_publish == ["v1"]
+    # bob's last attempt published the very candidate the gate passed.
     assert history.published.version == 1
     assert history.published.manifest_digest == history.first.manifest_digest or \
         history.published.manifest_digest == history.again.manifest_digest

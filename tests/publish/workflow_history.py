@@ -7,6 +7,7 @@ run serves several tests.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class History:
     copy_crash: Exception | None = None
     after_copy_crash: list = field(default_factory=list)
     after_crash: dict = field(default_factory=dict)
+    after_kill: list = field(default_factory=list)
+    after_publish: list = field(default_factory=list)
     published: object = None
     unchanged: object = None
     second: object = None
@@ -101,7 +104,19 @@ def play_history(root: Path, mini_warehouse_file: Path) -> History:
         "entries": sorted(p.name for p in period_folder.iterdir()) if period_folder.exists() else [],
         "states": [(e["version"], e["state"]) for e in list_releases(paths)],
     }
+    # ... and a process killed in the middle of its promotion: its record says "approving"
+    # and a half-copied hidden folder lies beside where the release would go.
+    record_path = paths.releases / ".staging" / PERIOD / "v1.json"
+    record = json.loads(record_path.read_text())
+    record_path.write_text(json.dumps({**record, "state": "approving", "approver": "bob"}))
+    debris = paths.releases / PERIOD / ".v1.promoting-killed"
+    debris.mkdir(parents=True)
+    (debris / "contract_performance.csv").write_text("period,contract_id\n")
+    (debris / "contract_performance.csv").chmod(0o444)
+    debris.chmod(0o555)
+    h.after_kill = [(e["version"], e["state"], e["approver"]) for e in list_releases(paths)]
     h.published = approve_release(PERIOD, approver="bob", paths=paths)
+    h.after_publish = sorted(p.name for p in (paths.releases / PERIOD).iterdir())
     h.unchanged = prepare_release(PERIOD, preparer="carol", paths=paths)
     mini_warehouse.add_one_sustained_outcome(paths.warehouse)
     h.second = prepare_release(PERIOD, preparer="carol", paths=paths)
