@@ -108,7 +108,7 @@ def _read_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
     return header, frame
 
 
-def _guard_xlsx(data: bytes, byte_limit: int) -> None:
+def guard_xlsx(data: bytes, byte_limit: int) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -132,7 +132,7 @@ def _guard_xlsx(data: bytes, byte_limit: int) -> None:
 def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[str], pl.DataFrame]:
     import fastexcel  # imported here: only XLSX submissions pay for it
 
-    _guard_xlsx(data, byte_limit)
+    guard_xlsx(data, byte_limit)
     try:
         reader = fastexcel.read_excel(data)
         sheet = reader.load_sheet(0, header_row=None, dtypes="string")

@@ -93,7 +93,7 @@ def run_demo(out: Path | None = None, *, seed: int = 1, progress=print) -> int:
         return 1
 
     release_line = _release(paths, progress)
-    portal_line = _portal_user(summary)
+    portal_line = _portal_user(paths, summary)
     _report(paths, results, statuses, release_line, portal_line)
     return 0
 
@@ -114,17 +114,19 @@ def _release(paths, progress) -> str:
     return f"release:          {folder}"
 
 
-def _portal_user(summary: dict) -> str:
-    if importlib.util.find_spec("portal") is None or importlib.util.find_spec("portal.users") is None:
-        return ""
-    from portal.users import ensure_demo_user
+DEMO_PROVIDER_USER = "demo-provider"
+
+
+def _portal_user(paths, summary: dict) -> str:
+    from portal.accounts import ensure_user
 
     ukprn = _first_prime(summary)
     if ukprn is None:
         return ""
-    name = ensure_demo_user(ukprn=ukprn, password=DEMO_PROVIDER_PASSWORD)
-    return (f"portal:           mi serve  ->  http://127.0.0.1:8000  "
-            f"(sign in as {name} / {DEMO_PROVIDER_PASSWORD}, provider {ukprn})")
+    # Re-running the demo resets this user, so the sign-in printed below always works.
+    ensure_user(paths, DEMO_PROVIDER_USER, role="provider", ukprn=ukprn, password=DEMO_PROVIDER_PASSWORD)
+    return (f"portal:           mi serve  ->  http://127.0.0.1:8000/  "
+            f"(sign in as {DEMO_PROVIDER_USER} / {DEMO_PROVIDER_PASSWORD}, provider {ukprn})")
 
 
 def _first_prime(summary: dict) -> str | None:

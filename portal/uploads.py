@@ -31,7 +31,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from ingest.read import ZIP_MAGIC, FileRejected, _guard_xlsx
+from ingest.read import ZIP_MAGIC, FileRejected, guard_xlsx
 
 FILE_FIELD = "file"
 #: Form fields other than the file are short (a return name, a period, a CSRF token).
@@ -281,7 +281,7 @@ def classify_content(path: Path, *, limit: int) -> str:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(ZIP_MAGIC):
         try:
-            _guard_xlsx(path.read_bytes(), limit)
+            guard_xlsx(path.read_bytes(), limit)
         except FileRejected as exc:
             if exc.rule_id == "FILE_TOO_LARGE":
                 raise UploadRefused(413, "payload_too_large",
