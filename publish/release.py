@@ -365,6 +365,10 @@ def _prepare_locked(period: str, preparer: str, paths: Paths, progress: Progress
         _seal(building)
 
         target = period_staging / f"v{version}"
+        if earlier:
+            # The earlier record must not vouch for the new files, even if we crash before ours is written.
+            earlier.update(state="superseded", superseded_at=_now(), superseded_because="prepared again")
+            _write_json_atomically(_record_path(paths, period, version), earlier)
         if target.exists():
             _say(progress, f"prepare {period}: replacing the earlier candidate v{version}")
             _remove_tree(target)
@@ -490,7 +494,7 @@ def _waiting_candidate(paths: Paths, period: str) -> tuple[int, dict[str, Any]] 
 
 
 def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress | None) -> Release:
-    from publish.manifest import verify_manifest
+    from publish.manifest import sha256_file, verify_manifest
 
     # A promotion killed before its rename leaves a hidden temporary folder: never a release.
     _remove_debris(paths.releases / period, ".v")
@@ -510,6 +514,10 @@ def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress
     if published and published[-1] >= version:
         raise NoCandidate(f"{period} v{published[-1]} is already published; prepare the period again")
     problems = verify_manifest(candidate)
+    manifest = candidate / "MANIFEST.sha256"
+    if manifest.exists() and sha256_file(manifest) != record.get("manifest_digest"):
+        # The gate's verdict in the record belongs to exactly one manifest.
+        problems.insert(0, "MANIFEST.sha256 is not the one the quality gate sealed")
     if problems:
         raise CandidateChanged(f"{period} v{version} changed after its quality gate: {'; '.join(problems[:5])}")
 
