@@ -10,7 +10,8 @@ would live it, and each test reads the part it is about:
 4. bob approves again: v1 is published;
 5. carol prepares 2026Q2 again with unchanged data;
 6. one sustained outcome of FND00001 becomes verified in the warehouse, carol prepares: v2;
-7. someone edits a file of the v2 candidate, dave tries to approve; the edit is undone and dave approves.
+7. someone edits a file of the v2 candidate (then also its manifest), dave tries to approve; the
+   edits are undone and dave approves.
 """
 
 from __future__ import annotations
@@ -130,6 +131,8 @@ def test_changed_data_gives_v2_whose_revisions_list_exactly_the_changed_figures(
 def test_a_candidate_changed_after_its_gate_cannot_be_approved(history):
     assert isinstance(history.tampered, CandidateChanged)
     assert "contract_performance.csv" in str(history.tampered)
+    assert isinstance(history.tampered_with_manifest, CandidateChanged)
+    assert "not the one the quality gate sealed" in str(history.tampered_with_manifest)
 
 
 def test_the_list_shows_every_release_with_its_people_gate_and_digest(history):

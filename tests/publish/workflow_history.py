@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mi.settings import Paths
+from publish.manifest import write_manifest
 from publish.release import (
     CandidateChanged, PromotionFailed, SamePerson, approve_release, list_releases, prepare_release,
 )
@@ -51,6 +52,7 @@ class History:
     unchanged: object = None
     second: object = None
     tampered: Exception | None = None
+    tampered_with_manifest: Exception | None = None
     published_v2: object = None
 
 
@@ -128,6 +130,16 @@ def play_history(root: Path, mini_warehouse_file: Path) -> History:
         approve_release(PERIOD, approver="dave", paths=paths)
     except CandidateChanged as exc:
         h.tampered = exc
+    # ... and again with a manifest rewritten to match the edit: the gate never saw these files.
+    manifest = h.second.folder / "MANIFEST.sha256"
+    sealed = manifest.read_bytes()
+    edited.write_bytes(original.replace(b"FND00001", b"FND00009", 1))
+    write_manifest(h.second.folder)
+    try:
+        approve_release(PERIOD, approver="dave", paths=paths)
+    except CandidateChanged as exc:
+        h.tampered_with_manifest = exc
     edited.write_bytes(original)
+    manifest.write_bytes(sealed)
     h.published_v2 = approve_release(PERIOD, approver="dave", paths=paths)
     return h
