@@ -2,7 +2,7 @@
 
 Kept tiny on purpose (dagster-open-platform style): the assets live in
 ``orchestration/assets``, when they run in ``orchestration/jobs.py`` and
-``orchestration/publication.py``. Importing this module reads no data and runs
+``orchestration/assets/publication.py``. Importing this module reads no data and runs
 no dbt; the dbt manifest is prepared at build time (``make``).
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import dagster as dg
 
 from orchestration import jobs
-from orchestration.assets import reference, submissions, warehouse
+from orchestration.assets import publication, reference, submissions, warehouse
 from orchestration.resources import dbt_resource
 
 defs = dg.Definitions.merge(
@@ -20,4 +20,5 @@ defs = dg.Definitions.merge(
         resources={"dbt": dbt_resource()},
     ),
     jobs.definitions,
+    publication.definitions,
 )

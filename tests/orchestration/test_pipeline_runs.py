@@ -109,3 +109,40 @@ def test_reference_loads_run_on_demand_through_dagster(home, small_world_files):
                 for e in result.get_asset_materialization_events()}
     assert statuses["lake/contracts"] == "DUPLICATE"  # the same extract again changes nothing
     assert len(statuses) == 10
+
+
+def test_the_quarterly_release_is_prepared_gated_and_approved_by_another_person(home):
+    from orchestration.definitions import defs
+
+    partition = "2026-04-01"  # 2026Q2, the small world's last quarter
+    with dg.DagsterInstance.ephemeral() as instance:
+        prepared = defs.resolve_job_def("prepare_release").execute_in_process(
+            instance=instance, partition_key=partition,
+            run_config={"ops": {"release_candidate": {"config": {"preparer": "alice"}}}})
+        assert prepared.success
+        (gate,) = prepared.get_asset_check_evaluations()
+        assert gate.passed and gate.check_name == "quality_gate_passed"
+        approve = defs.resolve_job_def("approve_release")
+        refused = approve.execute_in_process(
+            instance=instance, partition_key=partition, raise_on_error=False,
+            run_config={"ops": {"published_release": {"config": {"approver": "alice"}}}})
+        assert not refused.success
+        assert not (home.releases / "2026Q2" / "v1").exists()
+        approved = approve.execute_in_process(
+            instance=instance, partition_key=partition,
+            run_config={"ops": {"published_release": {"config": {"approver": "bob"}}}})
+        assert approved.success
+    assert (home.releases / "2026Q2" / "v1" / "MANIFEST.sha256").exists()
+
+
+def test_the_quarterly_schedule_prepares_the_quarter_just_ended():
+    import datetime as dt
+
+    from orchestration.definitions import defs
+
+    schedule = defs.resolve_schedule_def("quarterly_release_schedule")
+    repo = defs.get_repository_def()
+    for tick, partition in ((dt.datetime(2026, 7, 15, 6), "2026-04-01"), (dt.datetime(2026, 1, 15, 6), "2025-10-01")):
+        context = dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repo)
+        (request,) = schedule.evaluate_tick(context).run_requests
+        assert request.partition_key == partition
