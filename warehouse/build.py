@@ -451,7 +451,8 @@ def _failure_report(result: BuildResult, paths: Paths, exception: BaseException 
                      + (f" (and {others} other models and tests)" if marts and others else "") + ".")
     if not failures and exception is None:
         lines.append("dbt reported failure without a failing node; see the log.")
-    lines.append(f"Build database (for inspection): {result.build_database}")
+    if result.build_database.exists():
+        lines.append(f"Build database (for inspection): {result.build_database}")
     if result.log_file:
         lines.append(f"Full dbt log: {result.log_file}")
     return "\n".join(lines)

@@ -106,6 +106,24 @@ def test_a_failed_build_leaves_the_analysts_copy_byte_identical_and_names_the_fa
         result.raise_for_failure()
 
 
+def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(scenario_copy, tmp_path, monkeypatch):
+    import shutil
+
+    import warehouse.build
+
+    paths = scenario_copy
+    digest = sha256(paths.warehouse)
+    project = tmp_path / "dbt_project"
+    shutil.copytree(warehouse.build.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    (project / "models" / "marts" / "mart_broken.sql").write_text("select * from {{ ref('no_such_model') }}\n")
+    monkeypatch.setattr(warehouse.build, "DBT_PROJECT_DIR", project)
+
+    result = build_warehouse(paths)
+
+    assert not result.ok and sha256(paths.warehouse) == digest
+    assert "mart_broken" in result.error and "no_such_model" in result.error
+
+
 def test_publishing_replaces_the_copy_with_a_read_only_file(scenario_copy):
     paths = scenario_copy
     old_inode = paths.warehouse.stat().st_ino
