@@ -44,6 +44,7 @@ ui: $(MANIFEST)
 
 spec: $(STAMP)
 	$(BIN)/mi spec --out docs/mi-specification.md
+	$(BIN)/mi spec --dbt-sources dbt_project/models/staging/_sources.yml
 
 clean:
 	rm -rf var

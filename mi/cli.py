@@ -117,8 +117,14 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_spec(args: argparse.Namespace) -> int:
+    from contracts_schema.dbt_sources import render_dbt_sources
     from contracts_schema.spec_doc import render_spec
 
+    if args.dbt_sources:
+        target = Path(args.dbt_sources)
+        target.write_text(render_dbt_sources(), encoding="utf-8")
+        print(f"wrote {target}")
+        return EXIT_OK
     text = render_spec()
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -198,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("spec", help="render the MI specification document from the definitions")
     p.add_argument("--out", metavar="FILE")
+    p.add_argument("--dbt-sources", metavar="FILE",
+                   help="instead, write the dbt source definitions of the lake (models/staging/_sources.yml)")
     p.set_defaults(func=cmd_spec)
 
     p = sub.add_parser("demo", help="the whole trip on synthetic data, ending with where everything is")

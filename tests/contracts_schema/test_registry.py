@@ -80,3 +80,24 @@ def test_periods_are_calendar_quarters():
     assert Period.parse("2025q4").end.isoformat() == "2025-12-31"
     with pytest.raises(ValueError):
         Period.parse("2026Q5")
+
+
+def test_the_committed_dbt_sources_match_the_definitions():
+    from contracts_schema.dbt_sources import render_dbt_sources
+
+    committed = (ROOT / "dbt_project" / "models" / "staging" / "_sources.yml").read_text(encoding="utf-8")
+    assert committed == render_dbt_sources(), "dbt sources are stale: run `make spec`"
+
+
+def test_dbt_sources_describe_exactly_what_ingest_writes():
+    import yaml
+
+    from contracts_schema.dbt_sources import render_dbt_sources
+    from ingest.lake import lake_schema
+    from ingest.ledger import LEDGER_SCHEMA
+
+    tables = {t["name"]: [c["name"] for c in t["columns"]]
+              for t in yaml.safe_load(render_dbt_sources())["sources"][0]["tables"]}
+    for dataset in REGISTRY.datasets.values():
+        assert tables[dataset.name] == list(lake_schema(dataset)), dataset.name
+    assert sorted(tables["ledger"]) == sorted(LEDGER_SCHEMA)
