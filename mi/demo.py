@@ -11,7 +11,6 @@ order and prints what a person needs.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -99,8 +98,6 @@ def run_demo(out: Path | None = None, *, seed: int = 1, progress=print) -> int:
 
 
 def _release(paths, progress) -> str:
-    if importlib.util.find_spec("publish") is None or importlib.util.find_spec("publish.release") is None:
-        return ""
     from publish.release import approve_release, prepare_release
 
     rows = query_analyst_copy("select max(rating_quarter) as q from marts.mart_star_ratings")
@@ -109,9 +106,12 @@ def _release(paths, progress) -> str:
         return ""
     progress(f"5/5 preparing and approving the {period} open-data release")
     candidate = prepare_release(period, preparer=DEMO_PREPARER, progress=progress)
+    if candidate.state == "unchanged":  # a second demo on the same data publishes nothing new
+        return f"release:          {candidate.folder} (unchanged since it was published)"
+    if candidate.state != "candidate":
+        return f"release:          candidate {candidate.folder} FAILED its quality gate (see quality/summary.md)"
     approved = approve_release(period, approver=DEMO_APPROVER)
-    folder = getattr(approved, "folder", None) or getattr(candidate, "folder", None)
-    return f"release:          {folder}"
+    return f"release:          {approved.folder} (prepared by {DEMO_PREPARER}, approved by {DEMO_APPROVER})"
 
 
 DEMO_PROVIDER_USER = "demo-provider"
