@@ -15,11 +15,17 @@ Notes:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
-import pandera.polars as pa
-import polars as pl
-from pandera.config import ValidationDepth, config_context
+# pandera imports pyspark.pandas whenever pyspark is installed (the Spark scale path
+# installs it), and pyspark then warns about pandas 3 on every import: noise for a
+# clerk running `mi validate`, and nothing here uses pandas-on-Spark.
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+
+import pandera.polars as pa  # noqa: E402
+import polars as pl  # noqa: E402
+from pandera.config import ValidationDepth, config_context  # noqa: E402
 
 from contracts_schema.checks import RAW, REF, CheckContext, parse_typed, rule_expression
 from contracts_schema.registry import Dataset, Rule
