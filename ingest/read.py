@@ -77,7 +77,7 @@ def read_table(data: bytes, dataset: Dataset, *, byte_limit: int, xlsx_row_limit
     return _conform(header, frame, dataset, file_format)
 
 
-def _read_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
+def _read_csv(data: bytes) -> tuple[list[str], pl.LazyFrame]:
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     newline = body.find(b"\n")
     first_line = body if newline < 0 else body[:newline]
@@ -90,13 +90,21 @@ def _read_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
     header = next(csv.reader([header_text.rstrip("\r")]))
     if newline < 0 or not body[newline + 1:].strip():
         # A header and no rows is a nil return (nothing new this quarter), not an error.
-        return header, pl.DataFrame(schema={f"c{i}": pl.Utf8 for i in range(len(header))})
+        return header, pl.LazyFrame(schema={f"c{i}": pl.Utf8 for i in range(len(header))})
+    # Lazy: the text is parsed, trimmed and nulled in one pass (see _conform), so the
+    # untrimmed copy of a large file is never held beside the trimmed one.
+    frame = pl.scan_csv(
+        body, has_header=False, skip_rows=1, infer_schema=False,
+        new_columns=[f"c{i}" for i in range(len(header))], encoding="utf8",
+        quote_char='"', raise_if_empty=False,
+    )
+    return header, frame
+
+
+def _collect_csv(frame: pl.LazyFrame) -> pl.DataFrame:
+    """Run the lazy read; a parser failure becomes the file's rule, never an echo of its content."""
     try:
-        frame = pl.read_csv(
-            io.BytesIO(body), has_header=False, skip_rows=1, infer_schema=False,
-            new_columns=[f"c{i}" for i in range(len(header))], encoding="utf8",
-            quote_char='"', raise_if_empty=False,
-        )
+        return frame.collect()
     except pl.exceptions.ComputeError as exc:
         if "utf-8" in str(exc).lower() or "utf8" in str(exc).lower():
             raise FileRejected("FILE_ENCODING", "the file contains bytes that are not UTF-8") from None
@@ -105,7 +113,6 @@ def _read_csv(data: bytes) -> tuple[list[str], pl.DataFrame]:
         raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
     except Exception:  # noqa: BLE001 - any parser failure is the file's, and must not echo content
         raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
-    return header, frame
 
 
 def guard_xlsx(data: bytes, byte_limit: int) -> None:
@@ -153,7 +160,8 @@ def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[st
     return header, frame
 
 
-def _conform(header: list[str], frame: pl.DataFrame, dataset: Dataset, file_format: str) -> RawTable:
+def _conform(header: list[str], frame: pl.DataFrame | pl.LazyFrame, dataset: Dataset,
+             file_format: str) -> RawTable:
     names = [h.replace("\ufeff", "").strip().lower() for h in header]
     seen: set[str] = set()
     for name in names:
@@ -167,12 +175,15 @@ def _conform(header: list[str], frame: pl.DataFrame, dataset: Dataset, file_form
     extra = [n for n in names if n not in known]
     keep = [(f"c{i}", n) for i, n in enumerate(names) if n in known]
     # Strip spaces and treat empty as null once, here, so every rule sees the same value.
-    table = frame.with_row_index(SOURCE_ROW, offset=2).select(
+    # Columns that are not fields are never read past the parser.
+    cells = [pl.col(src).cast(pl.Utf8).str.strip_chars().alias(name) for src, name in keep]
+    table = frame.lazy().with_row_index(SOURCE_ROW, offset=2).select(
         pl.col(SOURCE_ROW).cast(pl.Int64),
-        *(pl.col(src).cast(pl.Utf8).str.strip_chars().replace("", None).alias(name) for src, name in keep),
+        *(pl.when(cell.str.len_bytes() > 0).then(cell).alias(name) for cell, (_src, name) in zip(cells, keep)),
     )
     # Rows that are wholly empty (a trailing blank line, a spreadsheet's formatted-but-empty
     # rows) are not records; counting them would inflate rows read and rejected.
-    if table.width > 1:
+    if keep:
         table = table.filter(~pl.all_horizontal(pl.exclude(SOURCE_ROW).is_null()))
-    return RawTable(frame=table, file_format=file_format, extra_columns=[e for e in extra if e])
+    collected = _collect_csv(table) if file_format == "csv" else table.collect()
+    return RawTable(frame=collected, file_format=file_format, extra_columns=[e for e in extra if e])
