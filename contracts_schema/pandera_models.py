@@ -52,47 +52,59 @@ def prepare_frame(raw: pl.DataFrame, dataset: Dataset, reference: ReferenceData 
             may be missing), already trimmed with empty strings as null.
         dataset: the registry entry.
         reference: DWP reference tables, or None.
+
+    Notes:
+        One lazy pass types every field (the raw text columns are the input's
+        own buffers, not copies). Reference columns are joined onto a narrow
+        frame of the keys, in row order, and set beside the others: joining the
+        whole frame and sorting it back would copy every column twice.
     """
     present = set(raw.columns)
     columns = [pl.col(ROW).cast(pl.Int64)]
     for f in dataset.fields:
         source = pl.col(f.name) if f.name in present else pl.lit(None, pl.Utf8)
         columns.append(source.cast(pl.Utf8).alias(RAW + f.name))
-    frame = raw.with_row_index(ROW).select(columns)
-    frame = frame.with_columns(
-        parse_typed(f.type, pl.col(RAW + f.name)).cast(POLARS_TYPES[f.type]).alias(f.name)
-        for f in dataset.fields
-    )
+    typed = [parse_typed(f.type, pl.col(RAW + f.name)).cast(POLARS_TYPES[f.type]).alias(f.name)
+             for f in dataset.fields]
+    frame = raw.lazy().with_row_index(ROW).select(columns).with_columns(typed).collect()
     if reference is not None and "contract_id" in dataset.field_names:
-        frame = _join_reference(frame, dataset, reference)
+        frame = frame.hstack(_reference_columns(frame, dataset, reference).get_columns())
     return frame
 
 
-def _join_reference(frame: pl.DataFrame, dataset: Dataset, reference: ReferenceData) -> pl.DataFrame:
-    contracts = reference.contracts.select(
+def _reference_columns(frame: pl.DataFrame, dataset: Dataset, reference: ReferenceData) -> pl.DataFrame:
+    """The ``ref__*`` columns of every row, in the frame's row order."""
+    chain_rules = [rule for rule in dataset.all_rules if rule.check == "ref_in_supply_chain"]
+    keys = {RAW + "contract_id"}
+    if "la_code" in dataset.field_names:
+        keys.add(RAW + "la_code")
+    for rule in chain_rules:
+        keys.update({RAW + rule.field, rule.params["on_date"]})
+    narrow = frame.lazy().select(ROW, *sorted(keys))
+    contracts = reference.contracts.lazy().select(
         pl.col("contract_id").alias(RAW + "contract_id"),
         pl.col("prime_ukprn").alias(REF + "contract_prime"),
         pl.col("cpa_id").alias(REF + "contract_cpa"),
         pl.col("start_date").alias(REF + "contract_start"),
         pl.col("end_date").alias(REF + "contract_end"),
     ).unique(subset=[RAW + "contract_id"], keep="first")
-    frame = frame.join(contracts, on=RAW + "contract_id", how="left")
+    narrow = narrow.join(contracts, on=RAW + "contract_id", how="left", maintain_order="left")
     if "la_code" in dataset.field_names:
-        las = reference.local_authorities.select(
+        las = reference.local_authorities.lazy().select(
             pl.col("la_code").alias(RAW + "la_code"), pl.col("cpa_id").alias(REF + "la_cpa")
         ).unique(subset=[RAW + "la_code"], keep="first")
-        frame = frame.join(las, on=RAW + "la_code", how="left")
-    for rule in dataset.all_rules:
-        if rule.check == "ref_in_supply_chain":
-            frame = _join_supply_chain(frame, rule, reference)
-    return frame.sort(ROW)
+        narrow = narrow.join(las, on=RAW + "la_code", how="left", maintain_order="left")
+    for rule in chain_rules:
+        narrow = _join_supply_chain(narrow, rule, reference)
+    added = [c for c in narrow.collect_schema().names() if c.startswith(REF)]
+    return narrow.select(added).collect()
 
 
-def _join_supply_chain(frame: pl.DataFrame, rule: Rule, reference: ReferenceData) -> pl.DataFrame:
+def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData) -> pl.LazyFrame:
     """Flag rows whose delivery provider is the prime or in the chain on the rule's date."""
     on = rule.params["on_date"]
     column = REF + f"in_chain__{rule.field}__{on}"
-    chain = reference.supply_chain.select(
+    chain = reference.supply_chain.lazy().select(
         pl.col("contract_id").alias(RAW + "contract_id"),
         pl.col("delivery_ukprn").alias(RAW + rule.field),
         "valid_from", "valid_to",
@@ -104,7 +116,7 @@ def _join_supply_chain(frame: pl.DataFrame, rule: Rule, reference: ReferenceData
         pl.col(on).is_null()
         | ((pl.col(on) >= pl.col("valid_from")) & (pl.col("valid_to").is_null() | (pl.col(on) <= pl.col("valid_to"))))
     ).select(ROW).unique().with_columns(pl.lit(True).alias(column))
-    frame = frame.join(hits, on=ROW, how="left")
+    frame = frame.join(hits, on=ROW, how="left", maintain_order="left")
     own = pl.col(RAW + rule.field) == pl.col(REF + "contract_prime")
     return frame.with_columns((pl.col(column).fill_null(False) | own.fill_null(False)).alias(column))
 
