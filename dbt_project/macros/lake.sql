@@ -23,7 +23,7 @@ current_submissions as (
         period as submission_period,
         file_timestamp,
         received_at
-    from {{ source('lake', 'ledger') }}
+    from {{ lake_source('ledger') }}
     where dataset = '{{ dataset }}'
         and kind = 'return'
         and is_current
@@ -33,7 +33,7 @@ current_rows as (
     select
         row_file.*,
         current_submissions.submission_period
-    from {{ source('lake', dataset) }} as row_file
+    from {{ lake_source(dataset) }} as row_file
     inner join current_submissions
         on row_file.submission_id = current_submissions.submission_id
     qualify row_number() over (
@@ -50,7 +50,7 @@ current_rows as (
 {% macro lake_current_reference_ctes(dataset) -%}
 current_submissions as (
     select submission_id
-    from {{ source('lake', 'ledger') }}
+    from {{ lake_source('ledger') }}
     where dataset = '{{ dataset }}'
         and kind = 'reference'
         and is_current
@@ -61,7 +61,7 @@ current_submissions as (
 
 current_rows as (
     select row_file.*
-    from {{ source('lake', dataset) }} as row_file
+    from {{ lake_source(dataset) }} as row_file
     inner join current_submissions
         on row_file.submission_id = current_submissions.submission_id
 )

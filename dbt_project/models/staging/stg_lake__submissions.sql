@@ -18,4 +18,4 @@ select
     cast(is_current as boolean) as is_current,
     cast(submitted_by as {{ dbt.type_string() }}) as submitted_by,
     cast(channel as {{ dbt.type_string() }}) as channel
-from {{ source('lake', 'ledger') }}
+from {{ lake_source('ledger') }}
