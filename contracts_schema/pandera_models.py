@@ -26,6 +26,7 @@ warnings.filterwarnings("ignore", message="PySpark does not yet fully support pa
 import pandera.polars as pa  # noqa: E402
 import polars as pl  # noqa: E402
 from pandera.config import ValidationDepth, config_context  # noqa: E402
+from pandera.constants import CHECK_OUTPUT_KEY  # noqa: E402
 
 from contracts_schema.checks import RAW, REF, CheckContext, parse_typed, rule_expression
 from contracts_schema.registry import Dataset, Rule
@@ -123,8 +124,11 @@ def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData
 
 def _as_check(rule: Rule, expr: pl.Expr) -> pa.Check:
     # The name (not ``error``) is what pandera reports in failure cases: keep it the rule id.
+    # One failure case per check is rendered: pandera turns each failing row of a
+    # frame-level check into a JSON record of the whole row, which cost seconds per
+    # national file; the rows themselves come from the check's own output (failing_rows).
     return pa.Check(lambda data, _e=expr: data.lazyframe.select(_e), name=rule.id,
-                    description=rule.message)
+                    description=rule.message, n_failure_cases=1)
 
 
 def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchema, list[Rule]]:
@@ -148,6 +152,13 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
     """Run the schema and return one row per (row index, rule id) that failed.
 
     Columns: ``index`` (0-based row of the frame) and ``rule_id``.
+
+    Notes:
+        Each check renders one failure case (``n_failure_cases=1``); the
+        failing rows are read from the check's own boolean output instead.
+        Rendering every failing row of a frame-level check as a JSON record of
+        the whole row took longer than the checks themselves (3 s for a
+        2,000,000-row file with 95,000 failures); the verdicts are the same.
     """
     try:
         with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
@@ -159,7 +170,16 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
             # A dtype or column failure means the prepared frame itself is wrong:
             # that is a bug here, never the provider's fault, so it must not pass silently.
             raise RuntimeError(f"prepared frame does not match its schema: {structural.to_dicts()[:3]}") from exc
-        return cases.filter(pl.col("index").is_not_null()).select(
-            pl.col("index").cast(pl.Int64), pl.col("check").alias("rule_id")
-        ).unique()
+        # Every failing row of a check, from the check's own boolean output (the
+        # rendered failure cases stop at n_failure_cases).
+        parts = [
+            err.check_output.select(
+                pl.col(CHECK_OUTPUT_KEY).not_().arg_true().cast(pl.Int64).alias("index"),
+            ).with_columns(pl.lit(err.check.name, pl.Utf8).alias("rule_id"))
+            for err in exc.schema_errors
+            if isinstance(err.check, pa.Check) and err.check_output is not None
+        ]
+        if not parts:
+            return pl.DataFrame(schema={"index": pl.Int64, "rule_id": pl.Utf8})
+        return pl.concat(parts).unique()
     return pl.DataFrame(schema={"index": pl.Int64, "rule_id": pl.Utf8})
