@@ -12,6 +12,13 @@ publish) from overlapping, whether they come from threads of one process or
 from several processes; Dagster's run-queue limit is the other half of the
 one-writer rule (shared/notes/toolchain.md).
 
+The engine is DuckDB unless ``MI_WAREHOUSE=spark`` (or ``engine="spark"``)
+says otherwise: the same project then builds with dbt-spark into
+``MI_HOME/spark`` (docs/scale.md). A Spark build runs dbt in a child process
+(``warehouse.dbt_process``), because the JVM it starts keeps its warehouse
+folder and metastore until its process ends. There is no analysts' DuckDB
+copy of a Spark build; analysts query Spark's tables.
+
 Not for: SQL or business rules (they are dbt models and seeds), deciding when
 to build (``mi.pipeline`` and ``orchestration/``), or reading the lake
 (ingest writes it, dbt reads it).
@@ -39,6 +46,9 @@ Progress = Callable[[str], None]
 # dbt statuses that mean "this node did not do its job"; warn is a pass with a remark
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 COPY_CHUNK = 16 * 1024 * 1024
+
+#: Engines the dbt project builds on (targets of dbt_project/profiles.yml); the first is the default.
+ENGINES = ("duckdb", "spark")
 
 
 class WarehouseBuildError(RuntimeError):
@@ -100,6 +110,8 @@ class BuildResult:
     nodes: list[NodeOutcome] = field(default_factory=list)
     error: str | None = None
     log_file: Path | None = None
+    #: ``duckdb`` or ``spark``; on Spark ``build_database`` is the Spark warehouse folder.
+    engine: str = "duckdb"
 
     @property
     def failures(self) -> list[NodeOutcome]:
@@ -122,7 +134,8 @@ class BuildResult:
     def summary(self) -> str:
         counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(self.counts().items()))
         state = "succeeded" if self.ok else "FAILED"
-        text = f"warehouse build {state} in {self.elapsed_seconds:.1f}s ({counts or 'nothing ran'})"
+        on = "" if self.engine == ENGINES[0] else f" on {self.engine}"
+        text = f"warehouse build{on} {state} in {self.elapsed_seconds:.1f}s ({counts or 'nothing ran'})"
         if self.warnings:
             text += f"; {len(self.warnings)} warning(s)"
         if self.analyst_copy:
@@ -140,6 +153,7 @@ class BuildResult:
 
 def build_warehouse(
     paths: Paths | None = None,
+    engine: str | None = None,
     *,
     select: str | Sequence[str] | None = None,
     exclude: str | Sequence[str] | None = None,
@@ -151,13 +165,16 @@ def build_warehouse(
 
     Args:
         paths: the MI_HOME layout; ``mi.settings.paths()`` when omitted.
+        engine: ``duckdb`` or ``spark``; ``MI_WAREHOUSE`` when omitted, else
+            DuckDB. Spark's state (tables, metastore, dbt's artefacts) lives
+            under ``MI_HOME/spark``.
         select: dbt ``--select`` criteria; a partial build, which by default
             does not publish (a subset of models is not a whole warehouse).
         exclude: dbt ``--exclude`` criteria, e.g. ``"resource_type:unit_test"``.
         progress: called with one human-readable line per built model or seed,
             per failing or warning test, and a closing summary.
         publish: replace the analysts' copy after success; default: only for a
-            full build.
+            full DuckDB build (never on Spark: it has no DuckDB file to copy).
         lock_timeout: seconds to wait for another build to finish; ``None``
             waits as long as it takes.
 
@@ -167,17 +184,23 @@ def build_warehouse(
         ``raise_for_failure()`` to turn that into a :class:`WarehouseBuildError`.
 
     Notes:
-        A full build starts from an empty build database, so a model removed
-        from the project cannot linger in the analysts' copy. The previous
-        analysts' copy is never touched by a failed build.
+        A full build starts from an empty build database (on Spark: an empty
+        warehouse folder and metastore), so a model removed from the project
+        cannot linger in the analysts' copy. The previous analysts' copy is
+        never touched by a failed build.
     """
     paths = paths or default_paths()
+    engine = warehouse_engine(engine)
     say = _safe(progress)
     full_build = select is None and exclude is None
-    publish = full_build if publish is None else publish
-    build_db = build_database(paths)
+    if engine == "spark" and publish:
+        raise ValueError("the analysts' copy is a DuckDB file and a Spark build makes none; "
+                         "on Spark analysts query the tables through a Thrift server (docs/scale.md)")
+    publish = (full_build and engine == "duckdb") if publish is None else publish
+    build_db = build_database(paths) if engine == "duckdb" else spark_home(paths) / "warehouse"
     build_dir = build_db.parent
-    build_dir.mkdir(parents=True, exist_ok=True)
+    # DuckDB spills big sorts and joins here (profiles.yml temp_directory)
+    (build_dir / "tmp").mkdir(parents=True, exist_ok=True)
     log_file = build_dir / "logs" / "dbt.log"
 
     with warehouse_lock(paths, timeout=lock_timeout):
@@ -186,20 +209,30 @@ def build_warehouse(
             error = (f"no ledger snapshot at {paths.ledger_parquet}: nothing has been ingested into "
                      f"this MI_HOME yet (load reference data and submit returns first)")
             say(error)
-            return BuildResult(ok=False, build_database=build_db, error=error)
+            return BuildResult(ok=False, build_database=build_db, error=error, engine=engine)
         if full_build:
-            _remove_database(build_db)
-        nodes: list[NodeOutcome] = []
-        with _dbt_environment(paths):
-            outcome = _invoke_dbt(_dbt_args(build_dir, select, exclude), say)
+            if engine == "duckdb":
+                _remove_database(build_db)
+            else:
+                _remove_spark_state(spark_home(paths))
+        args = _dbt_args(build_dir, select, exclude, engine)
+        with _dbt_environment(paths, engine):
+            if engine == "duckdb":
+                outcome = _invoke_dbt(args, say)
+                nodes: list[NodeOutcome] = []
+                if outcome.result is not None and hasattr(outcome.result, "results"):
+                    nodes = [_node_outcome(r) for r in outcome.result.results]
+                success, exception = bool(outcome.success), outcome.exception
+            else:
+                from warehouse.dbt_process import invoke_dbt_in_child
+
+                success, nodes, exception = invoke_dbt_in_child(args, say, build_dir)
         elapsed = time.monotonic() - started
-        if outcome.result is not None and hasattr(outcome.result, "results"):
-            nodes = [_node_outcome(r) for r in outcome.result.results]
-        result = BuildResult(ok=bool(outcome.success) and not any(n.failed for n in nodes),
+        result = BuildResult(ok=success and not any(n.failed for n in nodes),
                              build_database=build_db, elapsed_seconds=elapsed, nodes=nodes,
-                             log_file=log_file)
+                             log_file=log_file, engine=engine)
         if not result.ok:
-            result.error = _failure_report(result, paths, outcome.exception)
+            result.error = _failure_report(result, paths, exception)
             say(result.error)
             return result
         if publish:
@@ -214,8 +247,14 @@ def publish_analyst_copy(paths: Paths | None = None, *, lock_timeout: float | No
     For callers that build with dbt themselves (the Dagster assets) and
     publish as a separate step. Only call it after a successful build: it
     copies whatever the build database holds.
+
+    Refused when ``MI_WAREHOUSE=spark``: the build database would then be an
+    older DuckDB build, not the one that just ran.
     """
     paths = paths or default_paths()
+    if warehouse_engine() != "duckdb":
+        raise ValueError("MI_WAREHOUSE=spark: the warehouse is built on Spark, which makes no DuckDB file "
+                         "to publish; analysts query Spark's tables (docs/scale.md)")
     with warehouse_lock(paths, timeout=lock_timeout):
         return _publish(paths)
 
@@ -223,6 +262,19 @@ def publish_analyst_copy(paths: Paths | None = None, *, lock_timeout: float | No
 def build_database(paths: Paths) -> Path:
     """dbt's working database: ``MI_HOME/warehouse/build/mi.duckdb``."""
     return paths.warehouse_dir / "build" / "mi.duckdb"
+
+
+def warehouse_engine(engine: str | None = None) -> str:
+    """The engine a build runs on: ``engine``, else ``MI_WAREHOUSE``, else ``duckdb``."""
+    chosen = (engine or os.environ.get("MI_WAREHOUSE") or ENGINES[0]).strip().lower()
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown warehouse engine {chosen!r} (MI_WAREHOUSE): use one of {', '.join(ENGINES)}")
+    return chosen
+
+
+def spark_home(paths: Paths) -> Path:
+    """All the Spark target keeps: ``MI_HOME/spark`` (warehouse/, metastore_db/, derby.log, tmp/, dbt's target/, logs/)."""
+    return paths.home / "spark"
 
 
 @contextlib.contextmanager
@@ -264,6 +316,9 @@ def _publish(paths: Paths) -> Path:
     _checkpoint(source)
     target = paths.warehouse
     target.parent.mkdir(parents=True, exist_ok=True)
+    # under the lock, a leftover temporary copy can only be a crash's debris
+    for debris in target.parent.glob(".mi.duckdb.*.tmp"):
+        debris.unlink(missing_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=".mi.duckdb.", suffix=".tmp", delete=False)
     tmp = Path(handle.name)
     try:
@@ -308,17 +363,32 @@ def _remove_database(database: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
+def _remove_spark_state(home: Path) -> None:
+    """Spark's equivalent of deleting the build database: its tables and the metastore that lists them.
+
+    dbt's target/ stays (partial parsing). Safe under the warehouse lock: the
+    embedded Derby metastore admits one process, and that is the build's own.
+    """
+    for stale in (home / "warehouse", home / "metastore_db", home / "tmp"):
+        shutil.rmtree(stale, ignore_errors=True)
+    (home / "derby.log").unlink(missing_ok=True)
+    (home / "tmp").mkdir(parents=True, exist_ok=True)
+
+
 @contextlib.contextmanager
-def _dbt_environment(paths: Paths) -> Iterator[None]:
+def _dbt_environment(paths: Paths, engine: str = "duckdb") -> Iterator[None]:
     """The variables profiles.yml and the sources read; restored afterwards.
 
-    dbt reads them from ``os.environ`` of this process, so they are set here
-    for the duration of the invocation (under the warehouse lock).
+    dbt reads them from ``os.environ`` of this process (a Spark build's child
+    inherits them), so they are set here for the duration of the invocation
+    (under the warehouse lock).
     """
     build_dir = build_database(paths).parent
     wanted = {
-        "MI_HOME": str(paths.home),
-        "MI_LAKE": str(paths.lake),
+        # absolute: Spark's metastore, warehouse and scratch folders hang off MI_HOME
+        "MI_HOME": str(paths.home.resolve()),
+        "MI_LAKE": str(paths.lake.resolve()),
+        "MI_WAREHOUSE": engine,
         "MI_WAREHOUSE_BUILD": str(build_database(paths)),
         "MI_WAREHOUSE_TEMP": str(build_dir / "tmp"),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
@@ -336,11 +406,12 @@ def _dbt_environment(paths: Paths) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def _dbt_args(build_dir: Path, select, exclude) -> list[str]:
+def _dbt_args(build_dir: Path, select, exclude, engine: str = "duckdb") -> list[str]:
     args = [
         "build",
         "--project-dir", str(DBT_PROJECT_DIR),
         "--profiles-dir", str(DBT_PROJECT_DIR),
+        "--target", engine,
         # dbt's artefacts and logs stay under MI_HOME: the repository stays clean
         # and two MI_HOMEs never share a partial-parse cache
         "--target-path", str(build_dir / "target"),
@@ -427,10 +498,11 @@ def _node_outcome(run_result) -> NodeOutcome:
     )
 
 
-def _failure_report(result: BuildResult, paths: Paths, exception: BaseException | None) -> str:
+def _failure_report(result: BuildResult, paths: Paths, exception: BaseException | str | None) -> str:
     copy_state = (f"the analysts' copy {paths.warehouse} was left as it was" if paths.warehouse.exists()
                   else "no analysts' copy was published")
-    lines = [f"Warehouse build failed; {copy_state}."]
+    on = "" if result.engine == "duckdb" else f" on {result.engine}"
+    lines = [f"Warehouse build{on} failed; {copy_state}."]
     if exception is not None:
         lines.append(f"dbt stopped before running the project: {exception}")
     failures = result.failures
@@ -438,7 +510,7 @@ def _failure_report(result: BuildResult, paths: Paths, exception: BaseException 
         lines.append(f"{len(failures)} node(s) failed:")
         for node in failures:
             lines.append(f"  - {node.describe()}")
-            sample = _failing_rows(node, result.build_database)
+            sample = _failing_rows(node, result.build_database) if result.engine == "duckdb" else None
             if sample:
                 lines.append(f"    first failing rows: {sample}")
     skipped = result.skipped
@@ -452,7 +524,8 @@ def _failure_report(result: BuildResult, paths: Paths, exception: BaseException 
     if not failures and exception is None:
         lines.append("dbt reported failure without a failing node; see the log.")
     if result.build_database.exists():
-        lines.append(f"Build database (for inspection): {result.build_database}")
+        what = "Build database" if result.engine == "duckdb" else "Spark warehouse folder"
+        lines.append(f"{what} (for inspection): {result.build_database}")
     if result.log_file:
         lines.append(f"Full dbt log: {result.log_file}")
     return "\n".join(lines)

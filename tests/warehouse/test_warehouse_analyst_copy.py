@@ -124,9 +124,10 @@ def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(scen
     assert "mart_broken" in result.error and "no_such_model" in result.error
 
 
-def test_publishing_replaces_the_copy_with_a_read_only_file(scenario_copy):
+def test_publishing_replaces_the_copy_with_a_read_only_file_and_clears_crash_debris(scenario_copy):
     paths = scenario_copy
     old_inode = paths.warehouse.stat().st_ino
+    (paths.warehouse_dir / ".mi.duckdb.crashed.tmp").write_bytes(b"half a copy")
     published = publish_analyst_copy(paths)
     assert published == paths.warehouse and paths.warehouse.stat().st_ino != old_inode
     assert paths.warehouse.stat().st_mode & 0o222 == 0
