@@ -81,9 +81,15 @@ def ensure_lake(paths: Paths) -> None:
 
 def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str | None,
                   period: str | None, key: bytes) -> pl.DataFrame:
-    """The stored form of the rows that passed: what the warehouse will read."""
+    """The stored form of the rows that passed: what the warehouse will read.
+
+    Notes:
+        Built lazily from the prepared frame, so that only the stored columns of
+        the accepted rows are ever copied (the prepared frame holds the raw text,
+        the typed values and the reference columns of every row side by side).
+    """
     dataset = outcome.dataset
-    frame = outcome.prepared
+    frame = outcome.prepared.lazy()
     if outcome.error_index is not None and outcome.error_index.len():
         frame = frame.filter(~pl.col(ROW).is_in(outcome.error_index.implode()))
     for field_name, positions in outcome.drops.items():
@@ -91,10 +97,13 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
             frame = frame.with_columns(
                 pl.when(pl.col(ROW).is_in(positions.implode())).then(None).otherwise(pl.col(field_name)).alias(field_name)
             )
-    columns: list[pl.Expr | pl.Series] = []
+    columns: list[pl.Expr] = []
+    person_key = None
     for f in dataset.fields:
         if f.name == "nino":
-            columns.append(person_keys(frame[RAW + "nino"], key))
+            # HMAC in DuckDB (ingest/pseudonymise.py): on the accepted rows' NINOs alone
+            person_key = person_keys(frame.select(RAW + "nino").collect().to_series(), key)
+            columns.append(pl.lit(None, pl.Utf8).alias("person_key"))  # placeholder, replaced below
         elif f.name == "date_of_birth":
             columns.append(age_at_referral(pl.col("date_of_birth"), pl.col("referral_date")).cast(pl.Int64).alias("age_at_referral"))
         elif f.default is not None:
@@ -104,9 +113,12 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     meta = [pl.lit(submission_id).alias("submission_id")]
     if dataset.kind == "return":
         meta += [pl.lit(ukprn, pl.Utf8).alias("ukprn"), pl.lit(period, pl.Utf8).alias("period")]
-    stored = frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns)
     schema = lake_schema(dataset)
-    return stored.select([pl.col(c).cast(t) for c, t in schema.items()])
+    stored = frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns).select(
+        [pl.col(c).cast(t) for c, t in schema.items()]).collect()
+    if person_key is not None:
+        stored = stored.with_columns(person_key.cast(pl.Utf8).alias("person_key"))
+    return stored
 
 
 def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: pl.DataFrame) -> Path:
