@@ -4,11 +4,32 @@
 with
 
 contracts as (
-    select contract_id, prime_ukprn, start_date from {{ ref('stg_lake__contracts') }}
+    select contract_id, prime_ukprn, start_date, end_date from {{ ref('stg_lake__contracts') }}
 ),
 
 rating_quarters as (
-    select distinct rating_quarter_index, rating_quarter, as_of_date from {{ ref('int_rating_windows') }}
+    select
+        rating_quarter_index,
+        rating_quarter,
+        as_of_date,
+        {{ quarter_start_from_index('min(cohort_quarter_index)') }} as window_start
+    from {{ ref('int_rating_windows') }}
+    group by rating_quarter_index, rating_quarter, as_of_date
+),
+
+-- a contract is rated from its start for as long as its referrals can still
+-- fall in the window; one that ended before the window's cohorts has no row
+contract_quarters as (
+    select
+        contracts.contract_id,
+        contracts.prime_ukprn,
+        rating_quarters.rating_quarter_index,
+        rating_quarters.rating_quarter,
+        rating_quarters.as_of_date
+    from contracts
+    cross join rating_quarters
+    where contracts.start_date <= rating_quarters.as_of_date
+        and (contracts.end_date is null or contracts.end_date >= rating_quarters.window_start)
 ),
 
 window_participants as (
@@ -34,25 +55,21 @@ parameters as (
 rated_units as (
     select
         'CONTRACT' as rated_unit_type,
-        contracts.contract_id as rated_unit_id,
-        contracts.prime_ukprn,
-        rating_quarters.rating_quarter_index,
-        rating_quarters.rating_quarter,
-        rating_quarters.as_of_date
-    from contracts
-    cross join rating_quarters
-    where contracts.start_date <= rating_quarters.as_of_date
+        contract_id as rated_unit_id,
+        prime_ukprn,
+        rating_quarter_index,
+        rating_quarter,
+        as_of_date
+    from contract_quarters
     union all
     select distinct
         'PRIME' as rated_unit_type,
-        contracts.prime_ukprn as rated_unit_id,
-        contracts.prime_ukprn,
-        rating_quarters.rating_quarter_index,
-        rating_quarters.rating_quarter,
-        rating_quarters.as_of_date
-    from contracts
-    cross join rating_quarters
-    where contracts.start_date <= rating_quarters.as_of_date
+        prime_ukprn as rated_unit_id,
+        prime_ukprn,
+        rating_quarter_index,
+        rating_quarter,
+        as_of_date
+    from contract_quarters
 ),
 
 unit_participants as (
