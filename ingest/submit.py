@@ -241,6 +241,9 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
             ctx = CheckContext(ukprn=identity.ukprn, period=Period.parse(identity.period))
             outcome = _validate_bytes(data, registry.dataset(identity.dataset), ctx,
                                       lake.current_reference(paths, ledger))
+        # The file's bytes are not needed past validation: free them before the
+        # stored rows are built (a national file is hundreds of megabytes).
+        del data
         return _record(paths, ledger, key, outcome=outcome, identity=identity, kind="return",
                        dataset_name=outcome.dataset.name, file_name=file_name, sha=sha,
                        received_at=received_at, submission_id=submission_id,
