@@ -30,6 +30,8 @@ ZIP_MAGIC = b"PK\x03\x04"
 SOURCE_ROW = "source_row"
 #: An XLSX whose parts expand more than this many times over is treated as a zip bomb.
 MAX_XLSX_EXPANSION = 200
+#: Any byte that is not ASCII whitespace: found in place, without copying the body.
+_NOT_WHITESPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 _EXCEL_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$")
 
 
@@ -88,7 +90,7 @@ def _read_csv(data: bytes) -> tuple[list[str], pl.LazyFrame]:
     if not header_text.strip():
         raise FileRejected("FILE_EMPTY", "no header row")
     header = next(csv.reader([header_text.rstrip("\r")]))
-    if newline < 0 or not body[newline + 1:].strip():
+    if newline < 0 or _NOT_WHITESPACE.search(body, newline + 1) is None:
         # A header and no rows is a nil return (nothing new this quarter), not an error.
         return header, pl.LazyFrame(schema={f"c{i}": pl.Utf8 for i in range(len(header))})
     # Lazy: the text is parsed, trimmed and nulled in one pass (see _conform), so the
