@@ -68,27 +68,39 @@ def person_key(nino: str, key: bytes) -> str:
 
 
 HMAC_BLOCK = 64
+#: NINOs hashed per batch: bounds the Python strings alive at once.
+BATCH = 100_000
 
 
 def person_keys(ninos: pl.Series, key: bytes) -> pl.Series:
-    """Pseudonymise a whole column: the same HMAC-SHA256 as :func:`person_key`, vectorised.
+    """Pseudonymise a whole column: the same HMAC-SHA256 as :func:`person_key`, faster.
 
     Notes:
-        A Python loop over ``hmac.digest`` costs ~30 s for a national file of
-        two million people; DuckDB's ``sha256`` runs the same construction
-        (RFC 2104: H((K^opad) || H((K^ipad) || m))) on both cores in a few
-        seconds. A test holds the two implementations to the same answers.
+        HMAC (RFC 2104) is H((K^opad) || H((K^ipad) || m)). The first block of
+        each hash, K^ipad and K^opad, is the same for every NINO, so it is
+        hashed once and each NINO continues from a copy of those two states:
+        two SHA-256 blocks per person instead of four, no key handling per
+        call. ``hmac.digest`` in a loop cost ~30 s for a national file of two
+        million people, DuckDB's ``sha256`` (four blocks, two threads) ~3 CPU
+        seconds; this ~2 CPU seconds, in batches so that memory stays flat. A
+        test holds it to :func:`person_key`'s answers.
     """
-    import duckdb
-
     block = (hashlib.sha256(key).digest() if len(key) > HMAC_BLOCK else key).ljust(HMAC_BLOCK, b"\0")
-    inner_pad = bytes(b ^ 0x36 for b in block).hex()
-    outer_pad = bytes(b ^ 0x5C for b in block).hex()
-    frame = ninos.to_frame("n").select(normalise_nino(pl.col("n")).alias("nino"))
-    with duckdb.connect() as con:
-        con.register("ninos", frame.to_arrow())
-        table = con.sql(
-            "select sha256(unhex($outer) || unhex(sha256(unhex($inner) || encode(nino)))) as person_key from ninos",
-            params={"outer": outer_pad, "inner": inner_pad},
-        ).to_arrow_table()
-    return pl.from_arrow(table)["person_key"].alias("person_key")
+    inner_start = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+    outer_start = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+    normalised = ninos.to_frame("n").select(normalise_nino(pl.col("n")).alias("nino")).to_series()
+    parts = []
+    for offset in range(0, max(normalised.len(), 1), BATCH):
+        keys: list[str | None] = []
+        add = keys.append
+        for nino in normalised.slice(offset, BATCH).to_list():
+            if nino is None:
+                add(None)
+                continue
+            inner = inner_start.copy()
+            inner.update(nino.encode("utf-8"))
+            outer = outer_start.copy()
+            outer.update(inner.digest())
+            add(outer.hexdigest())
+        parts.append(pl.Series("person_key", keys, dtype=pl.Utf8))
+    return pl.concat(parts).alias("person_key")
