@@ -102,22 +102,34 @@ def _reference_columns(frame: pl.DataFrame, dataset: Dataset, reference: Referen
 
 
 def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData) -> pl.LazyFrame:
-    """Flag rows whose delivery provider is the prime or in the chain on the rule's date."""
+    """Flag rows whose delivery provider is the prime or in the chain on the rule's date.
+
+    Notes:
+        A left join on (contract, provider) keeps one row per row when each pair
+        is listed once, the usual case; only when a pair is listed with several
+        windows are the rows grouped back (a hash of every row, twice the cost).
+    """
     on = rule.params["on_date"]
     column = REF + f"in_chain__{rule.field}__{on}"
+    listed = "__listed"
     chain = reference.supply_chain.lazy().select(
         pl.col("contract_id").alias(RAW + "contract_id"),
         pl.col("delivery_ukprn").alias(RAW + rule.field),
-        "valid_from", "valid_to",
+        "valid_from", "valid_to", pl.lit(True).alias(listed),
     )
-    candidates = frame.select(ROW, RAW + "contract_id", RAW + rule.field, on).join(
-        chain, on=[RAW + "contract_id", RAW + rule.field], how="inner"
-    )
-    hits = candidates.filter(
+    in_window = pl.col(listed).fill_null(False) & (
         pl.col(on).is_null()
         | ((pl.col(on) >= pl.col("valid_from")) & (pl.col("valid_to").is_null() | (pl.col(on) <= pl.col("valid_to"))))
-    ).select(ROW).unique().with_columns(pl.lit(True).alias(column))
-    frame = frame.join(hits, on=ROW, how="left", maintain_order="left")
+    ).fill_null(False)
+    joined = frame.join(chain, on=[RAW + "contract_id", RAW + rule.field], how="left",
+                        maintain_order="left").with_columns(in_window.alias(column))
+    repeated = reference.supply_chain.select(
+        pl.struct("contract_id", "delivery_ukprn").is_duplicated().any()).item()
+    if repeated:
+        flags = joined.group_by(ROW, maintain_order=True).agg(pl.col(column).any())
+        frame = frame.join(flags, on=ROW, how="left", maintain_order="left")
+    else:
+        frame = joined.drop("valid_from", "valid_to", listed)
     own = pl.col(RAW + rule.field) == pl.col(REF + "contract_prime")
     return frame.with_columns((pl.col(column).fill_null(False) | own.fill_null(False)).alias(column))
 
