@@ -13,16 +13,32 @@ rates as (
     from {{ ref('stg_lake__labour_market') }}
 ),
 
+ranked as (
+    select
+        la_code,
+        period_index,
+        -- cume_dist() in whole numbers: the authorities at or below this rate,
+        -- out of all of the period's. Compared as integers, an authority exactly
+        -- on a tercile boundary lands in the same band on every engine (1.0 / 3
+        -- is a double on DuckDB but a six-place decimal on Spark).
+        count(*) over (
+            partition by period_index order by unemployment_rate
+            range between unbounded preceding and current row
+        ) as at_or_below,
+        count(*) over (partition by period_index) as authorities
+    from rates
+),
+
 terciles as (
     select
         la_code,
         period_index,
         case
-            when cume_dist() over (partition by period_index order by unemployment_rate) <= 1.0 / 3 then 'LOW'
-            when cume_dist() over (partition by period_index order by unemployment_rate) <= 2.0 / 3 then 'MID'
+            when 3 * at_or_below <= authorities then 'LOW'
+            when 3 * at_or_below <= 2 * authorities then 'MID'
             else 'HIGH'
         end as labour_market_band
-    from rates
+    from ranked
 ),
 
 quarters as (
