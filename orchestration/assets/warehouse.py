@@ -100,18 +100,38 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
             if table in counts:
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[table]})
         yield event
+    marker = _good_build_marker(p)
     if not invocation.is_successful():
+        marker.unlink(missing_ok=True)
         raise dg.Failure(description="The warehouse build failed.\n" + explain_dbt_failure(invocation.target_path),
                          metadata={"dbt_target": dg.MetadataValue.path(str(invocation.target_path))})
+    # Only a build that passed every test may become the analysts' copy, even when
+    # someone materialises analyst_warehouse on its own from the UI.
+    marker.write_text(_build_fingerprint(build_database(p)))
+
+
+def _good_build_marker(p) -> Path:
+    return p.warehouse_dir / "build" / ".last_good_build"
+
+
+def _build_fingerprint(database: Path) -> str:
+    stat = database.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 @dg.asset(group_name="warehouse", deps=[warehouse_models], kinds={"duckdb"}, tags={"warehouse": "duckdb"},
           description="The analysts' read-only copy of the last good build (MI_HOME/warehouse/mi.duckdb), "
                       "swapped in atomically.")
 def analyst_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from warehouse import publish_analyst_copy
+    from warehouse import build_database, publish_analyst_copy
 
     p = paths()
+    marker = _good_build_marker(p)
+    database = build_database(p)
+    if not marker.exists() or not database.exists() or marker.read_text() != _build_fingerprint(database):
+        raise dg.Failure(description="The build database is not a build that passed every test (the last dbt "
+                                     "build failed, or it changed since); the analysts' copy was left as it was. "
+                                     "Materialise the warehouse models first.")
     copy = publish_analyst_copy(p)
     counts = _row_counts(Path(copy), ["marts.fct_outcome_claims", "marts.fct_participants", "marts.mart_star_ratings"])
     return dg.MaterializeResult(metadata={

@@ -80,6 +80,13 @@ def test_a_broken_input_fails_the_run_with_a_clear_message_and_keeps_the_analyst
     assert "test unique_stg_lake__contracts_contract_id failed" in text
     assert "analysts' copy was left as it was" in text
     assert _digest(home.warehouse) == before
+    # Materialising the copy on its own (as from the UI) must not publish the failed build.
+    from orchestration.definitions import defs
+
+    alone = dg.materialize([defs.resolve_assets_def("analyst_warehouse")], instance=dg.DagsterInstance.ephemeral(),
+                           raise_on_error=False)
+    assert not alone.success
+    assert _digest(home.warehouse) == before
 
 
 def test_a_new_file_in_the_landing_area_makes_the_sensor_request_a_run(home, small_world_files):
