@@ -1,30 +1,97 @@
-"""``make bench``: every benchmark, one table, figures measured side by side in this run."""
+"""``make bench``: every benchmark, one table, figures measured side by side in this run.
+
+``python -m benchmarks [--only ingest|alternatives|dbt|release ...] [--scale national|history ...]``
+
+Parts: ``ingest`` (DuckDB load, ``mi validate``, ``mi submit`` of a
+2,000,000-row participants file), ``alternatives`` (the same rules through
+pandera on pandas and Great Expectations on pandas), ``dbt`` (``dbt build`` of
+the national and history worlds), ``release`` (release preparation on the
+history world). Worlds are generated with ``mi synth`` under ``MI_HOME/bench``
+on first use and reused afterwards (see ``benchmarks.worlds``). The table is
+also written to ``MI_HOME/bench/results/`` as JSON and Markdown.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
-from pathlib import Path
 
-from benchmarks import ingest_bench
-from benchmarks.report import machine, table
+from benchmarks import ingest_bench, warehouse_bench
+from benchmarks.measure import Measurement, StageFailed
+from benchmarks.report import machine, markdown, table
 from mi.settings import paths
+
+PARTS = ("ingest", "alternatives", "dbt", "release")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n\n")[1])
+    parser.add_argument("--only", choices=PARTS, action="append",
+                        help="run only this part (repeatable); default: every part")
+    parser.add_argument("--scale", choices=("national", "history"), action="append",
+                        help="worlds for the dbt part (repeatable); default: both")
     parser.add_argument("--rows", type=int, default=ingest_bench.ROWS, help="rows of the participants file")
-    parser.add_argument("--only", choices=["ingest"], action="append", help="run only these benchmarks")
+    parser.add_argument("--seed", type=int, default=1, help="seed of every generated world")
+    parser.add_argument("--show-setup", action="store_true",
+                        help="also list the setup steps (synth, loading and submitting the worlds)")
     args = parser.parse_args(argv)
+    selected = set(args.only or PARTS)
     root = paths().home / "bench"
     root.mkdir(parents=True, exist_ok=True)
-    measurements = []
-    selected = set(args.only or ["ingest"])
+    started = dt.datetime.now().astimezone()
+    about = machine()
+    print(f"machine: {about}", flush=True)
+    setup: list[Measurement] = []
+    measurements: list[Measurement] = []
+    failed: list[str] = []
+
+    def attempt(part: str, work) -> None:
+        try:
+            for m in work():
+                measurements.append(m)
+                print(f"  {part}: {m.stage}: {m.seconds:.1f} s, {m.peak_mib:,.0f} MiB", flush=True)
+        except StageFailed as exc:
+            measurements.append(exc.measurement)
+            failed.append(str(exc))
+            print(f"  {part}: FAILED {exc}", file=sys.stderr, flush=True)
+
+    validate: list[Measurement] = []
     if "ingest" in selected:
-        measurements += ingest_bench.run(root, args.rows)
-    print(f"machine: {machine()}")
-    print(table(measurements))
-    return 0
+        def ingest():
+            found = ingest_bench.run(root, args.rows, args.seed, setup=setup)
+            validate.extend(m for m in found if m.stage.startswith("mi validate"))
+            return found
+        attempt("ingest", ingest)
+    if "alternatives" in selected:
+        attempt("alternatives", lambda: ingest_bench.run_alternatives(
+            root, args.rows, args.seed, ours=validate[0] if validate else None, setup=setup))
+    if "dbt" in selected or "release" in selected:
+        scales = args.scale or ["national", "history"]
+        if "release" in selected and "history" not in scales:
+            scales = [*scales, "history"]
+        attempt("warehouse", lambda: warehouse_bench.run(
+            root, scales, args.seed, build="dbt" in selected, release="release" in selected, setup=setup))
+
+    shown = ([*setup] if args.show_setup else []) + measurements
+    print()
+    print(f"machine: {about}")
+    print(f"started {started:%Y-%m-%d %H:%M %Z}, finished {dt.datetime.now().astimezone():%H:%M}")
+    print(table(shown))
+    if setup and not args.show_setup:
+        print(f"(setup steps this run: {', '.join(f'{m.stage} {m.seconds:.0f} s' for m in setup)})")
+    results = root / "results"
+    results.mkdir(exist_ok=True)
+    stamp = started.strftime("%Y%m%dT%H%M%S")
+    (results / f"{stamp}.json").write_text(json.dumps({
+        "machine": about, "started": started.isoformat(), "argv": argv if argv is not None else sys.argv[1:],
+        "measurements": [m.as_dict() for m in measurements], "setup": [m.as_dict() for m in setup]}, indent=1) + "\n")
+    (results / f"{stamp}.md").write_text(f"machine: {about}\n\n{markdown(shown)}\n")
+    print(f"results: {results / stamp}.json, .md")
+    for text in failed:
+        print(f"FAILED: {text}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

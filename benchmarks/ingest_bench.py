@@ -1,57 +1,115 @@
-"""Validation and ingest of a 2,000,000-row participants file against a plain DuckDB load.
+"""Validation and ingest of a 2,000,000-row participants file, against a plain DuckDB load and the alternatives.
 
 Targets (issues 2 and 7): ``mi validate`` within 1.5x of DuckDB's
 ``CREATE TABLE AS SELECT * FROM read_csv(...)`` of the same file, full ingest
-within 2.5x, each under 2 GiB peak.
+(validate, pseudonymise, write the lake) within 2.5x, each under 2 GiB peak.
+The same rules through pandera on pandas and through Great Expectations on
+pandas (``benchmarks.alternatives``) are measured against ``mi validate``;
+their findings are compared with ours row by row and rule by rule.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import shutil
 from pathlib import Path
 
-from benchmarks.measure import Measurement, mi, python_snippet, run_measured
+from benchmarks import worlds
+from benchmarks.measure import GIB, Measurement, mi, python_module, python_snippet, run_measured
 
 ROWS = 2_000_000
+DUCKDB_STAGE = "DuckDB CREATE TABLE AS read_csv"
 
 
-def bench_file(root: Path, rows: int = ROWS) -> Path:
-    world = root / f"participants_{rows}"
-    files = list((world / "submissions").glob("*_participants_*.csv")) if world.exists() else []
-    if not files:
-        shutil.rmtree(world, ignore_errors=True)
-        run_measured("synth", mi("synth", "--out", str(world), "--bench-rows", str(rows), "--quiet"),
-                     rows=rows, check=True)
-        files = list((world / "submissions").glob("*_participants_*.csv"))
-    return files[0]
+def _period(path: Path) -> str:
+    return path.name.split("_")[-2]  # {ukprn}_participants_{period}_{stamp}.csv
 
 
-def run(root: Path, rows: int = ROWS) -> list[Measurement]:
-    path = bench_file(root, rows)
-    reference = root / "ingest_reference"
-    db = root / "duckdb_load.duckdb"
+def duckdb_load(root: Path, path: Path, rows: int) -> Measurement:
+    db = root / "scratch" / "duckdb_load.duckdb"
+    db.parent.mkdir(parents=True, exist_ok=True)
     db.unlink(missing_ok=True)
     load = run_measured(
-        "DuckDB CREATE TABLE AS read_csv (reference)",
+        f"{DUCKDB_STAGE} (reference)",
         python_snippet("import duckdb,sys; con=duckdb.connect(sys.argv[1]); "
-                       "con.execute(\"create table participants as select * from read_csv(?)\", [sys.argv[2]])")
-        + [str(db), str(path)], rows=rows, check=True)
+                       "con.execute(\"create table participants as select * from read_csv(?)\", [sys.argv[2]]); "
+                       "con.close()")
+        + [str(db), str(path)], rows=rows, check=True, ok_codes=(0,), part="ingest",
+        log=root / "logs" / "duckdb-load.log")
     db.unlink(missing_ok=True)
-    report = root / "validate_report"
+    return load
+
+
+def mi_validate(root: Path, path: Path, rows: int) -> Measurement:
+    report = root / "reports" / "mi_validate"
     shutil.rmtree(report, ignore_errors=True)
-    validate = run_measured("mi validate (pandera on polars, report written)",
-                            mi("validate", str(path), "--report", str(report), "--show", "0"), rows=rows, check=True)
-    home = root / "ingest_home"
+    m = run_measured("mi validate (pandera on polars; report written)",
+                     mi("validate", str(path), "--report", str(report), "--show", "0"), rows=rows, check=True,
+                     part="ingest", log=root / "logs" / "mi-validate.log")
+    m.extra["report"] = str(report)
+    return m
+
+
+def run(root: Path, rows: int = ROWS, seed: int = 1, *, setup: list[Measurement]) -> list[Measurement]:
+    """DuckDB load (reference), ``mi validate``, ``mi submit`` into a fresh MI_HOME."""
+    path = worlds.bench_file(root, rows, seed, setup)
+    load = duckdb_load(root, path, rows)
+    validate = mi_validate(root, path, rows)
+    home = root / "homes" / f"ingest-{rows}"
     shutil.rmtree(home, ignore_errors=True)
-    world = path.parents[1]
-    run_measured("load reference", mi("load-reference", str(world / "reference"), "--quiet"), rows=0,
-                 env={"MI_HOME": str(home)}, check=True)
-    ingest = run_measured("mi submit (validate, pseudonymise, write the lake)",
-                          mi("submit", str(path), "--show", "0"), rows=rows, env={"MI_HOME": str(home)}, check=True)
+    env = {"MI_HOME": str(home)}
+    setup.append(run_measured("setup: mi load-reference (ingest home)",
+                 mi("load-reference", str(path.parents[1] / "reference"), "--quiet"), rows=0, env=env,
+                 check=True, part="setup", log=root / "logs" / "load-reference-ingest.log"))
+    ingest = run_measured("mi submit (validate with reference data, pseudonymise, write the lake)",
+                          mi("submit", str(path), "--show", "0"), rows=rows, env=env, check=True, part="ingest",
+                          log=root / "logs" / "mi-submit.log")
+    shutil.rmtree(home, ignore_errors=True)
     for m in (validate, ingest):
-        m.reference = load.stage.split(" (")[0]
+        m.reference = DUCKDB_STAGE
         m.ratio = m.seconds / load.seconds
-    validate.note = "target <= 1.5x, < 2 GiB"
-    ingest.note = "target <= 2.5x, < 2 GiB"
-    del reference
+    validate.judge(max_ratio=1.5, max_peak_mib=2 * GIB)
+    ingest.judge(max_ratio=2.5, max_peak_mib=2 * GIB)
     return [load, validate, ingest]
+
+
+def run_alternatives(root: Path, rows: int = ROWS, seed: int = 1, *, ours: Measurement | None,
+                     setup: list[Measurement]) -> list[Measurement]:
+    """pandera on pandas and GX on pandas with the same rules, against ``mi validate``."""
+    path = worlds.bench_file(root, rows, seed, setup)
+    measurements = []
+    if ours is None:
+        ours = mi_validate(root, path, rows)
+        measurements.append(ours)
+    ours_findings = _row_findings(Path(ours.extra["report"]) / "findings.csv")
+    for engine, label in (("pandera", "pandera 0.35 on pandas 3.1, same rules"),
+                          ("gx", "Great Expectations 1.24 on pandas, same rules")):
+        report = root / "reports" / engine
+        shutil.rmtree(report, ignore_errors=True)
+        m = run_measured(label, python_module("benchmarks.alternatives", engine, str(path), "--period", _period(path),
+                                              "--report", str(report)),
+                         rows=rows, check=True, ok_codes=(0,), part="alternatives", log=root / "logs" / f"{engine}.log")
+        m.reference = "mi validate"
+        m.ratio = m.seconds / ours.seconds
+        coverage = json.loads((report / "coverage.json").read_text())
+        theirs = _row_findings(report / "findings.csv")
+        rules_run = coverage["rules_run"]
+        same = [r for r in rules_run if theirs.get(r, set()) == ours_findings.get(r, set())]
+        differ = [r for r in rules_run if r not in same]
+        m.note = (f"ours {m.ratio:.1f}x faster; {len(rules_run)} rules, same failing rows as ours on "
+                  f"{len(same)}/{len(rules_run)}" + (f" (differ: {', '.join(differ)})" if differ else ""))
+        m.extra.update(rules_run=rules_run, rules_not_run=coverage["rules_not_run"], rules_differing=differ,
+                       findings=sum(len(v) for v in theirs.values()))
+        measurements.append(m)
+    return measurements
+
+
+def _row_findings(path: Path) -> dict[str, set[int]]:
+    """rule id -> the rows it failed on (row-level findings only)."""
+    found: dict[str, set[int]] = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for record in csv.DictReader(handle):
+            if record.get("row"):
+                found.setdefault(record["rule_id"], set()).add(int(float(record["row"])))
+    return found
