@@ -139,8 +139,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from mi.pipeline import run_pipeline
 
     _quiet_tools()
+    from warehouse.build import warehouse_engine
+
+    try:
+        warehouse_engine(args.engine)
+    except ValueError as exc:
+        print(f"mi run: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     progress = Progress(args.quiet)
-    ok = run_pipeline(period=args.period, progress=progress)
+    ok = run_pipeline(period=args.period, progress=progress, engine=args.engine)
     return EXIT_OK if ok else EXIT_REFUSED
 
 
@@ -199,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="ingest pending submissions, build the warehouse, run every check")
     p.add_argument("--period", help="the quarter being processed, YYYYQn (default: all)")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default=None,
+                   help="warehouse engine (default: MI_WAREHOUSE, else duckdb); see docs/scale.md")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_run)
 

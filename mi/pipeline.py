@@ -47,9 +47,25 @@ def ingest_landing(paths: Paths | None = None, progress: Callable[[str], None] |
 
 
 def run_pipeline(period: str | None = None, progress: Callable[[str], None] | None = None,
-                 paths: Paths | None = None) -> bool:
-    """Ingest pending files and build the warehouse; True when everything passed."""
-    from orchestration.run import run_in_process
+                 paths: Paths | None = None, engine: str | None = None) -> bool:
+    """Ingest pending files and build the warehouse; True when everything passed.
+
+    DuckDB (the default) runs through the Dagster definitions, like the UI and the
+    schedules. Spark (``engine="spark"`` or ``MI_WAREHOUSE=spark``) builds the same
+    dbt project with the Spark target directly: the Dagster assets are wired to the
+    DuckDB target (docs/scale.md).
+    """
+    from warehouse.build import warehouse_engine
 
     paths = (paths or default_paths()).ensure()
+    if warehouse_engine(engine) == "spark":
+        from warehouse import build_warehouse
+
+        ingest_landing(paths, progress)
+        result = build_warehouse(paths, engine="spark", progress=progress)
+        if progress:
+            progress(result.summary())
+        return bool(result.ok)
+    from orchestration.run import run_in_process
+
     return run_in_process(paths, period=period, progress=progress)
