@@ -199,7 +199,7 @@ def build_warehouse(
     publish = (full_build and engine == "duckdb") if publish is None else publish
     build_db = build_database(paths) if engine == "duckdb" else spark_home(paths) / "warehouse"
     build_dir = build_db.parent
-    # DuckDB spills big sorts and joins here (profiles.yml temp_directory)
+    # big sorts and joins spill here: DuckDB's temp_directory, Spark's spark.local.dir (profiles.yml)
     (build_dir / "tmp").mkdir(parents=True, exist_ok=True)
     log_file = build_dir / "logs" / "dbt.log"
 
