@@ -28,7 +28,7 @@ MAX_ERROR_SHARE = 0.5
 
 
 def mask_nino(expr: pl.Expr) -> pl.Expr:
-    """``AB123456C`` → ``AB****56C``: enough for a clerk to find the row, not to identify anyone."""
+    """``QQ123456C`` → ``QQ****56C``: enough for a clerk to find the row, not to identify anyone."""
     text = expr.str.to_uppercase().str.replace_all(r"\s", "")
     n = text.str.len_chars()
     return (pl.when(n >= 6)
