@@ -29,10 +29,15 @@ current_submissions as (
         and is_current
 ),
 
-current_rows as (
+-- The latest version of each record is chosen on a narrow projection (key,
+-- submission, row number) and the whole rows are fetched by a join: a window
+-- carrying every column of every version cost a third more CPU (history
+-- world: 10 million versions of 5 million participants, 28 -> 19 CPU s).
+latest_versions as (
     select
-        row_file.*,
-        current_submissions.submission_period
+        {% for column in record_key %}row_file.{{ column }},
+        {% endfor %}row_file.submission_id,
+        row_file.source_row
     from {{ lake_source(dataset) }} as row_file
     inner join current_submissions
         on row_file.submission_id = current_submissions.submission_id
@@ -44,6 +49,20 @@ current_rows as (
             current_submissions.received_at desc,
             current_submissions.submission_id desc
     ) = 1
+),
+
+current_rows as (
+    select
+        row_file.*,
+        current_submissions.submission_period
+    from {{ lake_source(dataset) }} as row_file
+    inner join latest_versions
+        on row_file.submission_id = latest_versions.submission_id
+        and row_file.source_row = latest_versions.source_row
+        {% for column in record_key %}and row_file.{{ column }} = latest_versions.{{ column }}
+        {% endfor %}
+    inner join current_submissions
+        on row_file.submission_id = current_submissions.submission_id
 )
 {%- endmacro %}
 
