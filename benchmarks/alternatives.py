@@ -38,11 +38,16 @@ import datetime as dt
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
-import pandas as pd
+# pandera and GX import pyspark's pandas layer when pyspark is installed, and it
+# warns about pandas 3 on every import (as contracts_schema.pandera_models notes)
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
-from contracts_schema.registry import REFERENCE_CHECKS, Dataset, Rule, load_registry
+import pandas as pd  # noqa: E402
+
+from contracts_schema.registry import REFERENCE_CHECKS, Dataset, Rule, load_registry  # noqa: E402
 
 RAW = "raw__"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -101,7 +106,7 @@ def prepare(raw: pd.DataFrame, dataset: Dataset) -> pd.DataFrame:
     return pd.DataFrame(columns, index=raw.index)
 
 
-def rules_to_run(dataset: Dataset, period: dt.date | None) -> tuple[list[Rule], dict[str, str]]:
+def rules_to_run(dataset: Dataset, period: str | None) -> tuple[list[Rule], dict[str, str]]:
     """The rules ``mi validate`` runs on this file without reference data, and those it does not."""
     run, skipped = [], {}
     for rule in dataset.all_rules:
