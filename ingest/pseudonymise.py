@@ -88,18 +88,19 @@ def person_keys(ninos: pl.Series, key: bytes) -> pl.Series:
     block = (hashlib.sha256(key).digest() if len(key) > HMAC_BLOCK else key).ljust(HMAC_BLOCK, b"\0")
     inner_start = hashlib.sha256(bytes(b ^ 0x36 for b in block))
     outer_start = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-    normalised = ninos.to_frame("n").select(normalise_nino(pl.col("n")).alias("nino")).to_series()
+    normalised = ninos.to_frame("n").select(normalise_nino(pl.col("n")).cast(pl.Binary).alias("nino")).to_series()
+    inner_copy, outer_copy = inner_start.copy, outer_start.copy
     parts = []
     for offset in range(0, max(normalised.len(), 1), BATCH):
         keys: list[str | None] = []
         add = keys.append
-        for nino in normalised.slice(offset, BATCH).to_list():
+        for nino in normalised.slice(offset, BATCH).to_list():  # UTF-8 bytes
             if nino is None:
                 add(None)
                 continue
-            inner = inner_start.copy()
-            inner.update(nino.encode("utf-8"))
-            outer = outer_start.copy()
+            inner = inner_copy()
+            inner.update(nino)
+            outer = outer_copy()
             outer.update(inner.digest())
             add(outer.hexdigest())
         parts.append(pl.Series("person_key", keys, dtype=pl.Utf8))

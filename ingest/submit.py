@@ -32,7 +32,7 @@ from ingest import lake
 from ingest.feedback import write_report
 from ingest.ledger import Ledger, LedgerEntry, utc_now
 from ingest.pseudonymise import load_key
-from ingest.read import FileRejected, read_table, sniff_format
+from ingest.read import FileRejected, RawTable, read_table, sniff_format
 from ingest.validate import FINDING_SCHEMA, ValidationOutcome, file_finding, rejected_file, validate_table
 from mi.settings import Paths, paths as default_paths, upload_limit_bytes, xlsx_row_limit
 
@@ -125,13 +125,24 @@ def _reference_from_dir(folder: Path) -> ReferenceData | None:
                          local_authorities=tables["local_authorities"])
 
 
-def _validate_bytes(data: bytes, dataset: Dataset, ctx: CheckContext,
-                    reference: ReferenceData | None) -> ValidationOutcome:
+def _read_bytes(data: bytes, dataset: Dataset) -> RawTable | ValidationOutcome:
+    """The file's table, or the outcome of a file refused whole."""
     try:
-        raw = read_table(data, dataset, byte_limit=upload_limit_bytes(), xlsx_row_limit=xlsx_row_limit())
+        return read_table(data, dataset, byte_limit=upload_limit_bytes(), xlsx_row_limit=xlsx_row_limit())
     except FileRejected as exc:
         return rejected_file(dataset, exc.rule_id, field=exc.field, detail=exc.detail)
-    return validate_table(raw, dataset, ctx, reference)
+
+
+def _validate_read(table: RawTable | ValidationOutcome, dataset: Dataset, ctx: CheckContext,
+                   reference: ReferenceData | None) -> ValidationOutcome:
+    if isinstance(table, ValidationOutcome):
+        return table
+    return validate_table(table, dataset, ctx, reference)
+
+
+def _validate_bytes(data: bytes, dataset: Dataset, ctx: CheckContext,
+                    reference: ReferenceData | None) -> ValidationOutcome:
+    return _validate_read(_read_bytes(data, dataset), dataset, ctx, reference)
 
 
 def _summary(outcome: ValidationOutcome | None, *, identity: FileIdentity | None, dataset: str | None,
@@ -177,7 +188,9 @@ def check_file(path: Path, *, ukprn: str | None = None, dataset: str | None = No
         outcome = rejected_file(load_registry().dataset(identity.dataset), "FILE_TOO_LARGE")
     else:
         ctx = CheckContext(ukprn=identity.ukprn, period=Period.parse(identity.period))
-        outcome = _validate_bytes(data, load_registry().dataset(identity.dataset), ctx, reference)
+        table = _read_bytes(data, load_registry().dataset(identity.dataset))
+        data = None  # parsed: a national file's bytes (hundreds of MB) need not live through validation
+        outcome = _validate_read(table, load_registry().dataset(identity.dataset), ctx, reference)
     summary = _summary(outcome, identity=identity, dataset=dataset, file_name=path.name, sha256=sha,
                        status=outcome.status, submission_id=None, received_at=None,
                        findings=outcome.findings)
@@ -239,11 +252,14 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
             outcome = rejected_file(registry.dataset(identity.dataset), "FILE_TOO_LARGE")
         else:
             ctx = CheckContext(ukprn=identity.ukprn, period=Period.parse(identity.period))
-            outcome = _validate_bytes(data, registry.dataset(identity.dataset), ctx,
-                                      lake.current_reference(paths, ledger))
-        # The file's bytes are not needed past validation: free them before the
-        # stored rows are built (a national file is hundreds of megabytes).
-        del data
+            table = _read_bytes(data, registry.dataset(identity.dataset))
+            # The file's bytes are not needed once parsed: free them before validating
+            # and building the stored rows (a national file is hundreds of megabytes).
+            data = None
+            outcome = _validate_read(table, registry.dataset(identity.dataset), ctx,
+                                     lake.current_reference(paths, ledger))
+            del table
+        data = None
         return _record(paths, ledger, key, outcome=outcome, identity=identity, kind="return",
                        dataset_name=outcome.dataset.name, file_name=file_name, sha=sha,
                        received_at=received_at, submission_id=submission_id,
