@@ -34,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="worlds for the dbt part (repeatable); default: both")
     parser.add_argument("--rows", type=int, default=ingest_bench.ROWS, help="rows of the participants file")
     parser.add_argument("--seed", type=int, default=1, help="seed of every generated world")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the ingest part (reference and stages back to back; median reported)")
     parser.add_argument("--show-setup", action="store_true",
                         help="also list the setup steps (synth, loading and submitting the worlds)")
     args = parser.parse_args(argv)
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     validate: list[Measurement] = []
     if "ingest" in selected:
         def ingest():
-            found = ingest_bench.run(root, args.rows, args.seed, setup=setup)
+            found = ingest_bench.run(root, args.rows, args.seed, setup=setup, rounds=args.rounds)
             validate.extend(m for m in found if m.stage.startswith("mi validate"))
             return found
         attempt("ingest", ingest)
@@ -80,7 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"started {started:%Y-%m-%d %H:%M %Z}, finished {dt.datetime.now().astimezone():%H:%M}")
     print(table(shown))
     if setup and not args.show_setup:
-        print(f"(setup steps this run: {', '.join(f'{m.stage} {m.seconds:.0f} s' for m in setup)})")
+        steps: dict[str, list[float]] = {}
+        for m in setup:
+            steps.setdefault(m.stage.removeprefix("setup: "), []).append(m.seconds)
+        print("(setup steps this run: " + ", ".join(
+            f"{stage} {sum(times):.0f} s" + (f" ({len(times)} times)" if len(times) > 1 else "")
+            for stage, times in steps.items()) + ")")
     results = root / "results"
     results.mkdir(exist_ok=True)
     stamp = started.strftime("%Y%m%dT%H%M%S")

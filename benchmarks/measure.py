@@ -53,6 +53,7 @@ class Measurement:
 
     @property
     def load(self) -> str:
+        """The 1-minute load average at start-end (for a median of rounds: lowest-highest)."""
         return f"{self.load_start:.1f}-{self.load_end:.1f}"
 
     def judge(self, *, max_ratio: float | None = None, max_seconds: float | None = None,
