@@ -5,7 +5,8 @@
 Parts: ``ingest`` (DuckDB load, ``mi validate``, ``mi submit`` of a
 2,000,000-row participants file), ``alternatives`` (the same rules through
 pandera on pandas and Great Expectations on pandas), ``dbt`` (``dbt build`` of
-the national and history worlds), ``release`` (release preparation on the
+the national and history worlds on DuckDB, and of history on Spark ``local[2]``
+beside it), ``release`` (release preparation on the
 history world). Worlds are generated with ``mi synth`` under ``MI_HOME/bench``
 on first use and reused afterwards (see ``benchmarks.worlds``). The table is
 also written to ``MI_HOME/bench/results/`` as JSON and Markdown.
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run only this part (repeatable); default: every part")
     parser.add_argument("--scale", choices=("national", "history"), action="append",
                         help="worlds for the dbt part (repeatable); default: both")
+    parser.add_argument("--engine", choices=("duckdb", "spark"), action="append",
+                        help="engines of the dbt part (repeatable); default: DuckDB on every world, "
+                             "and Spark local[2] beside it on history")
     parser.add_argument("--rows", type=int, default=ingest_bench.ROWS, help="rows of the participants file")
     parser.add_argument("--seed", type=int, default=1, help="seed of every generated world")
     parser.add_argument("--rounds", type=int, default=3,
@@ -74,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         if "release" in selected and "history" not in scales:
             scales = [*scales, "history"]
         attempt("warehouse", lambda: warehouse_bench.run(
-            root, scales, args.seed, build="dbt" in selected, release="release" in selected, setup=setup))
+            root, scales, args.seed, build="dbt" in selected, release="release" in selected, setup=setup,
+            engines=args.engine))
 
     shown = ([*setup] if args.show_setup else []) + measurements
     print()

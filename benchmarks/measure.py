@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,11 +93,14 @@ def load_average() -> float:
 def run_measured(stage: str, argv: list[str], *, rows: int, env: dict | None = None,
                  cwd: Path | None = None, check: bool = False, ok_codes: tuple[int, ...] = (0, 1),
                  part: str = "", log: Path | None = None) -> Measurement:
-    """Run ``argv`` to completion; wall seconds and the child's own peak RSS (``wait4``).
+    """Run ``argv`` to completion; wall seconds and the peak resident memory of its process tree.
 
-    ``ru_maxrss`` of ``wait4`` is the peak resident set of the child process
-    itself (not of its own children): every stage here does its work in that
-    one process (DuckDB's and polars' threads included).
+    The peak is the larger of ``ru_maxrss`` from ``wait4`` (exact, but the
+    largest *single* process of the tree) and the sum of the resident sets of
+    the child and all its descendants, sampled every 0.2 s. Most stages do
+    their work in the one process (DuckDB's and polars' threads included), where
+    the two agree; a Spark build runs dbt in a child process and Spark in a JVM
+    below that, and only the sum is the build's memory.
 
     Args:
         ok_codes: exit statuses that mean the stage did its job (``mi`` exits 1
@@ -115,7 +119,10 @@ def run_measured(stage: str, argv: list[str], *, rows: int, env: dict | None = N
         # output goes to a file, never a pipe: a chatty child cannot block on a full pipe
         process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, cwd=cwd, stdout=out,
                                    stderr=subprocess.STDOUT)
+        sampler = TreeSampler(process.pid)
+        sampler.start()
         _pid, status, usage = os.wait4(process.pid, 0)
+        sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - started
         out.seek(0, os.SEEK_END)
@@ -124,13 +131,58 @@ def run_measured(stage: str, argv: list[str], *, rows: int, env: dict | None = N
     finally:
         out.close()
     code = process.returncode
-    measurement = Measurement(stage=stage, rows=rows, seconds=seconds, peak_mib=usage.ru_maxrss / 1024,
-                              cpu_seconds=usage.ru_utime + usage.ru_stime, load_start=load_start, load_end=load_average(), part=part)
+    peak_mib = max(usage.ru_maxrss / 1024, sampler.peak_bytes / 2**20)
+    measurement = Measurement(stage=stage, rows=rows, seconds=seconds, peak_mib=peak_mib,
+                              # wait4 counts only descendants the child reaped (not a JVM left to exit
+                              # on its own), so the tree's sampled CPU time where that is larger
+                              cpu_seconds=max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds), load_start=load_start, load_end=load_average(), part=part)
     if check and code not in ok_codes:
         measurement.verdict = "FAILED"
         measurement.note = f"exit {code}"
         raise StageFailed(measurement, f"{stage}: exit {code}\n{tail[-2000:]}")
     return measurement
+
+
+class TreeSampler(threading.Thread):
+    """Samples the summed resident memory of a process and its descendants until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.2):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_bytes = pid, interval, 0
+        self._cpu: dict[int, float] = {}  # the last CPU seconds seen of each process of the tree
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        import psutil
+
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._stop_event.is_set():
+            total = 0
+            try:
+                tree = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                tree = []  # the root has exited (or is a zombie waiting for wait4)
+            for proc in tree:
+                try:
+                    total += proc.memory_info().rss
+                    times = proc.cpu_times()
+                    self._cpu[proc.pid] = times.user + times.system
+                except psutil.Error:
+                    pass  # a descendant ended between the listing and the read
+            self.peak_bytes = max(self.peak_bytes, total)
+            self._stop_event.wait(self.interval)
+
+    @property
+    def cpu_seconds(self) -> float:
+        """CPU time of every process seen in the tree, as of its last sample (a lower bound)."""
+        return sum(self._cpu.values())
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=5)
 
 
 def python_snippet(code: str) -> list[str]:

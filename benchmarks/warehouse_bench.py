@@ -7,6 +7,12 @@ measured beside each build is what a build cannot do without: DuckDB copying
 every current lake row into a database (``CREATE TABLE AS SELECT * FROM
 read_parquet(...)`` per dataset). A build's "rows" are the lake rows it reads.
 
+On the ``history`` world the same ``dbt build`` also runs on Spark
+``local[2]`` (issue 9: the scale path's figures side by side, in one run);
+its ratio is to the DuckDB build just before it, and its peak is the whole
+process tree (the dbt process and Spark's JVM). ``--engine`` chooses
+otherwise.
+
 Each stage runs in its own process (``python -m benchmarks.warehouse_bench
 build|release|copy-lake``) with ``MI_HOME`` pointing at the world's ingested
 home, so the measured peak memory is that stage's alone.
@@ -20,7 +26,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import worlds
-from benchmarks.measure import GIB, Measurement, python_module, run_measured
+from benchmarks.measure import GIB, Measurement, StageFailed, python_module, run_measured
 
 TARGET_SECONDS = {"national": 120, "history": 900}
 BUILD_PEAK_MIB = 6 * GIB
@@ -52,8 +58,18 @@ def latest_rating_quarter(home: Path) -> str:
         return con.execute("select max(rating_quarter) from marts.mart_star_ratings").fetchone()[0]
 
 
+#: Engines of each world's build unless ``--engine`` says otherwise: Spark only where it is a
+#: fair comparison (on the national world its fixed overhead per model and test dominates).
+DEFAULT_ENGINES = {"national": ("duckdb",), "history": ("duckdb", "spark")}
+
+
+def _size(folder: Path) -> str:
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
+    return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
+
+
 def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
-        setup: list[Measurement]) -> list[Measurement]:
+        setup: list[Measurement], engines: list[str] | None = None) -> list[Measurement]:
     measurements: list[Measurement] = []
     for scale in scales:
         world_dir = worlds.world(root, scale, seed, setup)
@@ -65,11 +81,13 @@ def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
                      f"(every current quarterly version), {counts.get('employment_spells', 0) / 1e6:.2f}M "
                      f"employment spells, {counts.get('outcome_claims', 0) / 1e6:.2f}M claims, "
                      f"{counts.get('customer_survey', 0) / 1e6:.2f}M survey responses")
-        if build or not (home / "warehouse" / "mi.duckdb").exists():
+        chosen = engines or DEFAULT_ENGINES[scale]
+        if "duckdb" in chosen and (build or not (home / "warehouse" / "mi.duckdb").exists()) or (
+                release and scale == "history" and not (home / "warehouse" / "mi.duckdb").exists()):
             copy = run_measured(f"DuckDB copy of the lake ({scale})",
                                 python_module("benchmarks.warehouse_bench", "copy-lake"), rows=rows, env=env,
                                 check=True, ok_codes=(0,), part="dbt", log=root / "logs" / f"copy-lake-{scale}.log")
-            m = run_measured(f"dbt build, {scale} world", python_module("benchmarks.warehouse_bench", "build"),
+            m = run_measured(f"dbt build, {scale} world, DuckDB", python_module("benchmarks.warehouse_bench", "build"),
                              rows=rows, env=env, check=True, ok_codes=(0,), part="dbt",
                              log=root / "logs" / f"dbt-build-{scale}.log")
             m.reference = f"DuckDB copy of the lake ({scale})"
@@ -77,6 +95,26 @@ def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
             m.note = described
             m.judge(max_seconds=TARGET_SECONDS[scale], max_peak_mib=BUILD_PEAK_MIB)
             measurements += [copy, m]
+        if build and "spark" in chosen:
+            duckdb_build = next((x for x in measurements if x.stage == f"dbt build, {scale} world, DuckDB"), None)
+            if shutil.which("java") is None:
+                failed = Measurement(stage=f"dbt build, {scale} world, Spark local[2]", rows=rows, seconds=0.0,
+                                     peak_mib=0.0, part="dbt", verdict="FAILED", note="no java")
+                raise StageFailed(failed, "the Spark build needs Java 17 (apt-get install "
+                                          "openjdk-17-jre-headless), or leave it out: --engine duckdb")
+            spark_home = home / "spark"
+            shutil.rmtree(spark_home, ignore_errors=True)  # a Spark build starts from an empty warehouse
+            m = run_measured(f"dbt build, {scale} world, Spark local[2]",
+                             python_module("benchmarks.warehouse_bench", "build", "--engine", "spark"),
+                             rows=rows, env=env, check=True, ok_codes=(0,), part="dbt",
+                             log=root / "logs" / f"dbt-build-{scale}-spark.log")
+            if duckdb_build is not None:
+                m.reference, m.ratio = duckdb_build.stage, m.seconds / duckdb_build.seconds
+            m.note = (f"the same dbt build (every model, seed, data test and unit test) on Spark, same lake "
+                      f"read in place; peak: dbt process + JVM; Spark's tables {_size(spark_home / 'warehouse')} "
+                      f"(removed afterwards)")
+            shutil.rmtree(spark_home, ignore_errors=True)
+            measurements.append(m)
         if release and scale == "history":
             period = latest_rating_quarter(home)
             shutil.rmtree(home / "releases", ignore_errors=True)  # prepare v1 from nothing, every run
@@ -92,10 +130,10 @@ def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
 
 # --- the measured processes ---------------------------------------------------------------------
 
-def _build() -> int:
+def _build(engine: str) -> int:
     from warehouse import build_warehouse
 
-    result = build_warehouse(progress=lambda line: print(line, flush=True))
+    result = build_warehouse(engine=engine, progress=lambda line: print(line, flush=True))
     print(result.summary())
     return 0 if result.ok else 3
 
@@ -142,9 +180,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.warehouse_bench")
     parser.add_argument("action", choices=["build", "release", "copy-lake"])
     parser.add_argument("period", nargs="?")
+    parser.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
     args = parser.parse_args(argv)
     if args.action == "build":
-        return _build()
+        return _build(args.engine)
     if args.action == "release":
         return _release(args.period)
     return _copy_lake()
