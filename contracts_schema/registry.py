@@ -274,10 +274,19 @@ def _referenced_fields(rule: Rule) -> list[str]:
     return refs
 
 
+#: libyaml's loader where PyYAML was built with it: the same safe subset of YAML, about six
+#: times faster (the pure-Python loader was 0.28 s of every `mi validate`).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _read_yaml(name: str):
+    return yaml.load((DEFINITIONS / name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+
+
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
     """Load and check every definition file. Cached: the registry is immutable."""
-    code_lists_raw = yaml.safe_load((DEFINITIONS / "code_lists.yaml").read_text(encoding="utf-8"))
+    code_lists_raw = _read_yaml("code_lists.yaml")
     code_lists = {
         name: CodeList(name=name, description=v["description"],
                        values={str(k): str(val) for k, val in v["values"].items()})
@@ -286,13 +295,13 @@ def load_registry() -> Registry:
     file_rules = {
         r["id"]: Rule(id=r["id"], check="file", field=None, severity=r["severity"],
                       message=r["message"].strip(), dataset="")
-        for r in yaml.safe_load((DEFINITIONS / "file_rules.yaml").read_text(encoding="utf-8"))
+        for r in _read_yaml("file_rules.yaml")
     }
     datasets: dict[str, Dataset] = {}
     for name in ("participants", "outcome_claims", "customer_survey"):
-        raw = yaml.safe_load((DEFINITIONS / f"{name}.yaml").read_text(encoding="utf-8"))
+        raw = _read_yaml(f"{name}.yaml")
         datasets[name] = _dataset(raw)
-    for raw in yaml.safe_load((DEFINITIONS / "reference.yaml").read_text(encoding="utf-8")):
+    for raw in _read_yaml("reference.yaml"):
         datasets[raw["name"]] = _dataset(raw)
     registry = Registry(datasets=datasets, code_lists=code_lists, file_rules=file_rules)
     _check_consistency(registry)
