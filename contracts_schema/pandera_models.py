@@ -15,21 +15,56 @@ Notes:
 
 from __future__ import annotations
 
+import importlib
+import sys
+import threading
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-# pandera imports pyspark.pandas whenever pyspark is installed (the Spark scale path
-# installs it), and pyspark then warns about pandas 3 on every import: noise for a
-# clerk running `mi validate`, and nothing here uses pandas-on-Spark.
-warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
-
-import pandera.polars as pa  # noqa: E402
-import polars as pl  # noqa: E402
-from pandera.config import ValidationDepth, config_context  # noqa: E402
-from pandera.constants import CHECK_OUTPUT_KEY  # noqa: E402
+import polars as pl
 
 from contracts_schema.checks import RAW, REF, CheckContext, parse_typed, rule_expression
 from contracts_schema.registry import Dataset, Rule
+
+if TYPE_CHECKING:
+    import pandera.polars as pa
+
+#: pandera's modules, imported on first use rather than with this module. Importing
+#: pandera pulls in pandas, pyarrow and pyspark's pandas layer: 0.5-0.8 s, a sixth of
+#: `mi validate` on a 2,000,000-row file. ``preload_pandera`` starts that import in a
+#: thread while the caller reads and parses the file (file reads, hashing and polars'
+#: parser release the GIL), so the time is hidden instead of paid up front.
+_PANDERA_MODULES = ("pandera.polars", "pandera.config", "pandera.constants")
+
+
+def _import_pandera() -> None:
+    if "pandera.polars" not in sys.modules:
+        # pandera imports pyspark.pandas whenever pyspark is installed (the Spark scale path
+        # installs it), and pyspark then warns about pandas 3 on every import: noise for a
+        # clerk running `mi validate`, and nothing here uses pandas-on-Spark. Set just before
+        # the import, not when this module loads: a test runner may have reset the filters since.
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                                category=FutureWarning)
+    for name in _PANDERA_MODULES:
+        importlib.import_module(name)
+
+
+def preload_pandera() -> threading.Thread:
+    """Start importing pandera in the background; using it later waits for the import to finish."""
+    thread = threading.Thread(target=_import_pandera, name="preload-pandera", daemon=True)
+    thread.start()
+    return thread
+
+
+def _pandera():
+    """(pandera.polars, pandera.config, pandera.constants), imported on first use."""
+    _import_pandera()  # a no-op once imported; waits on the module locks if a preload is still running
+    import pandera.config
+    import pandera.constants
+    import pandera.polars
+
+    return pandera.polars, pandera.config, pandera.constants
 
 POLARS_TYPES = {"string": pl.Utf8, "code": pl.Utf8, "date": pl.Date, "integer": pl.Int64,
                 "decimal": pl.Float64, "boolean": pl.Boolean}
@@ -147,6 +182,7 @@ ROW_LOCAL_KINDS = frozenset({
 
 
 def _as_check(rule: Rule, expr: pl.Expr) -> pa.Check:
+    pa, _, _ = _pandera()
     # The name (not ``error``) is what pandera reports in failure cases: keep it the rule id.
     # One failure case per check is rendered: pandera turns each failing row of a
     # frame-level check into a JSON record of the whole row, which cost seconds per
@@ -161,6 +197,7 @@ def _as_check(rule: Rule, expr: pl.Expr) -> pa.Check:
 
 def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchema, list[Rule]]:
     """The pandera schema of a dataset in a context, and the rules it had to skip."""
+    pa, _, _ = _pandera()
     checks: list[pa.Check] = []
     skipped: list[Rule] = []
     for rule in dataset.all_rules:
@@ -197,6 +234,9 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
         the whole row took longer than the checks themselves (3 s for a
         2,000,000-row file with 95,000 failures); the verdicts are the same.
     """
+    pa, config, constants = _pandera()
+    config_context, ValidationDepth, CHECK_OUTPUT_KEY = (  # noqa: N806 (pandera's names)
+        config.config_context, config.ValidationDepth, constants.CHECK_OUTPUT_KEY)
     positions = None
     expressions = [getattr(check, "mi_expression", None) for check in schema.checks]
     if frame.height and all(e is not None for e in expressions) and all(

@@ -26,7 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from contracts_schema.checks import CheckContext, Period
-from contracts_schema.pandera_models import ReferenceData, prepare_frame
+from contracts_schema.pandera_models import ReferenceData, preload_pandera, prepare_frame
 from contracts_schema.registry import Dataset, load_registry
 from ingest import lake
 from ingest.feedback import write_report
@@ -175,6 +175,7 @@ def check_file(path: Path, *, ukprn: str | None = None, dataset: str | None = No
                period: str | None = None, reference_dir: Path | None = None,
                report_dir: Path | None = None) -> SubmissionResult:
     """The provider's local check: the same rules as a submission; writes only ``report_dir``."""
+    preload_pandera()  # imported while the file is read and parsed
     path = Path(path)
     data = _read_limited(path)
     sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of_file(path)
@@ -231,6 +232,7 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
         file_name: the name as the sender gave it (defaults to ``path``'s name);
             only ever used as text, never as a path.
     """
+    preload_pandera()  # imported while the file is read and parsed
     paths = (paths or default_paths()).ensure()
     path = Path(path)
     file_name = Path(file_name or path.name).name
