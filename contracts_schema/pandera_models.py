@@ -30,6 +30,12 @@ from contracts_schema.registry import Dataset, Rule
 if TYPE_CHECKING:
     import pandera.polars as pa
 
+# pandera imports pyspark.pandas whenever pyspark is installed (the Spark scale path
+# installs it), and pyspark then warns about pandas 3 on every import: noise for a
+# clerk running `mi validate`, and nothing here uses pandas-on-Spark. (Set again just
+# before the import in _import_pandera: a test runner may have reset the filters since.)
+warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
+
 #: pandera's modules, imported on first use rather than with this module. Importing
 #: pandera pulls in pandas, pyarrow and pyspark's pandas layer: 0.5-0.8 s, a sixth of
 #: `mi validate` on a 2,000,000-row file. ``preload_pandera`` starts that import in a
@@ -40,10 +46,6 @@ _PANDERA_MODULES = ("pandera.polars", "pandera.config", "pandera.constants")
 
 def _import_pandera() -> None:
     if "pandera.polars" not in sys.modules:
-        # pandera imports pyspark.pandas whenever pyspark is installed (the Spark scale path
-        # installs it), and pyspark then warns about pandas 3 on every import: noise for a
-        # clerk running `mi validate`, and nothing here uses pandas-on-Spark. Set just before
-        # the import, not when this module loads: a test runner may have reset the filters since.
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
                                 category=FutureWarning)
     for name in _PANDERA_MODULES:

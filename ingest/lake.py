@@ -81,9 +81,19 @@ def ensure_lake(paths: Paths) -> None:
             _write_parquet_atomically(pl.DataFrame(schema=lake_schema(dataset)), folder)
 
 
+#: The column of the prepared frame that carries a precomputed NINO digest (never stored).
+DIGEST = "__nino_digest"
+
+
 def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str | None,
-                  period: str | None, key: bytes) -> pl.DataFrame:
+                  period: str | None, key: bytes, digests: pl.Series | None = None) -> pl.DataFrame:
     """The stored form of the rows that passed: what the warehouse will read.
+
+    Args:
+        digests: the HMAC of every row's NINO (``pseudonymise.person_digests``),
+            one per row of the prepared frame, when the caller computed them
+            already (``submit_file`` does, beside validation); else computed here
+            for the accepted rows.
 
     Notes:
         Built lazily from the prepared frame, so that only the stored columns of
@@ -92,6 +102,10 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     """
     dataset = outcome.dataset
     frame = outcome.prepared.lazy()
+    if digests is not None:
+        if digests.len() != outcome.prepared.height:
+            raise ValueError(f"{digests.len()} NINO digests for {outcome.prepared.height} rows")
+        frame = frame.with_columns(digests.alias(DIGEST))
     if outcome.error_index is not None and outcome.error_index.len():
         frame = frame.filter(~pl.col(ROW).is_in(outcome.error_index.implode()))
     for field_name, positions in outcome.drops.items():
@@ -102,8 +116,10 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     columns: list[pl.Expr] = []
     person_key = None
     for f in dataset.fields:
-        if f.name == "nino":
-            # HMAC in DuckDB (ingest/pseudonymise.py): on the accepted rows' NINOs alone
+        if f.name == "nino" and digests is not None:
+            columns.append(pl.col(DIGEST).bin.encode("hex").alias("person_key"))
+        elif f.name == "nino":
+            # HMAC (ingest/pseudonymise.py) of the accepted rows' NINOs alone
             person_key = person_keys(frame.select(RAW + "nino").collect().to_series(), key)
             columns.append(pl.lit(None, pl.Utf8).alias("person_key"))  # placeholder, replaced below
         elif f.name == "date_of_birth":

@@ -73,7 +73,12 @@ BATCH = 100_000
 
 
 def person_keys(ninos: pl.Series, key: bytes) -> pl.Series:
-    """Pseudonymise a whole column: the same HMAC-SHA256 as :func:`person_key`, faster.
+    """Pseudonymise a whole column: the same HMAC-SHA256 as :func:`person_key`, as hex text."""
+    return person_digests(ninos, key).bin.encode("hex").alias("person_key")
+
+
+def person_digests(ninos: pl.Series, key: bytes) -> pl.Series:
+    """The HMAC-SHA256 of each NINO as 32 raw bytes (hex-encode for the stored ``person_key``).
 
     Notes:
         HMAC (RFC 2104) is H((K^opad) || H((K^ipad) || m)). The first block of
@@ -104,5 +109,5 @@ def person_keys(ninos: pl.Series, key: bytes) -> pl.Series:
             outer.update(inner.digest())
             add(outer.digest())
         parts.append(pl.Series("person_key", keys, dtype=pl.Binary))
-    # Hex in polars, not hexdigest() per person: ~0.5 s less for two million.
-    return pl.concat(parts).bin.encode("hex").alias("person_key")
+    # Raw digests, hex-encoded by polars when stored: ~0.5 s less than hexdigest() for two million.
+    return pl.concat(parts).alias("person_key")

@@ -20,6 +20,7 @@ import hashlib
 import re
 import secrets
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from contracts_schema.registry import Dataset, load_registry
 from ingest import lake
 from ingest.feedback import write_report
 from ingest.ledger import Ledger, LedgerEntry, utc_now
-from ingest.pseudonymise import load_key
+from ingest.pseudonymise import load_key, person_digests
 from ingest.read import FileRejected, RawTable, read_table, sniff_format
 from ingest.validate import FINDING_SCHEMA, ValidationOutcome, file_finding, rejected_file, validate_table
 from mi.settings import Paths, paths as default_paths, upload_limit_bytes, xlsx_row_limit
@@ -248,6 +249,7 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
         lake.sweep_debris(paths, ledger.ids())
         key = load_key()
         outcome: ValidationOutcome | None = None
+        digests: _Background | None = None
         if identity is None:
             outcome = rejected_file(registry.dataset(dataset or _guess_dataset(file_name)), "FILE_NAME", detail=why)
         elif data is None:
@@ -258,6 +260,8 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
             # The file's bytes are not needed once parsed: free them before validating
             # and building the stored rows (a national file is hundreds of megabytes).
             data = None
+            if isinstance(table, RawTable) and "nino" in table.frame.columns:
+                digests = _Background(person_digests, table.frame["nino"], key)
             outcome = _validate_read(table, registry.dataset(identity.dataset), ctx,
                                      lake.current_reference(paths, ledger))
             del table
@@ -265,13 +269,46 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
         return _record(paths, ledger, key, outcome=outcome, identity=identity, kind="return",
                        dataset_name=outcome.dataset.name, file_name=file_name, sha=sha,
                        received_at=received_at, submission_id=submission_id,
-                       submitted_by=submitted_by, channel=channel)
+                       submitted_by=submitted_by, channel=channel, digests=digests)
+
+
+class _Background:
+    """One function run in a thread beside the caller's work; ``take`` waits for its result.
+
+    Used for the NINOs' HMAC, which holds the GIL in a Python loop while
+    validation, started next, runs mostly in polars' threads without it: the
+    two overlap instead of following each other (~1.5 s of ~9 for a
+    2,000,000-row file on two cores).
+    """
+
+    def __init__(self, function, *args):
+        self._result = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(function, *args), name="background", daemon=True)
+        self._thread.start()
+
+    def _run(self, function, *args) -> None:
+        try:
+            self._result = function(*args)
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread by take)
+            self._error = exc
+
+    def take(self):
+        """The result (re-raising the function's exception), released here so it is not kept alive."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        result, self._result = self._result, None
+        return result
 
 
 def _record(paths: Paths, ledger: Ledger, key: bytes, *, outcome: ValidationOutcome,
             identity: FileIdentity | None, kind: str, dataset_name: str, file_name: str, sha: str,
-            received_at: str, submission_id: str, submitted_by: str, channel: str) -> SubmissionResult:
-    """Apply the submission semantics and write everything, under the ledger's write lock."""
+            received_at: str, submission_id: str, submitted_by: str, channel: str,
+            digests: _Background | None = None) -> SubmissionResult:
+    """Apply the submission semantics and write everything, under the ledger's write lock.
+
+    ``digests``: the NINOs' HMAC, being computed beside validation (``submit_file``).
+    """
     ukprn = identity.ukprn if identity else None
     period = identity.period if identity else None
     file_ts = identity.file_timestamp if identity else received_at
@@ -298,7 +335,8 @@ def _record(paths: Paths, ledger: Ledger, key: bytes, *, outcome: ValidationOutc
         try:
             if status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
                 rows = lake.accepted_rows(outcome, submission_id=submission_id, ukprn=ukprn,
-                                          period=period, key=key)
+                                          period=period, key=key,
+                                          digests=digests.take() if digests is not None else None)
                 folder = lake.write_submission(paths, outcome.dataset, submission_id, rows).parent
             if status != "DUPLICATE":
                 lake.write_quarantine(paths, submission_id, outcome)

@@ -97,6 +97,23 @@ def test_stored_rows_carry_a_pseudonym_and_an_age_never_the_nino_or_birth_date(m
     assert stored.sort("source_row")["impairment_group"].to_list() == [None, None]
 
 
+def test_each_stored_row_carries_the_pseudonym_of_its_own_nino(mi_home, tmp_path):
+    # submit_file computes the NINOs' HMAC beside validation, for every row read; the
+    # stored rows (a rejected one in the middle removed) must keep each its own.
+    from ingest.pseudonymise import load_key, person_key
+
+    rows = filler_rows("participants", 5)
+    ninos = ["AB123456C", "ce 65 43 21 a", "HJ555555A", "jk123123b", "AB 65 43 21 D"]
+    for row, nino in zip(rows, ninos):
+        row["nino"] = nino
+    rows[2]["sex"] = "X"  # rejected: its NINO must not shift the others' pseudonyms
+    submit_file(_write(tmp_path, file_name("participants"), rows))
+    stored = _lake_rows().sort("source_row")
+    key = load_key()
+    kept = [n for i, n in enumerate(ninos) if i != 2]
+    assert stored["person_key"].to_list() == [person_key(n, key) for n in kept]
+
+
 def test_claim_status_defaults_to_active(mi_home, tmp_path):
     rows = filler_rows("outcome_claims", 2)
     rows[0]["claim_status"] = ""
