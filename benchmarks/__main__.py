@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
                              "and Spark local[2] beside it on history")
     parser.add_argument("--rows", type=int, default=ingest_bench.ROWS, help="rows of the participants file")
     parser.add_argument("--seed", type=int, default=1, help="seed of every generated world")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="rounds of the ingest part (reference and stages back to back; median reported)")
     parser.add_argument("--show-setup", action="store_true",
                         help="also list the setup steps (synth, loading and submitting the worlds)")

@@ -54,7 +54,7 @@ def mi_validate(root: Path, path: Path, rows: int) -> Measurement:
 
 
 def run(root: Path, rows: int = ROWS, seed: int = 1, *, setup: list[Measurement],
-        rounds: int = 3) -> list[Measurement]:
+        rounds: int = 5) -> list[Measurement]:
     """DuckDB load (reference), ``mi validate``, ``mi submit`` into a fresh MI_HOME, ``rounds`` times.
 
     Each round runs the reference and both stages back to back, so that a
