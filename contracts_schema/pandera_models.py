@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 # pandera imports pyspark.pandas whenever pyspark is installed (the Spark scale path
 # installs it), and pyspark then warns about pandas 3 on every import: noise for a
 # clerk running `mi validate`, and nothing here uses pandas-on-Spark. (Set again just
-# before the import in _import_pandera: a test runner may have reset the filters since.)
+# before the import in _pandera: a test runner may have reset the filters since.)
 warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
 
 #: pandera's modules, imported on first use rather than with this module. Importing
@@ -44,29 +44,23 @@ warnings.filterwarnings("ignore", message="PySpark does not yet fully support pa
 _PANDERA_MODULES = ("pandera.polars", "pandera.config", "pandera.constants")
 
 
-def _import_pandera() -> None:
+def _pandera():
+    """(pandera.polars, pandera.config, pandera.constants), imported on first use.
+
+    Once imported this is a lookup in ``sys.modules``; while a preload is still
+    importing, it waits on the import's module locks.
+    """
     if "pandera.polars" not in sys.modules:
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
                                 category=FutureWarning)
-    for name in _PANDERA_MODULES:
-        importlib.import_module(name)
+    return tuple(importlib.import_module(name) for name in _PANDERA_MODULES)
 
 
 def preload_pandera() -> threading.Thread:
     """Start importing pandera in the background; using it later waits for the import to finish."""
-    thread = threading.Thread(target=_import_pandera, name="preload-pandera", daemon=True)
+    thread = threading.Thread(target=_pandera, name="preload-pandera", daemon=True)
     thread.start()
     return thread
-
-
-def _pandera():
-    """(pandera.polars, pandera.config, pandera.constants), imported on first use."""
-    _import_pandera()  # a no-op once imported; waits on the module locks if a preload is still running
-    import pandera.config
-    import pandera.constants
-    import pandera.polars
-
-    return pandera.polars, pandera.config, pandera.constants
 
 POLARS_TYPES = {"string": pl.Utf8, "code": pl.Utf8, "date": pl.Date, "integer": pl.Int64,
                 "decimal": pl.Float64, "boolean": pl.Boolean}
@@ -183,8 +177,7 @@ ROW_LOCAL_KINDS = frozenset({
 })
 
 
-def _as_check(rule: Rule, expr: pl.Expr) -> pa.Check:
-    pa, _, _ = _pandera()
+def _as_check(pa, rule: Rule, expr: pl.Expr) -> pa.Check:
     # The name (not ``error``) is what pandera reports in failure cases: keep it the rule id.
     # One failure case per check is rendered: pandera turns each failing row of a
     # frame-level check into a JSON record of the whole row, which cost seconds per
@@ -207,7 +200,7 @@ def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchem
         if expr is None:
             skipped.append(rule)
         else:
-            checks.append(_as_check(rule, expr))
+            checks.append(_as_check(pa, rule, expr))
     columns = {f.name: pa.Column(POLARS_TYPES[f.type], nullable=True) for f in dataset.fields}
     columns.update({RAW + f.name: pa.Column(pl.Utf8, nullable=True) for f in dataset.fields})
     schema = pa.DataFrameSchema(columns=columns, checks=checks, strict=False,
