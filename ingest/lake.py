@@ -22,7 +22,7 @@ from contracts_schema.checks import RAW, age_at_referral
 from contracts_schema.pandera_models import ROW, ReferenceData
 from contracts_schema.registry import Dataset, load_registry
 from ingest.ledger import Ledger
-from ingest.pseudonymise import person_keys
+from ingest.pseudonymise import person_digests
 from ingest.read import SOURCE_ROW
 from ingest.validate import ValidationOutcome, mask_personal
 from mi.settings import Paths
@@ -92,8 +92,8 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     Args:
         digests: the HMAC of every row's NINO (``pseudonymise.person_digests``),
             one per row of the prepared frame, when the caller computed them
-            already (``submit_file`` does, beside validation); else computed here
-            for the accepted rows.
+            already (``submit_file`` does, beside validation); else computed
+            here, for datasets that carry a NINO.
 
     Notes:
         Built lazily from the prepared frame, so that only the stored columns of
@@ -102,8 +102,10 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     """
     dataset = outcome.dataset
     frame = outcome.prepared.lazy()
-    if digests is not None:
-        if digests.len() != outcome.prepared.height:
+    if any(f.name == "nino" for f in dataset.fields):
+        if digests is None:
+            digests = person_digests(outcome.prepared[RAW + "nino"], key)
+        elif digests.len() != outcome.prepared.height:
             raise ValueError(f"{digests.len()} NINO digests for {outcome.prepared.height} rows")
         frame = frame.with_columns(digests.alias(DIGEST))
     if outcome.error_index is not None and outcome.error_index.len():
@@ -114,14 +116,9 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
                 pl.when(pl.col(ROW).is_in(positions.implode())).then(None).otherwise(pl.col(field_name)).alias(field_name)
             )
     columns: list[pl.Expr] = []
-    person_key = None
     for f in dataset.fields:
-        if f.name == "nino" and digests is not None:
+        if f.name == "nino":
             columns.append(pl.col(DIGEST).bin.encode("hex").alias("person_key"))
-        elif f.name == "nino":
-            # HMAC (ingest/pseudonymise.py) of the accepted rows' NINOs alone
-            person_key = person_keys(frame.select(RAW + "nino").collect().to_series(), key)
-            columns.append(pl.lit(None, pl.Utf8).alias("person_key"))  # placeholder, replaced below
         elif f.name == "date_of_birth":
             columns.append(age_at_referral(pl.col("date_of_birth"), pl.col("referral_date")).cast(pl.Int64).alias("age_at_referral"))
         elif f.default is not None:
@@ -132,11 +129,8 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     if dataset.kind == "return":
         meta += [pl.lit(ukprn, pl.Utf8).alias("ukprn"), pl.lit(period, pl.Utf8).alias("period")]
     schema = lake_schema(dataset)
-    stored = frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns).select(
+    return frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns).select(
         [pl.col(c).cast(t) for c, t in schema.items()]).collect()
-    if person_key is not None:
-        stored = stored.with_columns(person_key.cast(pl.Utf8).alias("person_key"))
-    return stored
 
 
 def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: pl.DataFrame) -> Path:
@@ -151,12 +145,10 @@ def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcom
     # Lazy, so the raw columns are chosen before the rows: filtering the whole
     # prepared frame first copied most of it (0.6 GB for a national file).
     rejected = outcome.prepared.lazy()
-    if outcome.status == "REJECTED":
-        pass
-    elif outcome.error_index is not None and outcome.error_index.len():
+    if outcome.status != "REJECTED":  # a rejected file keeps every row; else the rejected rows
+        if outcome.error_index is None or not outcome.error_index.len():
+            return None
         rejected = rejected.filter(pl.col(ROW).is_in(outcome.error_index.implode()))
-    else:
-        return None
     reasons = findings.group_by("row").agg(pl.col("rule_id").sort().str.join(";").alias("rule_ids"))
     columns = [pl.col(SOURCE_ROW).alias("row")]
     for f in outcome.dataset.fields:

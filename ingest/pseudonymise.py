@@ -72,13 +72,8 @@ HMAC_BLOCK = 64
 BATCH = 100_000
 
 
-def person_keys(ninos: pl.Series, key: bytes) -> pl.Series:
-    """Pseudonymise a whole column: the same HMAC-SHA256 as :func:`person_key`, as hex text."""
-    return person_digests(ninos, key).bin.encode("hex").alias("person_key")
-
-
 def person_digests(ninos: pl.Series, key: bytes) -> pl.Series:
-    """The HMAC-SHA256 of each NINO as 32 raw bytes (hex-encode for the stored ``person_key``).
+    """The HMAC-SHA256 of each NINO as 32 raw bytes; hex-encoded, :func:`person_key`'s answers.
 
     Notes:
         HMAC (RFC 2104) is H((K^opad) || H((K^ipad) || m)). The first block of
