@@ -50,6 +50,8 @@ from typing import IO
 
 import yaml
 
+from orchestration.instance import DAGSTER_YAML, write_if_changed
+
 REPO = Path(__file__).resolve().parents[1]
 CODE_MODULE = "orchestration.definitions"
 #: The code location's name in the UI and in run records; a job is addressed as
@@ -84,8 +86,6 @@ def run_limits() -> dict:
     Read from ``orchestration/instance.py`` rather than repeated, so the laptop and
     the shared service can never disagree about which runs exclude each other.
     """
-    from orchestration.instance import DAGSTER_YAML
-
     return yaml.safe_load(DAGSTER_YAML)["concurrency"]["runs"]
 
 
@@ -219,8 +219,9 @@ class SharedDeployment:
     def write_config(self, environ: Mapping[str, str] = os.environ, **kwargs) -> tuple[Path, Path]:
         """Write ``dagster.yaml`` and ``workspace.yaml`` (only when they change); return both paths."""
         self.dagster_home.mkdir(parents=True, exist_ok=True)
-        _write_if_changed(self.instance_yaml, render_instance_yaml(environ, **kwargs))
-        _write_if_changed(self.workspace_yaml, "# Written by deploy/shared.py.\n"
+        # Three services may render at once when they start together (write_if_changed is atomic).
+        write_if_changed(self.instance_yaml, render_instance_yaml(environ, **kwargs))
+        write_if_changed(self.workspace_yaml, "# Written by deploy/shared.py.\n"
                           + yaml.safe_dump(self.workspace_config(), sort_keys=False))
         return self.instance_yaml, self.workspace_yaml
 
@@ -252,16 +253,6 @@ class SharedDeployment:
             "PYTHONUNBUFFERED": "1",
         })
         return env
-
-
-def _write_if_changed(path: Path, text: str) -> None:
-    # Three services may render at once when they start together: write whole files
-    # atomically, and not at all when nothing changed.
-    if path.exists() and path.read_text() == text:
-        return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, path)
 
 
 # --- running the processes -------------------------------------------------------------------

@@ -30,9 +30,21 @@ concurrency:
 def ensure_dagster_home(paths: Paths) -> Path:
     home = paths.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() != DAGSTER_YAML:
-        config.write_text(DAGSTER_YAML)
+    write_if_changed(home / "dagster.yaml", DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
     return home
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Write a config file whole and atomically, and not at all when it already says ``text``.
+
+    Several processes may write it at once as they start (``mi run`` beside
+    ``mi ui``; the three services of the shared deployment): none may read a
+    half-written file.
+    """
+    if path.exists() and path.read_text() == text:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
