@@ -24,7 +24,7 @@ import yaml
 
 from deploy.shared import (LOCATION_NAME, REPOSITORY_NAME, DeploymentConfigError, Service, SharedDeployment,
                            instance_config, render_instance_yaml, start, wait_for_http, wait_for_port)
-from tests.deploy.pg_cluster import free_port
+from tests.support.net import free_port
 from tests.support.worlds import copy_home
 
 JOB = "ingest_and_build"

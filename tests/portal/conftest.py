@@ -8,7 +8,6 @@ production parameters and the CLI with the real ones.
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 import warnings
@@ -26,6 +25,7 @@ from mi.settings import Paths
 from portal import accounts
 from portal.app import create_app
 from portal.ratelimit import RateLimits
+from tests.support.net import free_port
 
 PRIME_A = "10004567"
 PRIME_B = "10009999"
@@ -87,9 +87,7 @@ def world(mi_home, cheap_hashing) -> World:
 @pytest.fixture
 def live_portal(world):
     """The world's portal served over real HTTP on a free local port."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning",
                                            lifespan="off"))
     thread = threading.Thread(target=server.run, name="portal-under-test", daemon=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import mi.cli
 from mi.settings import Paths
 from portal import accounts, audit
 from portal import cli as portal_cli
+from tests.support.net import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "a long enough secret"
@@ -115,14 +115,8 @@ def test_the_cli_module_stays_import_light_and_agrees_on_roles():
     assert result.stdout.strip() == "[]"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_mi_serve_answers_on_the_given_port(mi_home):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MI_HOME": str(mi_home)}
     server = subprocess.Popen([sys.executable, "-m", "mi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                               cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
