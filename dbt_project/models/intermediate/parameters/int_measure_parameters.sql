@@ -19,7 +19,11 @@ pivoted as (
         cast(max(case when name = 'rating_window_cohorts' then value end) as int) as rating_window_cohorts,
         cast(max(case when name = 'long_term_no_outcome_weeks' then value end) as int) as long_term_no_outcome_weeks,
         cast(max(case when name = 'inspection_lookback_years' then value end) as int) as inspection_lookback_years,
-        cast(max(case when name = 'core_provider_value_share' then value end) as double) as core_provider_value_share
+        cast(max(case when name = 'core_provider_value_share' then value end) as double) as core_provider_value_share,
+        cast(max(case when name = 'claim_grace_days' then value end) as int) as claim_grace_days,
+        cast(max(case when name = 'programme_duration_days' then value end) as int) as programme_duration_days,
+        cast(max(case when name = 'min_expected_outcomes' then value end) as double) as min_expected_outcomes,
+        cast(max(case when name = 'parking_z' then value end) as double) as parking_z
     from thresholds
 )
 
