@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import yaml
 
+from contracts_schema import published_ratings
 from contracts_schema.registry import Dataset, Registry, load_registry
 
 LAKE_ROOT = "{{ env_var(\"MI_LAKE\", env_var(\"MI_HOME\", \"var\") ~ \"/lake\") }}"
@@ -103,6 +104,15 @@ def render_dbt_sources(registry: Registry | None = None) -> str:
                        "atomically by ingest after every change.",
         "config": {"meta": {"location": f"{LAKE_ROOT}/_ledger/ledger.parquet"}},
         "columns": [{"name": k, "description": v} for k, v in LEDGER_COLUMNS.items()],
+    })
+    tables.append({
+        "name": published_ratings.FOLDER,
+        "description": "Every rating row of every approved release, one immutable folder per release version, "
+                       "written at approval (contracts_schema/published_ratings.py). Rows count only while their "
+                       "release folder exists.",
+        "config": {"meta": {"location": f"{LAKE_ROOT}/{published_ratings.FOLDER}/*/*.parquet"}},
+        "columns": [{"name": name, "description": description}
+                    for name, _type, description in published_ratings.COLUMNS],
     })
     document = {"version": 2, "sources": [{
         "name": "lake",

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
+from contracts_schema import published_ratings
 from contracts_schema.checks import RAW, age_at_referral
 from contracts_schema.pandera_models import ROW, ReferenceData
 from contracts_schema.registry import Dataset, load_registry
@@ -53,7 +54,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _write_parquet_atomically(frame: pl.DataFrame, final_folder: Path) -> Path:
+def write_parquet_atomically(frame: pl.DataFrame, final_folder: Path) -> Path:
     """Write ``part-0.parquet`` into a hidden folder, fsync, then rename it into place."""
     parent = final_folder.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -73,12 +74,24 @@ def _write_parquet_atomically(frame: pl.DataFrame, final_folder: Path) -> Path:
     return final_folder / "part-0.parquet"
 
 
+def published_ratings_schema() -> dict[str, pl.DataType]:
+    """Column names and types of the published-ratings dataset's files."""
+    return {name: LAKE_TYPES[t] for name, t, _ in published_ratings.COLUMNS}
+
+
 def ensure_lake(paths: Paths) -> None:
-    """Create the empty, typed schema file of every dataset (idempotent)."""
+    """Create the empty, typed schema file of every dataset (idempotent).
+
+    The published-ratings dataset is written by the release, but its empty
+    state belongs with the others: the warehouse reads it before any release.
+    """
     for dataset in load_registry().datasets.values():
         folder = dataset_folder(paths, dataset) / SCHEMA_FOLDER
         if not (folder / "part-0.parquet").exists():
-            _write_parquet_atomically(pl.DataFrame(schema=lake_schema(dataset)), folder)
+            write_parquet_atomically(pl.DataFrame(schema=lake_schema(dataset)), folder)
+    folder = paths.lake / published_ratings.FOLDER / published_ratings.SCHEMA_FOLDER
+    if not (folder / "part-0.parquet").exists():
+        write_parquet_atomically(pl.DataFrame(schema=published_ratings_schema()), folder)
 
 
 #: The column of the prepared frame that carries a precomputed NINO digest (never stored).
@@ -134,7 +147,7 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
 
 
 def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: pl.DataFrame) -> Path:
-    return _write_parquet_atomically(rows, dataset_folder(paths, dataset) / f"submission_id={submission_id}")
+    return write_parquet_atomically(rows, dataset_folder(paths, dataset) / f"submission_id={submission_id}")
 
 
 def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcome) -> Path | None:
@@ -155,7 +168,7 @@ def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcom
         value = pl.col(RAW + f.name)
         columns.append((mask_personal(f.name, value) if f.personal else value).alias(f.name))
     table = rejected.select(columns).collect().join(reasons, on="row", how="left")
-    return _write_parquet_atomically(table, paths.quarantine / submission_id)
+    return write_parquet_atomically(table, paths.quarantine / submission_id)
 
 
 def sweep_debris(paths: Paths, known_ids: set[str]) -> list[Path]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 from packaging import version
 
+from ingest.lake import ensure_lake
 from mi.settings import Paths
 from orchestration.project import dbt_project
 
@@ -48,6 +49,8 @@ def dbt_environment(paths: Paths) -> dict[str, str]:
 def apply_dbt_environment(paths: Paths) -> None:
     os.environ.update(dbt_environment(paths))
     (paths.warehouse_dir / "build" / "tmp").mkdir(parents=True, exist_ok=True)
+    # a home made before the published-ratings dataset existed gets its empty state
+    ensure_lake(paths)
 
 
 def dbt_resource() -> LocalDbtCliResource:

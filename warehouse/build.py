@@ -28,14 +28,18 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
+import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.lake import ensure_lake
 from mi.settings import Paths
 from mi.settings import paths as default_paths
 
@@ -210,6 +214,9 @@ def build_warehouse(
                      f"this MI_HOME yet (load reference data and submit returns first)")
             say(error)
             return BuildResult(ok=False, build_database=build_db, error=error, engine=engine)
+        # a home made before the published-ratings dataset existed gets its empty state
+        ensure_lake(paths)
+        paths.releases.mkdir(parents=True, exist_ok=True)
         if full_build:
             if engine == "duckdb":
                 _remove_database(build_db)
@@ -452,7 +459,35 @@ def _dbt_args(build_dir: Path, select, exclude, engine: str = "duckdb") -> list[
     for flag, value in (("--select", select), ("--exclude", exclude)):
         if value:
             args += [flag, *([value] if isinstance(value, str) else list(value))]
+    # mart_build_info says which code built the warehouse
+    args += ["--vars", json.dumps({"code_version": code_version()})]
     return args
+
+
+@functools.cache
+def code_version() -> str:
+    """The git commit of this checkout (``-dirty`` with uncommitted changes), else the package version.
+
+    Notes:
+        Cached per process: dbt re-parses the whole project when a var
+        changes, so the value must not move between builds of one process.
+    """
+    root = DBT_PROJECT_DIR.parent
+    try:
+        def git(*arguments: str) -> str:
+            return subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True,
+                                  timeout=10, check=True).stdout.strip()
+
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+        return commit + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("mi-warehouse")
+        except PackageNotFoundError:
+            return "unknown"
 
 
 def _invoke_dbt(args: list[str], say: Progress):

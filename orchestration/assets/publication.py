@@ -70,6 +70,16 @@ def published_release(context: dg.AssetExecutionContext, config: ApproveConfig) 
     })
 
 
+#: What each approved release said about ratings (lake/published_ratings/release={period}-v{n}), read by
+#: the warehouse as a dbt source. External and without upstream assets: the approval writes it, and the
+#: warehouse reads it, so an edge from the release would close a cycle through the warehouse.
+published_ratings = dg.AssetSpec(
+    ["lake", "published_ratings"], group_name="publication", kinds={"parquet"},
+    description="Every rating row of every approved release, one immutable folder per release version, written "
+                "at approval before the release folder is renamed into place; the warehouse shows a quarter's "
+                "rating as published from it.")
+
+
 prepare_release_job = dg.define_asset_job(
     "prepare_release", selection=dg.AssetSelection.assets(release_candidate), partitions_def=quarterly,
     description="Prepare the quarter's release candidate and run its quality gate.")
@@ -92,7 +102,7 @@ def quarterly_release_schedule(context: dg.ScheduleEvaluationContext):
 
 
 definitions = dg.Definitions(
-    assets=[release_candidate, published_release],
+    assets=[release_candidate, published_release, published_ratings],
     jobs=[prepare_release_job, approve_release_job],
     schedules=[quarterly_release_schedule],
 )
