@@ -7,6 +7,8 @@ an enforced contract, SQL that would not build on Spark.
 
 from __future__ import annotations
 
+import csv
+
 import re
 from pathlib import Path
 
@@ -64,13 +66,21 @@ def test_every_seed_is_described_and_typed():
 
 
 def test_the_thresholds_of_the_spec_are_seeded():
-    rows = dict(line.split(",")[:2] for line in (SEEDS / "measure_thresholds.csv").read_text().splitlines()[1:])
+    with (SEEDS / "measure_thresholds.csv").open(newline="") as handle:
+        rows = {row["name"]: row["value"] for row in csv.DictReader(handle)}
     assert {name: float(value) for name, value in rows.items()} == {
         "min_cell_participants": 30, "min_referrals_rated": 50, "min_survey_responses": 30,
         "parking_index_ratio": 0.5, "parking_min_group": 30, "evidence_match_days": 28,
         "cohort_maturity_months": 18, "job_outcome_months": 12, "rating_window_cohorts": 4,
         "long_term_no_outcome_weeks": 52, "inspection_lookback_years": 3, "core_provider_value_share": 0.8,
+        "claim_grace_days": 91, "programme_duration_days": 728, "min_expected_outcomes": 10, "parking_z": -1.96,
     }
+
+
+def test_each_nation_is_inspected_by_its_own_inspectorate():
+    with (SEEDS / "nation_inspectorates.csv").open(newline="") as handle:
+        assert {row["nation"]: row["inspectorate"] for row in csv.DictReader(handle)} == {
+            "ENGLAND": "OFSTED", "WALES": "ESTYN", "SCOTLAND": "EDUCATION_SCOTLAND"}
 
 
 @pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
