@@ -1,4 +1,4 @@
--- Verification step 5 (spec §1), DUPLICATE: among the claims of one person on
+-- Verification step 5, DUPLICATE: among the claims of one person on
 -- one contract for one outcome type that are not withdrawn and passed steps
 -- 1-4, only the first by claim_date then claim_id can be paid. What happens
 -- to that first claim later (no evidence, say) does not matter: a provider who

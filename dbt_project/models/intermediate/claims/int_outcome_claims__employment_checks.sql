@@ -1,9 +1,17 @@
--- Verification steps 7-9 (spec §1) for claims still undecided: a sustained
--- claim whose window runs past the extract date and has not yet reached its
--- days is PENDING; one whose window falls short is INSUFFICIENT_EMPLOYMENT;
--- everything else is VERIFIED. verified_on is when the evidence completed:
--- the matching spell's start for an outcome without a window (a job outcome),
--- the day the days in work reached the requirement for a sustained one.
+-- Verification steps 6 to 9 for claims that have a matching spell: days in
+-- work inside a sustained claim's window (spells from the referral date on,
+-- up to the extract date) decide it.
+--   PENDING: the window's last day is after the extract date, the days so
+--     far fall short, and they can still reach the requirement: days so far
+--     plus the window's days after the extract date (extract date < d <=
+--     window end) reach it.
+--   INSUFFICIENT_EMPLOYMENT: the days fall short and can no longer reach the
+--     requirement, whether the window has closed or not.
+--   VERIFIED: otherwise (a job outcome with a matching spell; a sustained
+--     outcome whose days reached the requirement, even inside an open window).
+-- verified_on is when the evidence completed: the matching spell's start for
+-- an outcome without a window (a job outcome), the day the days in work
+-- reached the requirement for a sustained one.
 with
 
 claims as (
@@ -19,7 +27,7 @@ extract_date as (
 ),
 
 days_in_window as (
-    select person_key, window_start, window_end, days_required, days_in_work, requirement_met_on
+    select person_key, referral_date, window_start, window_end, days_required, days_in_work, requirement_met_on
     from {{ ref('int_employment__days_in_window') }}
 ),
 
@@ -42,11 +50,17 @@ measured as (
         windowed.*,
         days_in_window.days_in_work,
         days_in_window.requirement_met_on,
-        extract_date.extract_date
+        -- the window's days still to come after the extract date
+        case
+            when windowed.window_end > extract_date.extract_date
+                then {{ dbt.datediff('extract_date.extract_date', 'windowed.window_end', 'day') }}
+            when windowed.window_end is not null then 0
+        end as window_days_after_extract
     from windowed
     cross join extract_date
     left join days_in_window
         on windowed.person_key = days_in_window.person_key
+        and windowed.referral_date = days_in_window.referral_date
         and windowed.window_start = days_in_window.window_start
         and windowed.window_end = days_in_window.window_end
         and windowed.days_required = days_in_window.days_required
@@ -58,15 +72,15 @@ checked as (
         case
             when verification_status is not null then verification_status
             when window_end is null then 'VERIFIED'
-            when window_end > extract_date and coalesce(days_in_work, 0) < days_required then 'PENDING'
-            when coalesce(days_in_work, 0) < days_required then 'INSUFFICIENT_EMPLOYMENT'
-            else 'VERIFIED'
+            when coalesce(days_in_work, 0) >= days_required then 'VERIFIED'
+            when coalesce(days_in_work, 0) + window_days_after_extract >= days_required then 'PENDING'
+            else 'INSUFFICIENT_EMPLOYMENT'
         end as verification_status
     from measured
 )
 
 select
-    checked.* except (extract_date),
+    checked.*,
     case
         when verification_status = 'VERIFIED' and window_end is null then evidence_spell_start
         when verification_status = 'VERIFIED' then requirement_met_on

@@ -1,7 +1,11 @@
--- Verification step 6 (spec §1), NO_EVIDENCE: the person needs an employment
--- spell starting within the matching allowance (28 days) before or after the
--- job start, inclusive, and on or after the referral. The earliest such spell
--- start is kept: it is when a job outcome's evidence completed.
+-- Verification steps 6 and 7, PENDING for evidence that cannot have arrived
+-- yet, then NO_EVIDENCE: the person needs an employment spell starting within
+-- the matching allowance (28 days) before or after the job start, inclusive,
+-- and on or after the referral. Without one, the claim is PENDING while that
+-- allowance still runs past the extract date (job start + 28 days after the
+-- extract date: a spell starting after the extract cannot be in it yet), and
+-- NO_EVIDENCE once the allowance has ended on or before it. The earliest
+-- matching spell start is kept: it is when a job outcome's evidence completed.
 with
 
 claims as (
@@ -14,6 +18,10 @@ spells as (
 
 parameters as (
     select evidence_match_days from {{ ref('int_measure_parameters') }}
+),
+
+extract_date as (
+    select extract_date from {{ ref('int_employment__extract') }}
 ),
 
 matching_spells as (
@@ -38,9 +46,14 @@ checked as (
         matching_spells.evidence_spell_start,
         case
             when claims.verification_status is not null then claims.verification_status
-            when matching_spells.evidence_spell_start is null then 'NO_EVIDENCE'
+            when matching_spells.evidence_spell_start is not null then null
+            when {{ add_days('parameters.evidence_match_days', 'claims.job_start_date') }} > extract_date.extract_date
+                then 'PENDING'
+            else 'NO_EVIDENCE'
         end as verification_status
     from claims
+    cross join parameters
+    cross join extract_date
     left join matching_spells
         on claims.ukprn = matching_spells.ukprn
         and claims.claim_id = matching_spells.claim_id

@@ -1,5 +1,5 @@
--- Verification steps 1-4 (spec §1), which need only the claim and the
--- participant it names: WITHDRAWN, UNKNOWN_PARTICIPANT, CONTRACT_MISMATCH,
+-- Verification steps 1-4, which need only the claim and the participant it
+-- names: WITHDRAWN, UNKNOWN_PARTICIPANT, CONTRACT_MISMATCH,
 -- STARTED_BEFORE_REFERRAL. verification_status stays null for a claim that
 -- passes them; later steps fill it in order, so the first match wins.
 with

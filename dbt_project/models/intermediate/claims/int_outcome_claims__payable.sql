@@ -1,6 +1,8 @@
--- The fee each verified claim earns (spec §1): the payment_rates amount for
--- the contract's programme, the participant's customer group and the outcome
--- type. A fee falls due when the claim is both made and evidenced.
+-- The fee each verified claim earns: the payment_rates amount for the
+-- contract's programme, the participant's customer group and the outcome
+-- type. A fee falls due when the claim is both made and evidenced:
+-- payment_due_on is the later of claim_date and verified_on, and every mart
+-- that reports money by quarter uses the quarter of that date.
 with
 
 claims as (
