@@ -1,12 +1,17 @@
--- The evidence job start of each participant (spec §1b): the earliest
--- employment spell of the person starting on or after the referral and, once
--- the participant has left, no later than the leave date plus the evidence
--- matching allowance. Participants without such a spell have no row.
+-- The evidence job start of each participant who started: the earliest
+-- employment spell start of the person on or after the start_date and no
+-- later than the earliest of the leave date plus the evidence matching
+-- allowance (28 days, once the participant has left) and the start date plus
+-- the programme's duration (programme_duration_days, 104 weeks counted from
+-- the start). The unclaimed outcomes measure counts days in work from this
+-- start. Participants who never started, or without such a spell, have no
+-- row.
 with
 
 participants as (
-    select ukprn, participant_ref, person_key, contract_id, referral_date, leave_date
+    select ukprn, participant_ref, person_key, contract_id, customer_group, referral_date, start_date, leave_date
     from {{ ref('stg_lake__participants') }}
+    where start_date is not null
 ),
 
 spells as (
@@ -14,34 +19,49 @@ spells as (
 ),
 
 parameters as (
-    select evidence_match_days from {{ ref('int_measure_parameters') }}
+    select evidence_match_days, programme_duration_days from {{ ref('int_measure_parameters') }}
+),
+
+bounded as (
+    select
+        participants.*,
+        case
+            when participants.leave_date is null
+                then {{ add_days('parameters.programme_duration_days', 'participants.start_date') }}
+            else least(
+                {{ add_days('parameters.programme_duration_days', 'participants.start_date') }},
+                {{ add_days('parameters.evidence_match_days', 'participants.leave_date') }}
+            )
+        end as latest_job_start
+    from participants
+    cross join parameters
 ),
 
 qualifying_spells as (
     select
-        participants.ukprn,
-        participants.participant_ref,
-        participants.person_key,
-        participants.contract_id,
-        participants.referral_date,
-        spells.spell_start
-    from participants
-    cross join parameters
+        bounded.ukprn,
+        bounded.participant_ref,
+        min(spells.spell_start) as evidence_job_start
+    from bounded
     inner join spells
-        on participants.person_key = spells.person_key
-        and spells.spell_start >= participants.referral_date
-        and (
-            participants.leave_date is null
-            or spells.spell_start <= {{ add_days('parameters.evidence_match_days', 'participants.leave_date') }}
-        )
+        on bounded.person_key = spells.person_key
+        and spells.spell_start >= bounded.start_date
+        and spells.spell_start <= bounded.latest_job_start
+    group by bounded.ukprn, bounded.participant_ref
 )
 
 select
-    ukprn,
-    participant_ref,
-    person_key,
-    contract_id,
-    referral_date,
-    min(spell_start) as evidence_job_start
-from qualifying_spells
-group by ukprn, participant_ref, person_key, contract_id, referral_date
+    bounded.ukprn,
+    bounded.participant_ref,
+    bounded.person_key,
+    bounded.contract_id,
+    bounded.customer_group,
+    bounded.referral_date,
+    bounded.start_date,
+    bounded.leave_date,
+    bounded.latest_job_start,
+    qualifying_spells.evidence_job_start
+from bounded
+inner join qualifying_spells
+    on bounded.ukprn = qualifying_spells.ukprn
+    and bounded.participant_ref = qualifying_spells.participant_ref
