@@ -1,13 +1,27 @@
 -- One row per contract x quarter, from the contract's start quarter to the
--- extract quarter: performance management (spec §5). The actual sustained
--- rate of the rating window's mature cohorts against the minimum performance
--- level weighted by the contract's customer-group mix; below_mpl; at_risk
--- when below in this and the previous quarter; payments falling due in the
--- quarter; and unclaimed sustained outcomes (spec §1b) against verified ones.
+-- extract quarter: performance management.
+--   * The actual sustained rate of the rating window's mature cohorts against
+--     the minimum performance level, weighted by the contract's customer-group
+--     mix. A participant whose programme x customer_group has no minimum level
+--     is left out of both the rate and the weighting, and counted in
+--     participants_without_mpl.
+--   * below_mpl; at_risk when below the minimum level in two consecutive
+--     complete quarters (last day + claim_grace_days on or before the extract
+--     date): a quarter after the last complete one is never at risk.
+--   * Payments falling due in the quarter: start fees by start date, outcome
+--     fees by payment_due_on (the later of claim date and verified_on).
+--   * Unclaimed sustained outcomes by the quarter of requirement_met_on, and
+--     their share of every outcome the evidence shows met in that quarter;
+--     both null until the quarter's claiming grace has run out against the
+--     contract's cut-off.
 with
 
 contracts as (
     select contract_id, programme, prime_ukprn, start_date from {{ ref('stg_lake__contracts') }}
+),
+
+providers as (
+    select ukprn, provider_name from {{ ref('stg_lake__providers') }}
 ),
 
 quarters as (
@@ -15,22 +29,18 @@ quarters as (
 ),
 
 extract_date as (
-    select extract_quarter_index from {{ ref('int_employment__extract') }}
+    select extract_quarter_index, last_complete_quarter_index from {{ ref('int_employment__extract') }}
 ),
 
 window_participants as (
-    select rating_quarter_index, contract_id, programme, customer_group, sustained_outcome
+    select rating_quarter_index, contract_id, programme, customer_group, referral_date, sustained_outcome
     from {{ ref('int_rating_window__participants') }}
 ),
 
-windows as (
-    select rating_quarter_index, count(*) as cohorts_in_window
-    from {{ ref('int_rating_windows') }}
-    group by rating_quarter_index
-),
-
 performance_levels as (
-    select programme, customer_group, minimum_sustained_rate from {{ ref('stg_lake__performance_levels') }}
+    select programme, customer_group, minimum_sustained_rate
+    from {{ ref('stg_lake__performance_levels') }}
+    where minimum_sustained_rate is not null
 ),
 
 participants as (
@@ -47,7 +57,13 @@ sustained_types as (
 ),
 
 unclaimed as (
-    select contract_id, requirement_met_on from {{ ref('fct_unclaimed_outcomes') }}
+    select
+        contract_id,
+        quarter_index,
+        evidenced_sustained_outcomes,
+        unclaimed_sustained_outcomes,
+        unclaimed_share
+    from {{ ref('int_unclaimed_outcomes__quarters') }}
 ),
 
 review_quarters as (
@@ -56,7 +72,8 @@ review_quarters as (
         contracts.programme,
         contracts.prime_ukprn,
         quarters.quarter_index,
-        quarters.period
+        quarters.period,
+        quarters.quarter_index <= extract_date.last_complete_quarter_index as is_complete_quarter
     from contracts
     cross join extract_date
     inner join quarters
@@ -68,9 +85,22 @@ window_performance as (
     select
         window_participants.contract_id,
         window_participants.rating_quarter_index,
+        -- the window's cohort quarters in which the contract has a referral
+        count(distinct {{ quarter_index('window_participants.referral_date') }}) as cohorts_in_window,
         count(*) as referrals_in_window,
         sum(window_participants.sustained_outcome) as sustained_outcomes_in_window,
-        -- the mix weighting: each participant brings their group's minimum
+        sum(case when performance_levels.minimum_sustained_rate is not null then 1 else 0 end)
+            as participants_with_mpl,
+        sum(case when performance_levels.minimum_sustained_rate is null then 1 else 0 end)
+            as participants_without_mpl,
+        sum(
+            case
+                when performance_levels.minimum_sustained_rate is not null
+                    then window_participants.sustained_outcome
+                else 0
+            end
+        ) as sustained_outcomes_with_mpl,
+        -- the mix weighting: each participant with a minimum brings their group's
         avg(performance_levels.minimum_sustained_rate) as minimum_performance_level
     from window_participants
     left join performance_levels
@@ -111,15 +141,6 @@ verified_sustained as (
     group by claims.contract_id, {{ quarter_index('claims.verified_on') }}
 ),
 
-unclaimed_sustained as (
-    select
-        contract_id,
-        {{ quarter_index('requirement_met_on') }} as quarter_index,
-        count(*) as unclaimed_sustained_outcomes
-    from unclaimed
-    group by contract_id, {{ quarter_index('requirement_met_on') }}
-),
-
 reviewed as (
     select
         review_quarters.contract_id,
@@ -127,19 +148,21 @@ reviewed as (
         review_quarters.programme,
         review_quarters.quarter_index,
         review_quarters.period,
-        coalesce(windows.cohorts_in_window, 0) as cohorts_in_window,
+        review_quarters.is_complete_quarter,
+        coalesce(window_performance.cohorts_in_window, 0) as cohorts_in_window,
         coalesce(window_performance.referrals_in_window, 0) as referrals_in_window,
         coalesce(window_performance.sustained_outcomes_in_window, 0) as sustained_outcomes_in_window,
-        window_performance.sustained_outcomes_in_window
-            / nullif(cast(window_performance.referrals_in_window as double), 0) as actual_sustained_rate,
+        coalesce(window_performance.participants_without_mpl, 0) as participants_without_mpl,
+        window_performance.sustained_outcomes_with_mpl
+            / nullif(cast(window_performance.participants_with_mpl as double), 0) as actual_sustained_rate,
         window_performance.minimum_performance_level,
         coalesce(start_fees.start_fees_due_gbp, 0) as start_fees_due_gbp,
         coalesce(outcome_fees.outcome_fees_due_gbp, 0) as outcome_fees_due_gbp,
         coalesce(verified_sustained.verified_sustained_outcomes, 0) as verified_sustained_outcomes,
-        coalesce(unclaimed_sustained.unclaimed_sustained_outcomes, 0) as unclaimed_sustained_outcomes
+        coalesce(unclaimed.evidenced_sustained_outcomes, 0) as evidenced_sustained_outcomes,
+        unclaimed.unclaimed_sustained_outcomes,
+        unclaimed.unclaimed_share
     from review_quarters
-    left join windows
-        on review_quarters.quarter_index = windows.rating_quarter_index
     left join window_performance
         on review_quarters.contract_id = window_performance.contract_id
         and review_quarters.quarter_index = window_performance.rating_quarter_index
@@ -152,9 +175,9 @@ reviewed as (
     left join verified_sustained
         on review_quarters.contract_id = verified_sustained.contract_id
         and review_quarters.quarter_index = verified_sustained.quarter_index
-    left join unclaimed_sustained
-        on review_quarters.contract_id = unclaimed_sustained.contract_id
-        and review_quarters.quarter_index = unclaimed_sustained.quarter_index
+    left join unclaimed
+        on review_quarters.contract_id = unclaimed.contract_id
+        and review_quarters.quarter_index = unclaimed.quarter_index
 ),
 
 flagged as (
@@ -170,26 +193,30 @@ flagged as (
 select
     cast(flagged.contract_id as {{ dbt.type_string() }}) as contract_id,
     cast(flagged.prime_ukprn as {{ dbt.type_string() }}) as prime_ukprn,
+    cast(providers.provider_name as {{ dbt.type_string() }}) as prime_name,
     cast(flagged.programme as {{ dbt.type_string() }}) as programme,
     cast(flagged.period as {{ dbt.type_string() }}) as period,
+    flagged.is_complete_quarter,
     cast(flagged.cohorts_in_window as bigint) as cohorts_in_window,
     cast(flagged.referrals_in_window as bigint) as referrals_in_window,
     cast(flagged.sustained_outcomes_in_window as bigint) as sustained_outcomes_in_window,
+    cast(flagged.participants_without_mpl as bigint) as participants_without_mpl,
     cast(flagged.actual_sustained_rate as double) as actual_sustained_rate,
     cast(flagged.minimum_performance_level as double) as minimum_performance_level,
     flagged.below_mpl,
-    coalesce(flagged.below_mpl and previous.below_mpl, false) as at_risk,
+    -- two consecutive complete quarters below the minimum (the previous one is
+    -- complete whenever this one is)
+    coalesce(flagged.is_complete_quarter and flagged.below_mpl and previous.below_mpl, false) as at_risk,
     cast(flagged.start_fees_due_gbp as double) as start_fees_due_gbp,
     cast(flagged.outcome_fees_due_gbp as double) as outcome_fees_due_gbp,
     cast(flagged.start_fees_due_gbp + flagged.outcome_fees_due_gbp as double) as payments_due_gbp,
     cast(flagged.verified_sustained_outcomes as bigint) as verified_sustained_outcomes,
+    cast(flagged.evidenced_sustained_outcomes as bigint) as evidenced_sustained_outcomes,
     cast(flagged.unclaimed_sustained_outcomes as bigint) as unclaimed_sustained_outcomes,
-    cast(
-        flagged.unclaimed_sustained_outcomes
-        / nullif(cast(flagged.unclaimed_sustained_outcomes + flagged.verified_sustained_outcomes as double), 0)
-        as double
-    ) as unclaimed_share
+    cast(flagged.unclaimed_share as double) as unclaimed_share
 from flagged
 left join flagged as previous
     on flagged.contract_id = previous.contract_id
     and flagged.quarter_index = previous.quarter_index + 1
+left join providers
+    on flagged.prime_ukprn = providers.ukprn
