@@ -42,6 +42,7 @@ CHECK_KINDS: dict[str, str] = {
     "code": "{field} is not one of the allowed codes.",
     "range": "{field} is outside the allowed range.",
     "unique": "{field} appears on more than one row; every such row has been rejected.",
+    "single_value": "{field} differs from the value on most rows; every row must carry the same value.",
     "nino": "{field} is not a valid National Insurance number.",
     "compare": "{field} is not consistent with the related date or value.",
     "not_after_period_end": "{field} is after the end of the period.",
@@ -71,9 +72,18 @@ _RULE_KEYS = {"id", "check", "severity", "message", "field", "pattern", "min", "
 
 @dataclass(frozen=True)
 class CodeList:
+    """A list of codes: ``values`` maps each code, in order, to its plain-English label.
+
+    ``descriptions`` holds the longer wording of the codes whose label needs
+    more words; ``columns`` the columns other than the list's own name that
+    carry its codes (``previous_stars`` for ``stars``).
+    """
+
     name: str
     description: str
     values: dict[str, str]
+    descriptions: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,9 @@ class Registry:
     datasets: dict[str, Dataset]
     code_lists: dict[str, CodeList]
     file_rules: dict[str, Rule]
+    #: Codes the warehouse gives out (statuses, reasons, bands), from ``warehouse_codes.yaml``;
+    #: a list named like one of ``code_lists`` adds codes to it. Never used to check a submission.
+    warehouse_codes: dict[str, CodeList] = field(default_factory=dict)
 
     def dataset(self, name: str) -> Dataset:
         try:
@@ -255,6 +268,10 @@ def _check_consistency(reg: Registry) -> None:
         for f in d.fields:
             if f.type == "code" and f.code_list not in reg.code_lists:
                 raise RegistryError(f"{d.name}.{f.name}: unknown code list {f.code_list!r}")
+    for name, extra in reg.warehouse_codes.items():
+        base = reg.code_lists.get(name)
+        if base is not None and set(base.values) & set(extra.values):
+            raise RegistryError(f"warehouse code list {name} repeats codes of the code list {name}")
 
 
 def _referenced_fields(rule: Rule) -> list[str]:
@@ -283,15 +300,40 @@ def _read_yaml(name: str):
     return yaml.load((DEFINITIONS / name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
 
 
+def _code_list(name: str, raw: dict[str, Any], *, extends: CodeList | None = None) -> CodeList:
+    """One code list; a code is its label, or a mapping {label, description}."""
+    unknown = set(raw) - {"description", "values", "columns", "extends"}
+    if unknown:
+        raise RegistryError(f"code list {name}: unknown keys {sorted(unknown)}")
+    if raw.get("extends") and extends is None:
+        raise RegistryError(f"code list {name} extends a code list that does not exist")
+    if not raw.get("extends") and extends is not None:
+        raise RegistryError(f"warehouse code list {name} has the name of a code list; say extends: true")
+    labels: dict[str, str] = {}
+    descriptions: dict[str, str] = {}
+    for code, value in raw["values"].items():
+        code = str(code)
+        if isinstance(value, dict):
+            if set(value) - {"label", "description"} or not value.get("label"):
+                raise RegistryError(f"code {name}.{code}: give a label (and optionally a description)")
+            labels[code] = str(value["label"]).strip()
+            if value.get("description"):
+                descriptions[code] = " ".join(str(value["description"]).split())
+        else:
+            labels[code] = str(value).strip()
+    description = raw.get("description") or (extends.description if extends else "")
+    if not description:
+        raise RegistryError(f"code list {name} has no description")
+    return CodeList(name=name, description=description, values=labels, descriptions=descriptions,
+                    columns=tuple(raw.get("columns", ())))
+
+
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
     """Load and check every definition file. Cached: the registry is immutable."""
-    code_lists_raw = _read_yaml("code_lists.yaml")
-    code_lists = {
-        name: CodeList(name=name, description=v["description"],
-                       values={str(k): str(val) for k, val in v["values"].items()})
-        for name, v in code_lists_raw.items()
-    }
+    code_lists = {name: _code_list(name, v) for name, v in _read_yaml("code_lists.yaml").items()}
+    warehouse_codes = {name: _code_list(name, v, extends=code_lists.get(name))
+                       for name, v in _read_yaml("warehouse_codes.yaml").items()}
     file_rules = {
         r["id"]: Rule(id=r["id"], check="file", field=None, severity=r["severity"],
                       message=r["message"].strip(), dataset="")
@@ -303,6 +345,7 @@ def load_registry() -> Registry:
         datasets[name] = _dataset(raw)
     for raw in _read_yaml("reference.yaml"):
         datasets[raw["name"]] = _dataset(raw)
-    registry = Registry(datasets=datasets, code_lists=code_lists, file_rules=file_rules)
+    registry = Registry(datasets=datasets, code_lists=code_lists, file_rules=file_rules,
+                        warehouse_codes=warehouse_codes)
     _check_consistency(registry)
     return registry

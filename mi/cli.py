@@ -117,13 +117,16 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_spec(args: argparse.Namespace) -> int:
+    from contracts_schema.code_labels import render_code_labels
     from contracts_schema.dbt_sources import render_dbt_sources
     from contracts_schema.spec_doc import render_spec
 
-    if args.dbt_sources:
-        target = Path(args.dbt_sources)
-        target.write_text(render_dbt_sources(), encoding="utf-8")
-        print(f"wrote {target}")
+    for option, render in ((args.dbt_sources, render_dbt_sources), (args.code_labels, render_code_labels)):
+        if option:
+            target = Path(option)
+            target.write_text(render(), encoding="utf-8")
+            print(f"wrote {target}")
+    if args.dbt_sources or args.code_labels:
         return EXIT_OK
     text = render_spec()
     if args.out:
@@ -215,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE")
     p.add_argument("--dbt-sources", metavar="FILE",
                    help="instead, write the dbt source definitions of the lake (models/staging/_sources.yml)")
+    p.add_argument("--code-labels", metavar="FILE",
+                   help="instead, write every code's label as the dbt seed (dbt_project/seeds/generated/code_labels.csv)")
     p.set_defaults(func=cmd_spec)
 
     p = sub.add_parser("demo", help="the whole trip on synthetic data, ending with where everything is")
