@@ -1,5 +1,5 @@
 {#
-    Cohort performance (spec §2) per contract x referral quarter, and by any
+    Cohort performance per contract x referral quarter, and by any
     further text columns given in `by`. One definition for
     fct_cohort_performance and its by-customer-group twin, so the two cannot
     drift apart.
@@ -21,6 +21,10 @@ extract_date as (
 
 parameters as (
     select cohort_maturity_months from {{ ref('int_measure_parameters') }}
+),
+
+providers as (
+    select ukprn, provider_name from {{ ref('stg_lake__providers') }}
 ),
 
 cohorts as (
@@ -45,6 +49,7 @@ cohorts as (
 select
     cast(cohorts.contract_id as {{ dbt.type_string() }}) as contract_id,
     cast(cohorts.prime_ukprn as {{ dbt.type_string() }}) as prime_ukprn,
+    cast(providers.provider_name as {{ dbt.type_string() }}) as prime_name,
     cast(cohorts.programme as {{ dbt.type_string() }}) as programme,
     cast(cohorts.referral_quarter as {{ dbt.type_string() }}) as referral_quarter,
     {%- for column in by %}
@@ -65,4 +70,6 @@ cross join extract_date
 cross join parameters
 inner join quarters
     on cohorts.referral_quarter_index = quarters.quarter_index
+left join providers
+    on cohorts.prime_ukprn = providers.ukprn
 {%- endmacro %}

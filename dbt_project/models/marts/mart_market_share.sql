@@ -1,7 +1,7 @@
 -- One row per prime provider holding any contract: its live contracts, their
 -- value and referrals as shares of all live contracts', its rank by value, the
 -- cumulative value share down to it, and core_provider for the primes that
--- together hold the first 80% of live contract value (spec §7).
+-- together hold the first 80% of live contract value.
 with
 
 contracts as (

@@ -1,8 +1,10 @@
 -- One row per contract x delivery provider x quarter (period) in which the
 -- provider referred or started anyone, or has participants in the rating
--- window (spec §7): starts and their share of the contract's starts in the
+-- window: starts and their share of the contract's starts in the
 -- quarter, the provider's like-for-like index over the rating window ending
--- that quarter, and whether the prime delivers itself.
+-- that quarter, and whether the prime delivers itself. A referral counts in the
+-- quarter of its referral_date, a start in that of its start_date. Names stand
+-- beside the prime and delivery provider ids.
 with
 
 participants as (
@@ -101,7 +103,9 @@ shared as (
 select
     cast(shared.contract_id as {{ dbt.type_string() }}) as contract_id,
     cast(shared.prime_ukprn as {{ dbt.type_string() }}) as prime_ukprn,
+    cast(primes.provider_name as {{ dbt.type_string() }}) as prime_name,
     cast(shared.delivery_ukprn as {{ dbt.type_string() }}) as delivery_ukprn,
+    cast(providers.provider_name as {{ dbt.type_string() }}) as delivery_name,
     cast(providers.provider_name as {{ dbt.type_string() }}) as delivery_provider_name,
     cast(quarters.period as {{ dbt.type_string() }}) as period,
     shared.delivery_ukprn = shared.prime_ukprn as is_prime_delivery,
@@ -118,3 +122,5 @@ inner join quarters
     on shared.quarter_index = quarters.quarter_index
 left join providers
     on shared.delivery_ukprn = providers.ukprn
+left join providers as primes
+    on shared.prime_ukprn = primes.ukprn
