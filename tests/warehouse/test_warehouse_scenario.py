@@ -1,7 +1,7 @@
-"""The hand-built scenario gets exactly the results the spec's rules give.
+"""The hand-built scenario gets exactly the results the measures' rules give.
 
-Expected values come from warehouse_scenario.py, worked out by hand from
-shared/spec/02-warehouse-and-measures.md.
+Expected values come from warehouse_scenario.py, worked out by hand from the
+rules as written, not from the SQL.
 """
 
 from __future__ import annotations
@@ -81,11 +81,11 @@ def test_verified_claims_carry_the_fee_and_the_day_the_evidence_completed(analys
 
 def test_unclaimed_outcomes_are_exactly_the_met_and_unclaimed_ones(analysts_db):
     found = {
-        (contract, person, outcome): (ref, start, met)
-        for contract, person, outcome, ref, start, met in rows(
+        (contract, person, outcome): (ref, start, met, state)
+        for contract, person, outcome, ref, start, met, state in rows(
             analysts_db,
             "select contract_id, person_key, outcome_type, participant_ref, evidence_job_start, "
-            "requirement_met_on from marts.fct_unclaimed_outcomes where prime_ukprn = ?", HAND_PRIME)
+            "requirement_met_on, claim_state from marts.fct_unclaimed_outcomes where prime_ukprn = ?", HAND_PRIME)
     }
     assert found == EXPECTED_UNCLAIMED
 
@@ -151,12 +151,32 @@ def test_small_contracts_are_not_rated_with_a_reason(analysts_db):
     assert found == [("NOT_RATED", None, "fewer than 50 referrals in the rating window")]
 
 
-def test_contract_review_counts_unclaimed_against_verified_sustained_outcomes(analysts_db):
-    found = rows(analysts_db, "select period, unclaimed_sustained_outcomes, verified_sustained_outcomes, "
-                              "unclaimed_share from marts.mart_contract_review "
-                              "where contract_id = 'FND00001' and period = '2024Q3'")
-    # met in 2024Q3: Carol's, Dan's and Grace's 26-week and Oscar's 78-week; Alice's 26W verified 29 Aug
-    assert found == [("2024Q3", 4, 1, 0.8)]
+def test_contract_review_shares_unclaimed_outcomes_of_everything_the_evidence_met(analysts_db):
+    found = rows(analysts_db, "select period, unclaimed_sustained_outcomes, evidenced_sustained_outcomes, "
+                              "verified_sustained_outcomes, unclaimed_share from marts.mart_contract_review "
+                              "where contract_id = 'FND00001' and period in ('2024Q3', '2025Q4', '2026Q1') "
+                              "order by period")
+    assert found == [
+        # met in 2024Q3, claimed or not: Carol's, Dan's and Grace's 26 weeks and Oscar's 78 weeks
+        # (unclaimed), Alice's and Kate's 26 weeks (claimed); Alice's verified on 29 August
+        ("2024Q3", 4, 6, 1, 4 / 6),
+        # 31 December + 91 days is after the 31 March 2026 cut-off: Mia's 78 weeks may still be claimed
+        ("2025Q4", None, 1, 0, None),
+        # Frank's claimed 26 weeks and Tara's not yet due
+        ("2026Q1", None, 2, 1, None),
+    ]
+
+
+def test_contract_review_puts_fees_in_the_quarter_they_fall_due_and_risk_in_complete_quarters(analysts_db):
+    fees = dict(rows(analysts_db, "select period, outcome_fees_due_gbp from marts.mart_contract_review "
+                                  "where contract_id = 'FND00001' and period in ('2024Q2', '2024Q3')"))
+    # Grace's job outcome (C-011) was evidenced on 1 April but claimed on 6 July: due in 2024Q3,
+    # beside Alice's 26 weeks (C-002)
+    assert fees == {"2024Q2": 0.0, "2024Q3": 3500.0}
+    incomplete = rows(analysts_db, "select period, at_risk from marts.mart_contract_review "
+                                   "where not is_complete_quarter group by all order by period")
+    assert {period for period, _ in incomplete} == {"2025Q4", "2026Q1"}
+    assert not any(at_risk for _, at_risk in incomplete)
 
 
 def test_every_model_and_column_in_the_warehouse_is_documented(built_scenario, analysts_db):

@@ -1,11 +1,11 @@
-"""A hand-built world for the warehouse tests: a dozen people whose claims each
-exercise one verification rule, on top of a small deterministic background
-population that gives the benchmark, the star ratings and the marts enough
-people to compute something.
+"""A hand-built world for the warehouse tests: a score of people whose claims and
+employment each exercise one verification or unclaimed-outcome rule, on top of
+a small deterministic background population that gives the benchmark, the star
+ratings and the marts enough people to compute something.
 
-Every expected value here is worked out by hand from the rules of
-shared/spec/02-warehouse-and-measures.md, never by re-running the SQL's logic
-in Python: the point is to check the SQL against the spec.
+Every expected value here is worked out by hand from the measures' written
+rules (the dbt models' descriptions state them), never by re-running the SQL's
+logic in Python: the point is to check the SQL against the rules.
 
 Not for: lake layout (``warehouse_lake.py``) or assertions (the test modules).
 """
@@ -79,8 +79,11 @@ SUPPLY_CHAIN = [
     {"contract_id": "WPG00010", "delivery_ukprn": "10000101", "valid_from": d("2022-01-01"), "valid_to": None},
     {"contract_id": "WPG00011", "delivery_ukprn": "10000102", "valid_from": d("2022-01-01"), "valid_to": None},
 ]
+# FND pays nothing for a lone parent's 26-week outcome: nobody can be said to leave it unclaimed
+ZERO_FEES = {("FND", "LONE_PARENT", "SUSTAINED_26W")}
 PAYMENT_RATES = [
-    {"programme": programme, "customer_group": group, "fee_type": fee_type, "amount_gbp": amount}
+    {"programme": programme, "customer_group": group, "fee_type": fee_type,
+     "amount_gbp": 0.0 if (programme, group, fee_type) in ZERO_FEES else amount}
     for programme in ("FND", "ESF", "WPG") for group in CUSTOMER_GROUPS for fee_type, amount in FEES.items()
 ]
 PERFORMANCE_LEVELS = [
@@ -110,10 +113,11 @@ def labour_market() -> list[dict]:
 # -- the hand-built people -----------------------------------------------------------
 def person_row(ref: str, key: str, contract: str, referral: str, *, start: str | None = None,
             group: str = "JSA_25_PLUS", age: int = 30, leave: str | None = None,
-            leave_reason: str | None = None, la: str = "E08000001") -> dict:
+            leave_reason: str | None = None, la: str = "E08000001", started: bool = True) -> dict:
+    start_date = (d(start) if start else d(referral)) if started else None
     return {
         "contract_id": contract, "participant_ref": ref, "person_key": key,
-        "referral_date": d(referral), "start_date": d(start) if start else d(referral),
+        "referral_date": d(referral), "start_date": start_date,
         "customer_group": group, "age_at_referral": age, "sex": "F", "ethnicity": "WHITE",
         "disability": "N", "impairment_group": None, "la_code": la, "delivery_ukprn": HAND_PRIME,
         "leave_date": d(leave) if leave else None, "leave_reason": leave_reason,
@@ -138,6 +142,13 @@ HAND_PEOPLE = [
     person_row("P-014", "p13-mia", "FND00001", "2024-01-10"),
     person_row("P-015", "p15-oscar", "FND00001", "2023-01-10", start="2023-01-20"),
     person_row("P-016", "p16-nina", "FND00001", "2024-01-10"),
+    # referred from 2025 on: in no mature cohort yet, so the ratings do not see them
+    person_row("P-017", "p17-quinn", "FND00001", "2025-12-01"),
+    person_row("P-018", "p18-rosa", "FND00001", "2025-06-01"),
+    person_row("P-019", "p19-sam", "FND00001", "2025-01-15"),
+    person_row("P-020", "p20-tara", "FND00001", "2025-06-01"),
+    person_row("P-021", "p21-uma", "FND00001", "2025-06-01", started=False),
+    person_row("P-022", "p22-vic", "FND00001", "2025-01-01", group="LONE_PARENT"),
 ]
 
 HAND_SPELLS = [
@@ -164,6 +175,17 @@ HAND_SPELLS = [
     ("p13-mia", "123/A", "2024-06-01", None),
     ("p15-oscar", "123/A", "2023-02-01", None),
     ("p16-nina", "123/A", "2024-04-15", "2024-12-31"),
+    # Quinn: no spell yet for a job that began 21 days before the extract
+    # Rosa: 173 days by the extract and 17 days of her window still to come
+    ("p18-rosa", "123/A", "2025-10-10", None),
+    # Sam: a job held since before his referral, and a short new one after it
+    ("p19-sam", "123/A", "2024-06-01", None),
+    ("p19-sam", "456/B", "2025-03-01", "2025-04-14"),
+    # Tara: 26 weeks reached on 12 January 2026, too recently to be unclaimed
+    ("p20-tara", "123/A", "2025-07-15", None),
+    # Uma never started; Vic's group earns no 26-week fee on FND
+    ("p21-uma", "123/A", "2025-07-01", None),
+    ("p22-vic", "123/A", "2025-02-01", None),
 ]
 
 
@@ -208,9 +230,14 @@ HAND_CLAIMS_2024Q3 = [
     claim_row("C-011", "P-008", "JOB_OUTCOME", "2024-04-01", "2024-07-06"),
     claim_row("C-016", "P-012", "SUSTAINED_26W", "2024-03-09", "2024-09-10"),
 ]
+HAND_CLAIMS_2025Q4 = [
+    claim_row("C-024", "P-019", "SUSTAINED_26W", "2025-03-01", "2025-10-10"),
+]
 HAND_CLAIMS_2026Q1 = [
     claim_row("C-008", "P-006", "SUSTAINED_26W", "2025-09-10", "2026-03-11"),
     claim_row("C-009", "P-007", "SUSTAINED_26W", "2025-09-10", "2026-03-12"),
+    claim_row("C-022", "P-017", "JOB_OUTCOME", "2026-03-10", "2026-03-20"),
+    claim_row("C-023", "P-018", "SUSTAINED_26W", "2025-09-20", "2026-03-25"),
 ]
 
 EXPECTED_STATUSES = {
@@ -221,7 +248,7 @@ EXPECTED_STATUSES = {
     "C-005": "DUPLICATE",                 # same person, same contract, later claim
     "C-006": "VERIFIED",                  # Dan on FND00001
     "C-007": "VERIFIED",                  # Dan on FND00002: another contract, not a duplicate
-    "C-008": "PENDING",                   # window ends 2026-04-07, 173 days so far
+    "C-008": "INSUFFICIENT_EMPLOYMENT",   # 173 days + 7 left in the window (to 7 April) < 182
     "C-009": "VERIFIED",                  # window still open but 182 days already reached
     "C-010": "WITHDRAWN",                 # withdrawn in a later period's file
     "C-011": "VERIFIED",                  # re-claimed after the withdrawal: not a duplicate
@@ -235,22 +262,31 @@ EXPECTED_STATUSES = {
     "C-019": "NO_EVIDENCE",
     "C-020": "DUPLICATE",                 # C-019 came first; its own failure does not matter
     "C-021": "WITHDRAWN",                 # withdrawn by a resubmission of the same period
+    "C-022": "PENDING",                   # no spell, but job start + 28 days is after the extract
+    "C-023": "PENDING",                   # 173 days + 17 left in the window (to 17 April) >= 182
+    "C-024": "INSUFFICIENT_EMPLOYMENT",   # 45 days: the job held since before referral does not count
 }
 
-# (contract_id, person_key, outcome_type) -> (participant_ref, evidence job start, date met)
+# (contract_id, person_key, outcome_type) -> (participant_ref, evidence job start, date met, claim_state).
+# The prime's latest claims return is 2026Q1, so the cut-off is the extract date, 31 March 2026:
+# an outcome met after 30 December 2025 is NOT_YET_DUE. Not here: Alice's and Kate's 26 weeks
+# (claimed, Kate's without evidence), Quinn, Rosa and Sam (not met), Uma (never started), Vic
+# (no fee for her group's 26 weeks, 78 weeks not reached).
 EXPECTED_UNCLAIMED = {
-    ("FND00001", "p03-carol", "SUSTAINED_26W"): ("P-003", d("2024-02-15"), d("2024-02-15") + dt.timedelta(181)),
-    ("FND00001", "p03-carol", "SUSTAINED_78W"): ("P-003", d("2024-02-15"), d("2024-02-15") + dt.timedelta(545)),
-    ("FND00001", "p04-dan", "SUSTAINED_26W"): ("P-005", d("2024-02-01"), d("2024-02-01") + dt.timedelta(181)),
-    ("FND00001", "p04-dan", "SUSTAINED_78W"): ("P-005", d("2024-02-01"), d("2024-02-01") + dt.timedelta(545)),
-    ("FND00002", "p04-dan", "SUSTAINED_26W"): ("P-101", d("2024-02-01"), d("2024-02-01") + dt.timedelta(181)),
-    ("FND00002", "p04-dan", "SUSTAINED_78W"): ("P-101", d("2024-02-01"), d("2024-02-01") + dt.timedelta(545)),
-    ("FND00001", "p07-grace", "SUSTAINED_26W"): ("P-008", d("2024-04-01"), d("2024-04-01") + dt.timedelta(181)),
-    ("FND00001", "p13-mia", "SUSTAINED_26W"): ("P-014", d("2024-06-01"), d("2024-06-01") + dt.timedelta(181)),
-    ("FND00001", "p13-mia", "SUSTAINED_78W"): ("P-014", d("2024-06-01"), d("2024-06-01") + dt.timedelta(545)),
-    ("FND00001", "p15-oscar", "SUSTAINED_26W"): ("P-015", d("2023-02-01"), d("2023-02-01") + dt.timedelta(181)),
-    ("FND00001", "p15-oscar", "SUSTAINED_78W"): ("P-015", d("2023-02-01"), d("2023-02-01") + dt.timedelta(545)),
-    ("FND00001", "p16-nina", "SUSTAINED_26W"): ("P-016", d("2024-04-15"), d("2024-04-15") + dt.timedelta(181)),
+    # Carol's two referrals both meet it on the same day: the later referral carries it
+    ("FND00001", "p03-carol", "SUSTAINED_26W"): ("P-004", d("2024-02-15"), d("2024-02-15") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p03-carol", "SUSTAINED_78W"): ("P-004", d("2024-02-15"), d("2024-02-15") + dt.timedelta(545), "UNCLAIMED"),
+    ("FND00001", "p04-dan", "SUSTAINED_26W"): ("P-005", d("2024-02-01"), d("2024-02-01") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p04-dan", "SUSTAINED_78W"): ("P-005", d("2024-02-01"), d("2024-02-01") + dt.timedelta(545), "UNCLAIMED"),
+    ("FND00002", "p04-dan", "SUSTAINED_26W"): ("P-101", d("2024-02-01"), d("2024-02-01") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00002", "p04-dan", "SUSTAINED_78W"): ("P-101", d("2024-02-01"), d("2024-02-01") + dt.timedelta(545), "UNCLAIMED"),
+    ("FND00001", "p07-grace", "SUSTAINED_26W"): ("P-008", d("2024-04-01"), d("2024-04-01") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p13-mia", "SUSTAINED_26W"): ("P-014", d("2024-06-01"), d("2024-06-01") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p13-mia", "SUSTAINED_78W"): ("P-014", d("2024-06-01"), d("2024-06-01") + dt.timedelta(545), "UNCLAIMED"),
+    ("FND00001", "p15-oscar", "SUSTAINED_26W"): ("P-015", d("2023-02-01"), d("2023-02-01") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p15-oscar", "SUSTAINED_78W"): ("P-015", d("2023-02-01"), d("2023-02-01") + dt.timedelta(545), "UNCLAIMED"),
+    ("FND00001", "p16-nina", "SUSTAINED_26W"): ("P-016", d("2024-04-15"), d("2024-04-15") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p20-tara", "SUSTAINED_26W"): ("P-020", d("2025-07-15"), d("2026-01-12"), "NOT_YET_DUE"),
 }
 
 
@@ -382,6 +418,7 @@ def write_scenario(lake: Path) -> LakeWriter:
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q2", HAND_CLAIMS_2024Q2_FIRST)
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q2", HAND_CLAIMS_2024Q2_RESUBMITTED)
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q3", HAND_CLAIMS_2024Q3)
+    writer.submit_return("outcome_claims", HAND_PRIME, "2025Q4", HAND_CLAIMS_2025Q4)
     writer.submit_return("outcome_claims", HAND_PRIME, "2026Q1", HAND_CLAIMS_2026Q1)
     writer.submit_return("customer_survey", HAND_PRIME, "2024Q1", [{
         "response_id": "R-001", "contract_id": "FND00001", "participant_ref": "P-001",
