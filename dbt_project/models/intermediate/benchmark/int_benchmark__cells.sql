@@ -1,9 +1,10 @@
--- National benchmark rate of every cell in every rating window (spec §3):
--- the share of the window's participants in the cell with a counted
--- SUSTAINED_26W. The cell is customer_group x age_band x disability x
--- labour_market_band; with fewer than 30 participants nationally it falls
--- back to a coarser cell: without labour_market_band, then also without
--- age_band, then the customer_group alone (whatever its size).
+-- National benchmark rate of every cell in every rating window (indirect
+-- standardisation, the like-for-like benchmark): the share of the window's
+-- participants in the cell with a counted SUSTAINED_26W. The cell is
+-- customer_group x age_band x disability x labour_market_band; with fewer
+-- than 30 participants nationally it falls back to a coarser cell: without
+-- labour_market_band, then also without age_band, then the customer_group
+-- alone (whatever its size).
 with
 
 participants as (

@@ -1,6 +1,6 @@
 -- Each window participant's benchmark rate: the national rate of their cell
 -- after fall-back. Summed over any set of participants (a contract, a delivery
--- provider, a group) it gives that set's expected outcomes (spec §3).
+-- provider, a group) it gives that set's expected outcomes.
 with
 
 participants as (

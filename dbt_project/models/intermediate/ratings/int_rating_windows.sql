@@ -1,16 +1,19 @@
--- The rating window of every rating quarter (spec §4): its most recent mature
--- referral cohorts, four by default. A cohort (referral quarter) is mature
--- when 18 months have passed since it ended, as at the rating quarter's end,
--- or the extract date for the extract's own quarter. Rating quarters run from
--- the extract date's quarter back to the first with any mature cohort.
+-- The rating window of every rating quarter: its most recent mature referral
+-- cohorts, four by default. Only complete quarters are rated (a quarter is
+-- complete once its last day plus the claiming grace is on or before the
+-- extract date, decided once in int_employment__extract), so rating quarters
+-- run from the last complete quarter back to the first with any mature
+-- cohort. A cohort (referral quarter) is mature when 18 months have passed
+-- since it ended, as at the rating quarter's end: the window is always judged
+-- at the quarter's end, never at the extract date.
 with
 
 quarters as (
     select quarter_index, period, quarter_start, quarter_end from {{ ref('int_quarters') }}
 ),
 
-extract_date as (
-    select extract_date, extract_quarter_index from {{ ref('int_employment__extract') }}
+completeness as (
+    select last_complete_quarter_index from {{ ref('int_employment__extract') }}
 ),
 
 parameters as (
@@ -21,10 +24,10 @@ rating_quarters as (
     select
         quarters.quarter_index as rating_quarter_index,
         quarters.period as rating_quarter,
-        least(quarters.quarter_end, extract_date.extract_date) as as_of_date
+        quarters.quarter_end as as_of_date
     from quarters
-    cross join extract_date
-    where quarters.quarter_index <= extract_date.extract_quarter_index
+    cross join completeness
+    where quarters.quarter_index <= completeness.last_complete_quarter_index
 ),
 
 mature_cohorts as (

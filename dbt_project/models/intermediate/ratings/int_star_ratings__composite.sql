@@ -1,7 +1,20 @@
--- Composite score and rating status of every rated unit and quarter (spec
--- §4): the weighted mean of the available domains, weights renormalised over
--- them. The outcomes domain is mandatory: no mature cohort, too few referrals
--- in the window, or no national benchmark means NOT_RATED with the reason.
+-- Composite score, rating status and reason, and the uncertainty of the
+-- outcomes ratio for every rated unit and quarter.
+--
+-- The outcomes domain is mandatory. A unit is NOT_RATED, with the first
+-- reason that applies as a code: NO_MATURE_COHORT (none of the window's
+-- cohort quarters holds a referral of the unit), FEW_REFERRALS (fewer than
+-- min_referrals_rated referrals in the window), FEW_EXPECTED_OUTCOMES (fewer
+-- than min_expected_outcomes expected outcomes: below that one outcome more
+-- or less moves the ratio by a tenth or more). Otherwise the composite is the
+-- weighted mean of the available domains, weights renormalised over them,
+-- rounded to 6 places; domains_used lists them in the order outcomes,
+-- value_for_money, quality, customer_experience.
+--
+-- outcomes_lower and outcomes_upper are the 95% interval of the outcomes
+-- ratio by Byar's approximation on the actual count (macros/outcome_intervals),
+-- and compared_with_national says whether the interval lies above 1.00,
+-- below it, or spans it.
 with
 
 domains as (
@@ -18,18 +31,22 @@ weights as (
 ),
 
 parameters as (
-    select min_referrals_rated from {{ ref('int_measure_parameters') }}
+    select min_referrals_rated, min_expected_outcomes from {{ ref('int_measure_parameters') }}
 ),
 
 statused as (
     select
         domains.*,
         case
-            when domains.referrals_in_window = 0 then 'no mature referral cohort in the rating window'
-            when domains.referrals_in_window < parameters.min_referrals_rated
-                then concat('fewer than ', cast(parameters.min_referrals_rated as {{ dbt.type_string() }}), ' referrals in the rating window')
-            when domains.outcomes_ratio is null then 'no national benchmark for the rating window'
-        end as not_rated_reason
+            when domains.cohorts_in_window = 0 or domains.referrals_in_window = 0 then 'NO_MATURE_COHORT'
+            when domains.referrals_in_window < parameters.min_referrals_rated then 'FEW_REFERRALS'
+            -- no expected outcome at all leaves no outcomes ratio, whatever the threshold
+            when domains.outcomes_ratio is null
+                or round(domains.expected_outcomes, 6) < parameters.min_expected_outcomes
+                then 'FEW_EXPECTED_OUTCOMES'
+        end as not_rated_reason,
+        {{ byar_lower('domains.actual_outcomes', 'domains.expected_outcomes') }} as outcomes_lower,
+        {{ byar_upper('domains.actual_outcomes', 'domains.expected_outcomes') }} as outcomes_upper
     from domains
     cross join parameters
 ),
@@ -58,6 +75,7 @@ select
     rating_quarter_index,
     rating_quarter,
     referrals_in_window,
+    cohorts_in_window,
     actual_outcomes,
     expected_outcomes,
     survey_responses,
@@ -65,8 +83,22 @@ select
     value_for_money_ratio,
     quality_ratio,
     customer_experience_ratio,
-    cast(case when not_rated_reason is null then weighted_sum / nullif(available_weight, 0) end as double)
-        as composite,
+    cast(outcomes_lower as double) as outcomes_lower,
+    cast(outcomes_upper as double) as outcomes_upper,
+    {{ compared_with_national('outcomes_lower', 'outcomes_upper') }} as compared_with_national,
+    cast(
+        case when not_rated_reason is null then round(weighted_sum / nullif(available_weight, 0), 6) end
+        as double
+    ) as composite,
+    case
+        when not_rated_reason is null then concat_ws(
+            ',',
+            'outcomes',
+            case when value_for_money_ratio is not null then 'value_for_money' end,
+            case when quality_ratio is not null then 'quality' end,
+            case when customer_experience_ratio is not null then 'customer_experience' end
+        )
+    end as domains_used,
     case when not_rated_reason is null then 'RATED' else 'NOT_RATED' end as rating_status,
     not_rated_reason
 from weighted
