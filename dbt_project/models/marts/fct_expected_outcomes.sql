@@ -1,11 +1,17 @@
--- One row per contract x rating quarter: the participants of the rating
--- window, their actual counted SUSTAINED_26W outcomes, the outcomes expected
--- from the national benchmark rates of their cells (indirect
--- standardisation, spec §3), and the like-for-like index = actual / expected.
+-- One row per contract x rating quarter (complete quarters only): the
+-- participants of the rating window, their actual counted SUSTAINED_26W
+-- outcomes, the outcomes expected from the national benchmark rates of their
+-- cells (indirect standardisation), the like-for-like index = actual /
+-- expected, and its 95% interval by Byar's approximation on the actual count
+-- with whether it differs from the national position (1.00).
 with
 
 participants as (
     select * from {{ ref('int_benchmark__participant_rates') }}
+),
+
+providers as (
+    select ukprn, provider_name from {{ ref('stg_lake__providers') }}
 ),
 
 contracts as (
@@ -20,15 +26,31 @@ contracts as (
         sum(case when benchmark_level <> 'FULL_CELL' then 1 else 0 end) as participants_in_fallback_cells
     from participants
     group by contract_id, prime_ukprn, rating_quarter_index, rating_quarter
+),
+
+intervals as (
+    select
+        contracts.*,
+        {{ byar_lower('actual_outcomes', 'expected_outcomes') }} as outcomes_lower,
+        {{ byar_upper('actual_outcomes', 'expected_outcomes') }} as outcomes_upper
+    from contracts
 )
 
 select
-    cast(contract_id as {{ dbt.type_string() }}) as contract_id,
-    cast(prime_ukprn as {{ dbt.type_string() }}) as prime_ukprn,
-    cast(rating_quarter as {{ dbt.type_string() }}) as rating_quarter,
-    cast(participants as bigint) as participants,
-    cast(actual_outcomes as bigint) as actual_outcomes,
-    cast(expected_outcomes as double) as expected_outcomes,
-    cast(actual_outcomes / nullif(expected_outcomes, 0) as double) as like_for_like_index,
-    cast(participants_in_fallback_cells as bigint) as participants_in_fallback_cells
-from contracts
+    cast(intervals.contract_id as {{ dbt.type_string() }}) as contract_id,
+    cast(intervals.prime_ukprn as {{ dbt.type_string() }}) as prime_ukprn,
+    cast(intervals.rating_quarter as {{ dbt.type_string() }}) as rating_quarter,
+    cast(intervals.participants as bigint) as participants,
+    cast(intervals.actual_outcomes as bigint) as actual_outcomes,
+    cast(intervals.expected_outcomes as double) as expected_outcomes,
+    cast(round(intervals.actual_outcomes / nullif(intervals.expected_outcomes, 0), 6) as double)
+        as like_for_like_index,
+    cast(intervals.participants_in_fallback_cells as bigint) as participants_in_fallback_cells,
+    cast(providers.provider_name as {{ dbt.type_string() }}) as prime_name,
+    cast(intervals.outcomes_lower as double) as outcomes_lower,
+    cast(intervals.outcomes_upper as double) as outcomes_upper,
+    cast({{ compared_with_national('intervals.outcomes_lower', 'intervals.outcomes_upper') }} as {{ dbt.type_string() }})
+        as compared_with_national
+from intervals
+left join providers
+    on intervals.prime_ukprn = providers.ukprn
