@@ -12,22 +12,27 @@ import pytest
 
 from tests.warehouse.warehouse_scenario import EXPECTED_STATUSES, EXPECTED_UNCLAIMED, HAND_PRIME
 
+#: The fixed public columns first, in this order; columns added later come after them.
+RATING_COLUMNS = [
+    "referrals_in_window", "outcomes_ratio", "value_for_money_ratio", "quality_ratio",
+    "customer_experience_ratio", "composite", "stars", "rating_status", "not_rated_reason", "rank",
+    "previous_stars",
+]
+RATING_ADDED = [
+    "cohorts_in_window", "expected_outcomes", "actual_outcomes", "domains_used", "published_stars",
+    "published_release", "outcomes_lower", "outcomes_upper", "compared_with_national", "prime_name",
+]
 PUBLIC_COLUMNS = {
-    "mart_star_ratings": [
-        "contract_id", "prime_ukprn", "rating_quarter", "referrals_in_window", "outcomes_ratio",
-        "value_for_money_ratio", "quality_ratio", "customer_experience_ratio", "composite", "stars",
-        "rating_status", "not_rated_reason", "rank", "previous_stars",
-    ],
-    "mart_prime_star_ratings": [
-        "prime_ukprn", "rating_quarter", "referrals_in_window", "outcomes_ratio",
-        "value_for_money_ratio", "quality_ratio", "customer_experience_ratio", "composite", "stars",
-        "rating_status", "not_rated_reason", "rank", "previous_stars",
-    ],
+    "mart_star_ratings": ["contract_id", "prime_ukprn", "rating_quarter", *RATING_COLUMNS, *RATING_ADDED],
+    "mart_prime_star_ratings": ["prime_ukprn", "rating_quarter", *RATING_COLUMNS, *RATING_ADDED],
     "mart_parking_indicators": [
         "contract_id", "rating_quarter", "group_dimension", "group_value", "participants",
-        "actual_outcomes", "expected_outcomes", "group_index", "contract_index", "index_gap", "parking_risk",
+        "actual_outcomes", "expected_outcomes", "group_index", "contract_index", "index_gap", "z_score",
+        "parking_risk", "prime_ukprn", "prime_name",
     ],
 }
+#: The scenario's extract is 31 March 2026: 2025Q4 completes on 1 April 2026 (last day + 91 days).
+LAST_COMPLETE_QUARTER = "2025Q3"
 MARTS = [
     "fct_outcome_claims", "fct_unclaimed_outcomes", "fct_participants", "fct_cohort_performance",
     "fct_expected_outcomes", "mart_star_ratings", "mart_prime_star_ratings", "mart_contract_review",
@@ -132,23 +137,45 @@ def test_public_marts_have_exactly_the_columns_of_the_spec(analysts_db, mart):
 
 def test_the_strong_prime_rates_above_the_weak_one(analysts_db):
     stars = dict(rows(analysts_db, "select contract_id, stars from marts.mart_star_ratings "
-                                   "where rating_quarter = '2026Q1' and rating_status = 'RATED'"))
+                                   "where rating_quarter = ? and rating_status = 'RATED'", LAST_COMPLETE_QUARTER))
     assert stars["WPG00010"] > stars["WPG00011"]
     ranks = dict(rows(analysts_db, "select prime_ukprn, rank from marts.mart_prime_star_ratings "
-                                   "where rating_quarter = '2026Q1' and rating_status = 'RATED'"))
+                                   "where rating_quarter = ? and rating_status = 'RATED'", LAST_COMPLETE_QUARTER))
     assert ranks["10000010"] == 1
+    # beside the rank, its uncertainty: the strong prime is above the national position beyond chance
+    compared = dict(rows(analysts_db, "select contract_id, compared_with_national from marts.mart_star_ratings "
+                                      "where rating_quarter = ?", LAST_COMPLETE_QUARTER))
+    assert compared["WPG00010"] == "ABOVE" and compared["WPG00011"] == "BELOW"
 
 
-def test_ratings_run_from_the_extract_quarter_back_as_far_as_the_data_allow(analysts_db):
+def test_ratings_run_from_the_last_complete_quarter_back_as_far_as_the_data_allow(analysts_db):
     first, last = rows(analysts_db, "select min(rating_quarter), max(rating_quarter) from marts.mart_star_ratings")[0]
-    # the earliest cohort, 2022Q1, matures 18 months after 31 March 2022
-    assert (first, last) == ("2023Q3", "2026Q1")
+    # the earliest cohort, 2022Q1, matures 18 months after 31 March 2022; the extract's
+    # 2026Q1 and 2025Q4 are not complete (their claims may still come)
+    assert (first, last) == ("2023Q3", LAST_COMPLETE_QUARTER)
+    for mart in ("mart_prime_star_ratings", "fct_expected_outcomes", "mart_parking_indicators",
+                 "mart_long_term_no_outcome"):
+        assert rows(analysts_db, f"select max(rating_quarter) from marts.{mart}") == [(LAST_COMPLETE_QUARTER,)], mart
 
 
-def test_small_contracts_are_not_rated_with_a_reason(analysts_db):
+def test_small_contracts_are_not_rated_with_a_reason_code(analysts_db):
     found = rows(analysts_db, "select rating_status, stars, not_rated_reason from marts.mart_star_ratings "
-                              "where contract_id = 'FND00001' and rating_quarter = '2026Q1'")
-    assert found == [("NOT_RATED", None, "fewer than 50 referrals in the rating window")]
+                              "where contract_id = 'FND00001' and rating_quarter = ?", LAST_COMPLETE_QUARTER)
+    assert found == [("NOT_RATED", None, "FEW_REFERRALS")]
+    # FND00002 had no referral in 2025Q2's window cohorts
+    found = rows(analysts_db, "select cohorts_in_window, not_rated_reason from marts.mart_star_ratings "
+                              "where contract_id = 'FND00002' and rating_quarter = '2025Q2'")
+    assert found == [(0, "NO_MATURE_COHORT")]
+
+
+def test_quality_comes_only_from_the_inspectorate_of_the_contracts_nation(analysts_db):
+    quality = dict(rows(analysts_db, "select contract_id, quality_ratio from marts.mart_star_ratings "
+                                     "where rating_quarter = ?", LAST_COMPLETE_QUARTER))
+    # Alpha Employment was inspected by OFSTED only (grade 3): its English contract
+    # scores 0.80, its Welsh one has no ESTYN inspection and so no quality ratio
+    assert quality["FND00001"] == 0.8 and quality["FND00002"] is None
+    # Weak Links' Welsh contract: ESTYN grade 4; Middle Way's Scottish inspection is over three years old
+    assert quality["WPG00011"] == 0.5 and quality["WPG00012"] is None
 
 
 def test_contract_review_shares_unclaimed_outcomes_of_everything_the_evidence_met(analysts_db):
