@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from contracts_schema.checks import RAW, REF, CheckContext, parse_typed, rule_expression
+from contracts_schema.checks import (FILE, RAW, REF, CheckContext, file_value, parse_typed, rule_expression,
+                                     screening_expression)
 from contracts_schema.registry import Dataset, Rule
 
 if TYPE_CHECKING:
@@ -87,7 +88,9 @@ def prepare_frame(raw: pl.DataFrame, dataset: Dataset, reference: ReferenceData 
 
     Notes:
         One lazy pass types every field (the raw text columns are the input's
-        own buffers, not copies). Reference columns are joined onto a narrow
+        own buffers, not copies). A ``single_value`` rule gets a column of the
+        value most rows carry (``file__{field}``), so that its check reads one
+        row at a time like every other. Reference columns are joined onto a narrow
         frame of the keys, in row order, and set beside the others: joining the
         whole frame and sorting it back would copy every column twice.
     """
@@ -98,7 +101,12 @@ def prepare_frame(raw: pl.DataFrame, dataset: Dataset, reference: ReferenceData 
         columns.append(source.cast(pl.Utf8).alias(RAW + f.name))
     typed = [parse_typed(f.type, pl.col(RAW + f.name)).cast(POLARS_TYPES[f.type]).alias(f.name)
              for f in dataset.fields]
-    frame = raw.lazy().with_row_index(ROW).select(columns).with_columns(typed).collect()
+    whole_file = [file_value(r.field).alias(FILE + r.field)
+                  for r in dataset.all_rules if r.check == "single_value"]
+    frame = raw.lazy().with_row_index(ROW).select(columns).with_columns(typed)
+    if whole_file:
+        frame = frame.with_columns(whole_file)
+    frame = frame.collect()
     if reference is not None and "contract_id" in dataset.field_names:
         frame = frame.hstack(_reference_columns(frame, dataset, reference).get_columns())
     return frame
@@ -174,10 +182,12 @@ ROW_LOCAL_KINDS = frozenset({
     "nino", "compare", "not_after_period_end", "inside_period", "age_between", "required_if",
     "empty_unless", "ref_contract_known", "ref_contract_owned", "ref_within_contract_dates",
     "ref_la_in_cpa", "ref_in_supply_chain",
+    # compares its row with a column of the whole file's value (``prepare_frame`` adds it)
+    "single_value",
 })
 
 
-def _as_check(pa, rule: Rule, expr: pl.Expr) -> pa.Check:
+def _as_check(pa, rule: Rule, expr: pl.Expr, screen: pl.Expr | None = None) -> pa.Check:
     # The name (not ``error``) is what pandera reports in failure cases: keep it the rule id.
     # One failure case per check is rendered: pandera turns each failing row of a
     # frame-level check into a JSON record of the whole row, which cost seconds per
@@ -185,7 +195,8 @@ def _as_check(pa, rule: Rule, expr: pl.Expr) -> pa.Check:
     check = pa.Check(lambda data, _e=expr: data.lazyframe.select(_e), name=rule.id,
                      description=rule.message, n_failure_cases=1)
     # for failing_rows' first pass over every row (see there); pandera's check decides
-    check.mi_expression = expr
+    # (or a cheaper screen that fails a superset of its rows: ``checks.screening_expression``)
+    check.mi_expression = expr if screen is None else screen
     check.mi_kind = rule.check
     return check
 
@@ -200,7 +211,7 @@ def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchem
         if expr is None:
             skipped.append(rule)
         else:
-            checks.append(_as_check(pa, rule, expr))
+            checks.append(_as_check(pa, rule, expr, screening_expression(rule, dataset)))
     columns = {f.name: pa.Column(POLARS_TYPES[f.type], nullable=True) for f in dataset.fields}
     columns.update({RAW + f.name: pa.Column(pl.Utf8, nullable=True) for f in dataset.fields})
     schema = pa.DataFrameSchema(columns=columns, checks=checks, strict=False,
@@ -221,7 +232,11 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
         and decides every failure case. A row that passes every expression
         cannot fail a check, and for the kinds in ``ROW_LOCAL_KINDS`` a failing
         row's verdicts do not depend on the rows left out. The structural
-        checks (columns, dtypes) see the same columns either way.
+        checks (columns, dtypes) see the same columns either way. The first
+        pass may use a cheaper screen of a check that fails a superset of its
+        rows (a key of several fields: a repeated hash); the check itself
+        then decides on the rows let through, every row of a repeated key
+        among them.
 
         Each check renders one failure case (``n_failure_cases=1``); the
         failing rows are read from the check's own boolean output instead.

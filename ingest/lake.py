@@ -150,15 +150,21 @@ def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: p
     return write_parquet_atomically(rows, dataset_folder(paths, dataset) / f"submission_id={submission_id}")
 
 
-def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcome) -> Path | None:
-    """Keep the rejected rows with their rule ids, personal fields masked, for audit."""
+def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcome, *,
+                     only_rows_in_error: bool = False) -> Path | None:
+    """Keep the rejected rows with their rule ids, personal fields masked, for audit.
+
+    ``only_rows_in_error``: keep only the rows that broke a rule even when the
+    file was refused whole (a refused reference load: its other rows are not wrong,
+    and an employment extract has millions of them).
+    """
     if outcome.prepared is None:
         return None
     findings = outcome.findings.filter(pl.col("row").is_not_null() & (pl.col("severity") == "error"))
     # Lazy, so the raw columns are chosen before the rows: filtering the whole
     # prepared frame first copied most of it (0.6 GB for a national file).
     rejected = outcome.prepared.lazy()
-    if outcome.status != "REJECTED":  # a rejected file keeps every row; else the rejected rows
+    if outcome.status != "REJECTED" or only_rows_in_error:  # a rejected file keeps every row
         if outcome.error_index is None or not outcome.error_index.len():
             return None
         rejected = rejected.filter(pl.col(ROW).is_in(outcome.error_index.implode()))

@@ -21,7 +21,7 @@ import re
 import secrets
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -301,11 +301,38 @@ class _Background:
         return result
 
 
-def _record(paths: Paths, ledger: Ledger, key: bytes, *, outcome: ValidationOutcome,
-            identity: FileIdentity | None, kind: str, dataset_name: str, file_name: str, sha: str,
-            received_at: str, submission_id: str, submitted_by: str, channel: str,
-            digests: _Background | None = None) -> SubmissionResult:
+def _record(paths: Paths, ledger: Ledger, key: bytes, **submission) -> SubmissionResult:
     """Apply the submission semantics and write everything, under the ledger's write lock.
+
+    One submission in one transaction; see :func:`_decide_and_write` for the arguments.
+    """
+    written: list[Path] = []
+    try:
+        with ledger.transaction():
+            result = _decide_and_write(paths, ledger, key, written=written, **submission)
+    except BaseException:
+        # Nothing half-written may stay visible: the ledger rolled back, the files go.
+        _remove(written)
+        raise
+    ledger.export_parquet()
+    return result
+
+
+def _remove(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _decide_and_write(paths: Paths, ledger: Ledger, key: bytes, *, outcome: ValidationOutcome,
+                      identity: FileIdentity | None, kind: str, dataset_name: str, file_name: str, sha: str,
+                      received_at: str, submission_id: str, submitted_by: str, channel: str,
+                      written: list[Path], digests: _Background | None = None) -> SubmissionResult:
+    """Decide duplicate, stale or supersede and write the files and the ledger row.
+
+    Runs inside the caller's ledger transaction, so several submissions (the
+    datasets of one reference load) can become current together or not at all.
+    Every folder it creates is appended to ``written`` before it is written, so
+    the caller can remove them when the transaction fails.
 
     ``digests``: the NINOs' HMAC, being computed beside validation (``submit_file``).
     """
@@ -314,79 +341,116 @@ def _record(paths: Paths, ledger: Ledger, key: bytes, *, outcome: ValidationOutc
     file_ts = identity.file_timestamp if identity else received_at
     status = outcome.status
     findings = outcome.findings
-    folder: Path | None = None
-    with ledger.transaction():
+    current = ledger.current(dataset_name, ukprn, period) if identity else None
+    if kind == "reference":
+        # A reference load is a duplicate of the load in use, not of one refused
+        # earlier: a file refused only because another dataset was must load later.
+        earlier = current if current is not None and current.sha256 == sha else None
+    else:
         earlier = ledger.same_bytes(dataset_name, ukprn, period, sha) if identity else None
-        current = ledger.current(dataset_name, ukprn, period) if identity else None
-        if earlier is not None:
-            status = "DUPLICATE"
-            findings = pl.DataFrame(schema=FINDING_SCHEMA)
-        elif status != "REJECTED" and current is not None and file_ts <= current.file_timestamp:
-            status = "REJECTED"
-            findings = pl.concat([pl.DataFrame([file_finding(
-                "FILE_STALE", detail=f"the current file is dated {current.file_timestamp}")],
-                schema=FINDING_SCHEMA), findings])
-        summary = _summary(outcome, identity=identity, dataset=dataset_name, file_name=file_name,
-                           sha256=sha, status=status, submission_id=submission_id,
-                           received_at=received_at, findings=findings)
-        if status == "DUPLICATE":
-            summary.update(rows_read=outcome.rows_read, rows_accepted=0, rows_rejected=0,
-                           duplicate_of=earlier.submission_id)
-        try:
-            if status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
-                rows = lake.accepted_rows(outcome, submission_id=submission_id, ukprn=ukprn,
-                                          period=period, key=key,
-                                          digests=digests.take() if digests is not None else None)
-                folder = lake.write_submission(paths, outcome.dataset, submission_id, rows).parent
-            if status != "DUPLICATE":
-                lake.write_quarantine(paths, submission_id, outcome)
-            feedback_dir = write_report(paths.feedback / submission_id, summary, findings)
-            ledger.insert(LedgerEntry(
-                submission_id=submission_id, dataset=dataset_name, kind=kind, ukprn=ukprn, period=period,
-                file_name=file_name, file_timestamp=file_ts, sha256=sha, received_at=received_at,
-                rows_read=summary["rows_read"], rows_accepted=summary["rows_accepted"],
-                rows_rejected=summary["rows_rejected"], warnings=summary["warnings"], status=status,
-                superseded_by=None, submitted_by=submitted_by, channel=channel,
-            ))
-            if current is not None and status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
-                ledger.supersede(current.submission_id, submission_id)
-        except BaseException:
-            # Nothing half-written may stay visible: the ledger rolls back, the files go.
-            if folder is not None:
-                shutil.rmtree(folder, ignore_errors=True)
-            shutil.rmtree(paths.quarantine / submission_id, ignore_errors=True)
-            shutil.rmtree(paths.feedback / submission_id, ignore_errors=True)
-            raise
-    ledger.export_parquet()
+    if earlier is not None:
+        status = "DUPLICATE"
+        findings = pl.DataFrame(schema=FINDING_SCHEMA)
+    elif status != "REJECTED" and current is not None and file_ts <= current.file_timestamp:
+        status = "REJECTED"
+        findings = pl.concat([pl.DataFrame([file_finding(
+            "FILE_STALE", detail=f"the current file is dated {current.file_timestamp}")],
+            schema=FINDING_SCHEMA), findings])
+    summary = _summary(outcome, identity=identity, dataset=dataset_name, file_name=file_name,
+                       sha256=sha, status=status, submission_id=submission_id,
+                       received_at=received_at, findings=findings)
+    if status == "DUPLICATE":
+        summary.update(rows_read=outcome.rows_read, rows_accepted=0, rows_rejected=0,
+                       duplicate_of=earlier.submission_id)
+    if status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
+        rows = lake.accepted_rows(outcome, submission_id=submission_id, ukprn=ukprn,
+                                  period=period, key=key,
+                                  digests=digests.take() if digests is not None else None)
+        written.append(lake.dataset_folder(paths, outcome.dataset) / f"submission_id={submission_id}")
+        lake.write_submission(paths, outcome.dataset, submission_id, rows)
+        del rows
+    if status != "DUPLICATE":
+        written.append(paths.quarantine / submission_id)
+        lake.write_quarantine(paths, submission_id, outcome, only_rows_in_error=kind == "reference")
+    written.append(paths.feedback / submission_id)
+    feedback_dir = write_report(paths.feedback / submission_id, summary, findings)
+    ledger.insert(LedgerEntry(
+        submission_id=submission_id, dataset=dataset_name, kind=kind, ukprn=ukprn, period=period,
+        file_name=file_name, file_timestamp=file_ts, sha256=sha, received_at=received_at,
+        rows_read=summary["rows_read"], rows_accepted=summary["rows_accepted"],
+        rows_rejected=summary["rows_rejected"], warnings=summary["warnings"], status=status,
+        superseded_by=None, submitted_by=submitted_by, channel=channel,
+    ))
+    if current is not None and status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
+        ledger.supersede(current.submission_id, submission_id)
     return SubmissionResult(submission_id, status, summary, findings, feedback_dir, outcome)
+
+
+#: File-level findings of a refused reference load (the load itself, not a row's problem).
+REFERENCE_REFUSALS = ("FILE_REFERENCE_REFUSED", "FILE_REFERENCE_LOAD_REFUSED")
+
+
+def _reference_file(folder: Path, dataset: Dataset) -> Path | None:
+    return next((p for p in (folder / f"{dataset.name}.csv", folder / f"{dataset.name}.parquet")
+                 if p.exists()), None)
+
+
+def _refused_whole(outcome: ValidationOutcome) -> ValidationOutcome:
+    """Reference data is taken whole or not at all: any error refuses the file (MI spec §3)."""
+    rows_in_error = 0 if outcome.error_index is None else outcome.error_index.len()
+    if rows_in_error == 0:
+        return outcome  # accepted, or refused for the file itself (encoding, columns, size)
+    finding = file_finding("FILE_REFERENCE_REFUSED",
+                           detail=f"{rows_in_error} of {outcome.rows_read} rows break a rule")
+    # The share of rows in error (FILE_ERROR_RATE) says nothing more here: any one refuses the file.
+    others = outcome.findings.filter(pl.col("rule_id") != "FILE_ERROR_RATE")
+    return replace(outcome, status="REJECTED", rows_rejected=outcome.rows_read,
+                   findings=pl.concat([pl.DataFrame([finding], schema=FINDING_SCHEMA), others]))
+
+
+def _refused_with_the_load(outcome: ValidationOutcome, refused: list[str]) -> ValidationOutcome:
+    """A sound file of a load that another dataset got refused: not taken, nothing quarantined."""
+    finding = file_finding("FILE_REFERENCE_LOAD_REFUSED", detail="refused: " + ", ".join(refused))
+    return replace(outcome, status="REJECTED", rows_rejected=outcome.rows_read, prepared=None,
+                   error_index=None, drops={},
+                   findings=pl.concat([pl.DataFrame([finding], schema=FINDING_SCHEMA), outcome.findings]))
 
 
 def load_reference(folder: Path, *, submitted_by: str = "cli", paths: Paths | None = None,
                    progress=None) -> list[SubmissionResult]:
-    """Load every DWP dataset present in ``folder`` (``{dataset}.csv`` or ``.parquet``).
+    """Load every DWP dataset present in ``folder`` (``{dataset}.csv`` or ``.parquet``), all or nothing.
 
     Each dataset file is one reference submission; a new load of a dataset
-    supersedes the previous one whole. Identical bytes are a ``DUPLICATE``.
+    supersedes the previous one whole, and a file identical to the one in use
+    is a ``DUPLICATE``. The load is atomic: a file with any error (a repeated
+    key, a bad code, a date that is not a date, two extract dates) is refused
+    whole, and then every other dataset of the folder is refused with it
+    (``FILE_REFERENCE_LOAD_REFUSED``), so the reference data loaded before
+    stays in use, as one consistent set. The datasets that pass become current
+    together, in one ledger transaction; a crash before it commits leaves
+    nothing current (the lake folders it wrote are debris, swept later).
+
+    Returns:
+        One result per dataset file found, in the registry's order.
     """
     paths = (paths or default_paths()).ensure()
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
     registry = load_registry()
-    results = []
-    found = False
+    found = [(dataset, path) for dataset in registry.reference
+             if (path := _reference_file(folder, dataset)) is not None]
+    if not found:
+        raise UsageError(f"{folder} holds no reference dataset file ({{dataset}}.csv)")
+    preload_pandera()
     with Ledger(paths) as ledger:
         lake.ensure_lake(paths)
         lake.sweep_debris(paths, ledger.ids())
         key = load_key()
-        for dataset in registry.reference:
-            path = next((p for p in (folder / f"{dataset.name}.csv", folder / f"{dataset.name}.parquet")
-                         if p.exists()), None)
-            if path is None:
-                continue
-            found = True
+        received = []
+        for dataset, path in found:
             if progress:
-                progress(f"loading {dataset.name}")
+                progress(f"checking {dataset.name}")
             received_at = utc_now()
             data = _read_limited(path)
             sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of_file(path)
@@ -396,16 +460,58 @@ def load_reference(folder: Path, *, submitted_by: str = "cli", paths: Paths | No
                 outcome = _validate_parquet(data, dataset)
             else:
                 outcome = _validate_bytes(data, dataset, CheckContext(), None)
-            identity = FileIdentity(None, dataset.name, None, received_at)
-            results.append(_record(
-                paths, ledger, key, outcome=outcome, identity=identity, kind="reference",
-                dataset_name=dataset.name, file_name=path.name, sha=sha, received_at=received_at,
-                submission_id=new_submission_id(received_at), submitted_by=submitted_by,
-                channel="reference",
-            ))
-    if not found:
-        raise UsageError(f"{folder} holds no reference dataset file ({{dataset}}.csv)")
+            del data
+            received.append([dataset, path, sha, received_at, _refused_whole(outcome)])
+        refused = [item[0].name for item in received if item[4].status == "REJECTED"]
+        if refused:
+            for item in received:
+                if item[4].status != "REJECTED":
+                    item[4] = _refused_with_the_load(item[4], refused)
+        results: list[SubmissionResult] = []
+        written: list[Path] = []
+        try:
+            with ledger.transaction():
+                for dataset, path, sha, received_at, outcome in received:
+                    if progress:
+                        progress(f"{'recording' if refused else 'loading'} {dataset.name}")
+                    results.append(_decide_and_write(
+                        paths, ledger, key, outcome=outcome,
+                        identity=FileIdentity(None, dataset.name, None, received_at), kind="reference",
+                        dataset_name=dataset.name, file_name=path.name, sha=sha, received_at=received_at,
+                        submission_id=new_submission_id(received_at), submitted_by=submitted_by,
+                        channel="reference", written=written))
+        except BaseException:
+            _remove(written)
+            raise
+        ledger.export_parquet()
     return results
+
+
+def refusal_reasons(results: list[SubmissionResult], *, shown: int = 5) -> list[str]:
+    """One line per problem that refused a reference load: dataset, rule, rows, values (masked).
+
+    A file refused only because another dataset was adds no line of its own.
+    """
+    lines = []
+    for result in results:
+        if result.status != "REJECTED":
+            continue
+        name = result.summary["return"]
+        errors = result.findings.filter((pl.col("severity") == "error")
+                                        & ~pl.col("rule_id").is_in(REFERENCE_REFUSALS))
+        for (rule_id,), group in errors.group_by(["rule_id"], maintain_order=True):
+            message = group["message"][0]
+            rows = group["row"].drop_nulls()
+            if not rows.len():
+                lines.append(f"{name}: {rule_id}: {message}")
+                continue
+            where = ", ".join(str(r) for r in rows.head(shown))
+            if rows.len() > shown:
+                where += f" and {rows.len() - shown} more"
+            values = [v for v in group["value"].unique(maintain_order=True).head(shown).to_list() if v is not None]
+            seen = f" ({group['field'][0]}: {'; '.join(values)})" if values else ""
+            lines.append(f"{name}: {rule_id} on row{'s' if rows.len() > 1 else ''} {where}{seen}: {message}")
+    return lines
 
 
 def _validate_parquet(data: bytes, dataset: Dataset) -> ValidationOutcome:
@@ -429,5 +535,5 @@ def _validate_parquet(data: bytes, dataset: Dataset) -> ValidationOutcome:
     return validate_table(RawTable(text, "parquet", extra), dataset, CheckContext(), None)
 
 
-__all__ = ["check_file", "submit_file", "load_reference", "parse_file_name", "SubmissionResult",
-           "UsageError", "sniff_format"]
+__all__ = ["check_file", "submit_file", "load_reference", "refusal_reasons", "parse_file_name",
+           "SubmissionResult", "UsageError", "sniff_format"]

@@ -87,6 +87,32 @@ def rejected_file(dataset: Dataset, rule_id: str, *, field: str = "", detail: st
                              rows_rejected=rows_read)
 
 
+def _name_whole_keys(row_findings: pl.DataFrame, dataset: Dataset, prepared: pl.DataFrame) -> pl.DataFrame:
+    """A repeated key of several fields is reported with all of them: ``a,b,c`` and each value.
+
+    The finding's field lists the key's columns and its value their values as
+    sent, personal ones masked (a NINO as ``QQ****56C``), so the clerk can find
+    the rows without the report ever holding a clear identifier.
+    """
+    keyed = [r for r in dataset.all_rules if r.check == "unique" and len(r.params.get("fields", [])) > 1]
+    for rule in keyed:
+        hits = row_findings["rule_id"] == rule.id
+        if not hits.any():
+            continue
+        index = row_findings.filter(hits)["index"]
+        parts = []
+        for name in rule.params["fields"]:
+            value = prepared[RAW + name].gather(index)
+            if dataset.field(name).personal:
+                value = pl.select(mask_personal(name, pl.lit(value))).to_series()
+            parts.append(value.fill_null(""))
+        values = pl.select(pl.concat_str(parts, separator=", ")).to_series()
+        row_findings = row_findings.with_columns(
+            pl.when(hits).then(pl.lit(",".join(rule.params["fields"]))).otherwise(pl.col("field")).alias("field"),
+            row_findings["value"].cast(pl.Utf8).scatter(hits.arg_true(), values).alias("value"))
+    return row_findings
+
+
 def validate_table(raw: RawTable, dataset: Dataset, ctx: CheckContext,
                    reference: ReferenceData | None) -> ValidationOutcome:
     """Apply every rule of ``dataset`` to ``raw`` and decide the file's status."""
@@ -109,6 +135,7 @@ def validate_table(raw: RawTable, dataset: Dataset, ctx: CheckContext,
             frame = frame.with_columns(mask_personal(field_name, pl.col("value")).alias("value"))
         parts.append(frame)
     row_findings = (pl.concat(parts) if parts else pl.DataFrame(schema={**FINDING_SCHEMA, "index": pl.Int64}))
+    row_findings = _name_whole_keys(row_findings, dataset, prepared)
     error_index = row_findings.filter(pl.col("severity") == "error")["index"].unique().sort()
     drops = {}
     for rule in dataset.all_rules:

@@ -107,13 +107,20 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_load_reference(args: argparse.Namespace) -> int:
-    from ingest.submit import load_reference
+    from ingest.submit import load_reference, refusal_reasons
 
     progress = Progress(args.quiet)
     results = load_reference(Path(args.dir), submitted_by=args.submitted_by, progress=progress)
     for result in results:
         _print_result(result, verbose_findings=args.show)
-    return EXIT_REFUSED if any(r.has_errors for r in results) else EXIT_OK
+    if not any(r.status == "REJECTED" for r in results):
+        return EXIT_OK
+    # All or nothing: one line per problem, and what stays in use.
+    for line in refusal_reasons(results):
+        print(f"mi load-reference: refused: {line}", file=sys.stderr)
+    print("mi load-reference: nothing of this load was taken; the reference data loaded before stays in use",
+          file=sys.stderr)
+    return EXIT_REFUSED
 
 
 def cmd_spec(args: argparse.Namespace) -> int:

@@ -37,6 +37,8 @@ def _violation(rule: Rule, row: dict) -> dict:
     if rule.check == "compare":
         right = dt.date.fromisoformat(row[p["right"]])
         return {field: (right - dt.timedelta(days=1)).isoformat()}
+    if rule.check == "single_value":  # the other rows carry the base value
+        return {field: (dt.date.fromisoformat(row[field]) + dt.timedelta(days=7)).isoformat()}
     raise AssertionError(f"no violation recipe for {rule.check}")
 
 

@@ -128,6 +128,11 @@ def filler_rows(dataset: str, n: int) -> list[dict]:
             row["customer_group"] = ["LONE_PARENT", "VOLUNTARY", "ESA_WRAG", "JSA_18_24"][i % 4]
         elif dataset == "labour_market":
             row["period"] = f"20{20 + i}Q1"
+        elif dataset == "supply_chain":
+            row["valid_from"] = f"{2024 + i}-04-01"
+            row["valid_to"] = ""
+        elif dataset == "inspections":
+            row["inspection_date"] = f"{2019 + i}-11-20"
         if "nino" in row:
             row["nino"] = FILLER_NINOS[i % len(FILLER_NINOS)]
         rows.append(row)
