@@ -12,7 +12,7 @@ import pytest
 from mi.settings import Paths
 from warehouse import WarehouseBusy, build_warehouse, publish_analyst_copy, warehouse_lock
 from tests.warehouse.warehouse_lake import LakeWriter, RETURN_FIELDS
-from tests.warehouse.warehouse_scenario import HAND_PRIME, claim_row, d
+from tests.warehouse.warehouse_scenario import HAND_CLAIMS_2026Q1, HAND_PRIME, claim_row, d
 
 # unit tests ran in the session build; these builds only need models and data tests
 WITHOUT_UNIT_TESTS = "resource_type:unit_test"
@@ -36,9 +36,9 @@ def test_an_open_reader_always_sees_a_complete_warehouse_while_a_build_replaces_
     paths = scenario_copy
     before = claims_count(paths.warehouse)
     writer = LakeWriter.reopen(paths.lake)
+    # a resubmission replaces the period's file wholly: everything it had, and one claim more
     writer.submit_return("outcome_claims", HAND_PRIME, "2026Q1", [
-        claim_row("C-008", "P-006", "SUSTAINED_26W", "2025-09-10", "2026-03-11"),
-        claim_row("C-009", "P-007", "SUSTAINED_26W", "2025-09-10", "2026-03-12"),
+        *HAND_CLAIMS_2026Q1,
         claim_row("C-030", "P-015", "SUSTAINED_26W", "2023-02-01", "2026-03-20"),
     ])
     writer.write_ledger()
