@@ -8,7 +8,13 @@ specification, with a controlled share of clerks' mistakes, one prime that
 sends spreadsheets, one whose CSVs carry a byte-order mark and CRLF line
 ends, and a resubmission. Built-in prime profiles (STRONG, WEAK, PARKER,
 OVER_CLAIMER, UNDER_CLAIMER, ORDINARY) plant differences the warehouse must
-find; ``world.json`` records them as ground truth.
+find; ``world.json`` records them as ground truth. Data arrive late, as real
+data do: a sustained outcome is claimed in the return after the quarter it
+was met, and the employment extract is dated a few weeks after the last
+return's period. One prime works in two nations and is graded differently by
+their inspectorates, and one small group does badly by chance alone.
+``world.json`` states exactly which sustained outcomes the warehouse must
+find unclaimed (and which were left so on purpose).
 
 Modules, in the order the world is made:
 
@@ -18,6 +24,7 @@ Modules, in the order the world is made:
 - ``cohort``: who is referred each quarter and what happens to them.
 - ``employment``: spells and days in work, counted as the warehouse counts them.
 - ``claims``, ``survey``, ``returns``: what primes report about those people.
+- ``small_group``: who in one contract's rating window carries a rare value (bad luck).
 - ``defects``: mistakes planted in provider files.
 - ``writers``: file names, CSV dialects, XLSX.
 - ``truth``: ground-truth counts for ``world.json``.

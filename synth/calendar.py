@@ -98,7 +98,8 @@ class Quarters:
         return len(self.names)
 
     @property
-    def extract_date(self) -> int:
+    def last_day(self) -> int:
+        """The last day of the last quarter: the period end of the last provider returns."""
         return int(self.ends[-1])
 
     def index_of(self, days: np.ndarray) -> np.ndarray:
@@ -106,6 +107,13 @@ class Quarters:
         idx = np.searchsorted(self.starts, days, side="right") - 1
         idx = np.where(days > self.ends[-1], len(self.names), idx)
         return idx.astype(np.int32)
+
+
+def quarter_labels(days: np.ndarray) -> pl.Series:
+    """``YYYYQn`` of each day, any day (not only the world's quarters)."""
+    dates = pl.Series(np.asarray(days, dtype=np.int32)).cast(pl.Date)
+    return pl.select(pl.concat_str([dates.dt.year().cast(pl.String), pl.lit("Q"),
+                                    dates.dt.quarter().cast(pl.String)])).to_series()
 
 
 def weekday(days: np.ndarray) -> np.ndarray:
@@ -119,6 +127,16 @@ def to_next_weekday(days: np.ndarray) -> np.ndarray:
     shift = np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
     out = days.astype(np.int64) + shift
     return np.where(days == NO_DATE, NO_DATE, out).astype(np.int32)
+
+
+def weekday_within(days: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """A Saturday or Sunday moved back to the Friday, or on to the Monday when that Friday
+    would fall before ``first``: a day that stays inside a quarter of 90+ days."""
+    days = days.astype(np.int64)
+    wd = weekday(days)
+    back = days - np.where(wd == 5, 1, np.where(wd == 6, 2, 0))
+    forward = days + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
+    return np.where(back < first, forward, back).astype(np.int32)
 
 
 def weekdays_between(first: int, last: int) -> np.ndarray:

@@ -4,8 +4,11 @@ From the true jobs of a cohort (``synth.cohort``) this module draws the
 ``outcome_claims`` a prime sends: job outcomes shortly after a job of 16+
 hours starts, ``SUSTAINED_26W`` once the person has 182 days in work,
 ``SUSTAINED_78W`` (the long-outcome trial programmes only) once 546 days are
-reached. The prime's profile decides how many true outcomes it misses (the
-UNDER_CLAIMER) and how many it invents (the OVER_CLAIMER: job outcomes with
+reached, each sustained outcome in the next quarterly return after the
+quarter in which the evidence met it (so outcomes met in the last quarter
+are not claimed yet). The prime's profile decides how many of the sustained
+outcomes it is due it leaves unclaimed on purpose (the UNDER_CLAIMER many,
+the others almost none), how many job outcomes it misses, and how many it invents (the OVER_CLAIMER: job outcomes with
 no employment behind them, sustained outcomes for jobs that ended early).
 Every prime also makes a few clerical slips (a duplicate claim, the wrong
 contract, a participant reference nobody holds, a job that began before the
@@ -22,17 +25,22 @@ Notes:
     counts; it is never written to a provider file. A label is the intent:
     the warehouse may see another status when a clerk's defect gets the
     participant's row rejected.
-    A claim is only made by the extract date; its quarter is the quarter of
-    its ``claim_date``, so every claim falls inside the period of its file.
+    A claim is only made by the last return's period end; its quarter is the
+    quarter of its ``claim_date``, so every claim falls inside the period of
+    its file. ``draw_claims`` also returns the prime's ``Intent`` (which due
+    sustained outcomes it meant to claim, and when), from which world.json
+    says why an outcome is unclaimed.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from synth import parameters as P
-from synth.calendar import NO_DATE, iso_series, to_next_weekday
+from synth.calendar import NO_DATE, iso_series, to_next_weekday, weekday_within
 from synth.cohort import Cohort
 from synth.reference import ReferenceWorld
 
@@ -49,17 +57,46 @@ def _lag(rng: np.random.Generator, n: int, bounds: tuple[int, int]) -> np.ndarra
     return rng.integers(bounds[0], bounds[1] + 1, n)
 
 
-def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> pl.DataFrame:
-    """Every claim the primes make about this cohort up to the extract date."""
+def next_return_day(world: ReferenceWorld, rng: np.random.Generator, met: np.ndarray) -> np.ndarray:
+    """The claim date of an outcome met on ``met``: a weekday of the quarter after the met one.
+
+    A prime's clerk collects the quarter's outcomes and claims them in the next
+    quarterly return (whose period the claim date falls in). ``NO_DATE`` when
+    that quarter is after the last return.
+    """
+    quarters = world.quarters
+    nxt = quarters.index_of(np.minimum(met, NO_DATE).astype(np.int32)).astype(np.int64) + 1
+    inside = (nxt >= 0) & (nxt < len(quarters))
+    k = np.clip(nxt, 0, len(quarters) - 1)
+    first, last = quarters.starts[k].astype(np.int64), quarters.ends[k].astype(np.int64)
+    day = first + np.floor(rng.random(len(met)) * (last - first + 1)).astype(np.int64)
+    return np.where(inside, weekday_within(day, first), NO_DATE).astype(np.int32)
+
+
+@dataclass
+class Intent:
+    """What a prime meant to claim of a cohort's sustained outcomes (for world.json).
+
+    Per outcome type, one entry per participant: ``due`` (met by the evidence,
+    16+ hours, a fee for the type), ``intended`` (the prime decided to claim it)
+    and ``planned`` (the claim date, ``NO_DATE`` when after the last return).
+    """
+
+    due: dict[str, np.ndarray]
+    intended: dict[str, np.ndarray]
+    planned: dict[str, np.ndarray]
+
+
+def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> tuple[pl.DataFrame, Intent]:
+    """Every claim the primes make about this cohort in their returns, and what they meant to claim."""
     n = len(cohort)
-    extract = world.extract_date
+    last_day = world.last_day
     prime = cohort.prime
     started = cohort.start != NO_DATE
     has_job = cohort.job1_start != NO_DATE
     js = cohort.job1_start.astype(np.int64)
     in_programme = (cohort.leave == NO_DATE) | (js <= cohort.leave)
     claimable = started & has_job & (js >= cohort.start) & in_programme & (cohort.job1_hours >= 16)
-    long_trial = np.isin(np.array(world.contracts.programme)[cohort.contract], P.LONG_OUTCOME_PROGRAMMES)
 
     job_share = _profile_array(world, "job_claim_share")[prime]
     sustained_share = _profile_array(world, "sustained_claim_share")[prime]
@@ -71,7 +108,7 @@ def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator)
     def add(rows: np.ndarray, outcome: str, job_start: np.ndarray, claim_date: np.ndarray,
             hours: np.ndarray, employer: np.ndarray, truth: str) -> None:
         claim_date = to_next_weekday(np.minimum(claim_date, NO_DATE).astype(np.int32))
-        made = claim_date <= extract
+        made = claim_date <= last_day  # a claim is in a return, and the last return ends here
         batches.append(dict(row=rows[made], outcome=np.full(made.sum(), outcome),
                             job_start=job_start[made].astype(np.int32), claim_date=claim_date[made],
                             hours=hours[made], employer=employer[made],
@@ -84,11 +121,18 @@ def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator)
     reported = np.maximum(reported, cohort.start[rows])
     claim_date = reported + _lag(rng, len(rows), P.CLAIM_LAG_DAYS)
     add(rows, "JOB_OUTCOME", reported, claim_date, cohort.job1_hours[rows], cohort.job1_employer[rows], "honest")
-    for outcome, met, eligible in (("SUSTAINED_26W", cohort.met26, claimable),
-                                   ("SUSTAINED_78W", cohort.met78, claimable & long_trial)):
-        rows = np.flatnonzero(eligible & (met != NO_DATE) & (rng.random(n) < sustained_share))
-        claim_date = met[rows].astype(np.int64) + _lag(rng, len(rows), P.SUSTAINED_CLAIM_LAG_DAYS)
-        add(rows, outcome, js[rows], claim_date, cohort.job1_hours[rows], cohort.job1_employer[rows], "honest")
+    # Sustained outcomes: due when the evidence shows them met (the warehouse's rule, from
+    # the evidence job start, which is the first job), the job is 16+ hours and the
+    # programme pays for the type; claimed in the next return after the quarter met.
+    intent = Intent({}, {}, {})
+    for outcome, met in (("SUSTAINED_26W", cohort.met26), ("SUSTAINED_78W", cohort.met78)):
+        due = (met != NO_DATE) & (cohort.evidence_start == cohort.job1_start) & (cohort.job1_hours >= 16) \
+            & world.fee_paid(cohort.contract, cohort.group, outcome)
+        intended = due & (rng.random(n) < sustained_share)
+        planned = np.where(intended, next_return_day(world, rng, met), NO_DATE).astype(np.int32)
+        intent.due[outcome], intent.intended[outcome], intent.planned[outcome] = due, intended, planned
+        rows = np.flatnonzero(intended)
+        add(rows, outcome, js[rows], planned[rows], cohort.job1_hours[rows], cohort.job1_employer[rows], "honest")
 
     # Invented job outcomes: a job start and an employer that no record supports.
     rows = np.flatnonzero(started & ~has_job & (rng.random(n) < false_job_share))
@@ -99,22 +143,21 @@ def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator)
     add(rows, "JOB_OUTCOME", fake_start, fake_start + _lag(rng, len(rows), P.CLAIM_LAG_DAYS),
         fake_hours, fake_employer, "no_evidence")
     also = rng.random(len(rows)) < 0.3
-    add(rows[also], "SUSTAINED_26W", fake_start[also],
-        fake_start[also] + 182 + _lag(rng, int(also.sum()), P.SUSTAINED_CLAIM_LAG_DAYS),
+    add(rows[also], "SUSTAINED_26W", fake_start[also], next_return_day(world, rng, fake_start[also] + 181),
         fake_hours[also], fake_employer[also], "no_evidence")
 
     # Sustained outcomes claimed for jobs that ended before 26 weeks.
     rows = np.flatnonzero(claimable & (cohort.met26 == NO_DATE) & (rng.random(n) < false_sustained_share))
-    add(rows, "SUSTAINED_26W", js[rows], js[rows] + 182 + _lag(rng, len(rows), (1, 60)),
+    add(rows, "SUSTAINED_26W", js[rows], next_return_day(world, rng, js[rows] + 181),
         cohort.job1_hours[rows], cohort.job1_employer[rows], "insufficient")
 
     claims = {k: np.concatenate([b[k] for b in batches]) for k in batches[0]}
-    return _claims_frame(world, cohort, rng, claims)
+    return _claims_frame(world, cohort, rng, claims), intent
 
 
 def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator,
                   claims: dict) -> pl.DataFrame:
-    extract = world.extract_date
+    extract = world.last_day  # no claim is dated after the last return's period
     row = claims["row"]
     m = len(row)
     prime = cohort.prime[row]
@@ -159,6 +202,12 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
         "withdrawn": np.zeros(m, dtype=bool),
         "delivery": cohort.delivery[row].astype(np.int32),
         "truth": truth,
+        # never written: who the claim is about, whether its reference names them, and whether
+        # a clerk's mistake may fall on it (not when it claims an outcome the evidence shows:
+        # world.json's unclaimed counts must be exactly what the warehouse finds)
+        "person": cohort.person[row].astype(np.int64),
+        "resolves": ~unknown,
+        "protect": _claims_a_met_outcome(cohort, row, claims["outcome"]),
     })
 
     # The same outcome claimed again under a new claim id: only the first may be paid.
@@ -186,6 +235,12 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
     return frame.with_columns(pl.Series("delivery", _deliverer_on(world, frame)))
 
 
+def _claims_a_met_outcome(cohort: Cohort, row: np.ndarray, outcome: np.ndarray) -> np.ndarray:
+    met26 = cohort.met26[row] != NO_DATE
+    met78 = cohort.met78[row] != NO_DATE
+    return ((outcome == "SUSTAINED_26W") & met26) | ((outcome == "SUSTAINED_78W") & met78)
+
+
 def _deliverer_on(world: ReferenceWorld, frame: pl.DataFrame) -> np.ndarray:
     """The participant's delivery provider, or the prime where that provider is not in the chain.
 
@@ -205,13 +260,13 @@ def _deliverer_on(world: ReferenceWorld, frame: pl.DataFrame) -> np.ndarray:
 
 
 def claim_rows(world: ReferenceWorld, frame: pl.DataFrame) -> pl.DataFrame:
-    """Claims as the fields of an ``outcome_claims`` file (strings), with prime and period."""
+    """Claims as the fields of an ``outcome_claims`` file (strings), with prime, period, person and protect."""
     writes_status = np.array([p.writes_claim_status for p in world.primes])[frame["prime"].to_numpy()]
     withdrawn = frame["withdrawn"].to_numpy()
     status = np.where(withdrawn, "WITHDRAWN", np.where(writes_status, "ACTIVE", None))
     hours = frame["hours"]
     return pl.DataFrame([
-        frame["prime"], frame["period"],
+        frame["prime"], frame["period"], frame["person"], frame["protect"],
         frame["claim_id"],
         pl.Series(world.contracts.contract_id).gather(frame["contract"]).alias("contract_id"),
         frame["participant_ref"],
@@ -221,6 +276,6 @@ def claim_rows(world: ReferenceWorld, frame: pl.DataFrame) -> pl.DataFrame:
         pl.select(pl.when(hours == hours.floor()).then(hours.cast(pl.Int64).cast(pl.String))
                   .otherwise(hours.cast(pl.String)).alias("hours_per_week")).to_series(),
         world.employers.gather(frame["employer"]).alias("employer_paye_ref"),
-        pl.Series("claim_status", status, dtype=pl.String),
+        pl.Series("claim_status", status.tolist(), dtype=pl.String),  # (an all-None object array will not cast)
         pl.Series(world.provider_ukprn).gather(frame["delivery"]).alias("delivery_ukprn"),
     ])

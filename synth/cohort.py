@@ -31,7 +31,7 @@ import polars as pl
 
 from synth import parameters as P
 from synth.calendar import NO_DATE, to_next_weekday, weekdays_between
-from synth.employment import requirement_met_on
+from synth.employment import evidence_job_start, requirement_met_on
 from synth.reference import ReferenceWorld
 
 GROUP_INDEX = {g: i for i, g in enumerate(P.CUSTOMER_GROUPS)}
@@ -76,7 +76,8 @@ class Cohort:
     post_start: np.ndarray = field(default=None)
     post_end: np.ndarray = field(default=None)
     post_employer: np.ndarray = field(default=None)
-    met26: np.ndarray = field(default=None)
+    evidence_start: np.ndarray = field(default=None)  # the warehouse's evidence job start
+    met26: np.ndarray = field(default=None)           # day the 26-week requirement is met (rev 2)
     met78: np.ndarray = field(default=None)
     participant_ref: pl.Series = field(default=None)
 
@@ -99,6 +100,11 @@ class Cohort:
         return [(self.job1_start, self.job1_end), (self.job2_start, self.job2_end),
                 (self.job3_start, self.job3_end)]
 
+    @property
+    def spell_intervals(self):
+        """Every spell that began on or after the referral (the only ones that count)."""
+        return self.job_intervals + [(self.post_start, self.post_end)]
+
 
 _DEMOGRAPHIC_FIELDS = ("contract", "person", "is_repeat", "referral", "group", "dob", "sex",
                        "ethnicity", "disability", "impairment", "la")
@@ -114,15 +120,25 @@ class DonorPool:
     def __len__(self) -> int:
         return len(self.leave)
 
-    def add(self, cohort: Cohort) -> None:
+    def add(self, cohort: Cohort, exclude: np.ndarray | None = None) -> None:
+        """Add the cohort's leavers who never worked (not those ``exclude`` marks)."""
         never_worked = (cohort.job1_start == NO_DATE) & (cohort.post_start == NO_DATE)
         left = (cohort.leave != NO_DATE) & (cohort.leave_reason != REASON_INDEX["JOB"])
-        keep = np.flatnonzero(never_worked & left)
+        keep = np.flatnonzero(never_worked & left & (True if exclude is None else ~exclude))
         for name in _DEMOGRAPHIC_FIELDS:
             value = getattr(cohort, name)[keep]
             self.columns[name] = np.concatenate([self.columns[name], value]) \
                 if name in self.columns else value
         self.leave = np.concatenate([self.leave, cohort.leave[keep]])
+
+    def discard(self, persons: np.ndarray) -> None:
+        """Never refer these people again (a clerk's mistake got one of their records rejected)."""
+        if len(self.leave) == 0 or len(persons) == 0:
+            return
+        keep = ~np.isin(self.columns["person"], persons)
+        for name in self.columns:
+            self.columns[name] = self.columns[name][keep]
+        self.leave = self.leave[keep]
 
     def draw(self, rng: np.random.Generator, n: int, latest_leave: int, oldest_leave: int) -> dict:
         """Remove and return up to ``n`` donors who left between the two days."""
@@ -171,7 +187,8 @@ def draw_cohort(world: ReferenceWorld, q: int, rng: np.random.Generator, registe
         world: the reference world.
         q: index of the referral quarter in ``world.quarters``.
         rng: this cohort's own random stream.
-        registers: person and reference counters, and the pool of earlier leavers.
+        registers: person and reference counters, and the pool of earlier leavers
+            (the caller adds the cohort to the pool once its claims are drawn).
         volumes: new referrals per contract; drawn when not given.
         repeats: whether earlier leavers may be referred again.
     """
@@ -188,8 +205,6 @@ def draw_cohort(world: ReferenceWorld, q: int, rng: np.random.Generator, registe
     cohort = _describe(world, q, rng, people)
     _live(world, cohort, rng)
     _assign_references(world, cohort, rng, registers)
-    if repeats:
-        registers.pool.add(cohort)
     return cohort
 
 
@@ -272,7 +287,9 @@ def _local_authorities(world: ReferenceWorld, rng: np.random.Generator, area: np
 def _returning_people(world: ReferenceWorld, q: int, rng: np.random.Generator,
                       registers: Registers, n: int) -> dict | None:
     first, last = int(world.quarters.starts[q]), int(world.quarters.ends[q])
-    donors = registers.pool.draw(rng, n, latest_leave=last - 30, oldest_leave=first - 730)
+    # Only people who left before this quarter: their records are all in files already
+    # written, so one a clerk's mistake got rejected has been discarded from the pool.
+    donors = registers.pool.draw(rng, n, latest_leave=min(last - 30, first - 1), oldest_leave=first - 730)
     if len(donors["leave"]) == 0:
         return None
     c = world.contracts
@@ -445,8 +462,17 @@ def _live(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> No
     cohort.job2_employer = employer2.astype(np.int32)
     cohort.job3_employer = employer3.astype(np.int32)
     cohort.post_employer = post_employer.astype(np.int32)
-    cohort.met26 = requirement_met_on(cohort.job_intervals, cohort.job1_start, 210, 182, extract)
-    cohort.met78 = requirement_met_on(cohort.job_intervals, cohort.job1_start, 630, 546, extract)
+    # Outcomes as the warehouse will judge them (spec 02 §1b, rev 2): only what the
+    # returns report (a start or leave after the last period is not known) and the
+    # evidence shows by the extract date.
+    last = world.last_day
+    start_seen = np.where(cohort.start <= last, cohort.start, NO_DATE)
+    leave_seen = np.where(cohort.leave <= last, cohort.leave, NO_DATE)
+    intervals = cohort.spell_intervals
+    cohort.evidence_start = evidence_job_start([s for s, _ in intervals], start_seen, leave_seen)
+    (req26, win26), (req78, win78) = P.SUSTAINED_RULES["SUSTAINED_26W"], P.SUSTAINED_RULES["SUSTAINED_78W"]
+    cohort.met26 = requirement_met_on(intervals, cohort.evidence_start, win26, req26, extract)
+    cohort.met78 = requirement_met_on(intervals, cohort.evidence_start, win78, req78, extract)
 
 
 def _clip_dates(days: np.ndarray) -> np.ndarray:

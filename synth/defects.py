@@ -18,6 +18,13 @@ Notes:
     counted separately as ``lower_case_codes``.
     The share of planted defects is capped per file (``DEFECT_CAP_SHARE``), so
     no file comes near the 50% error rate that rejects a whole submission.
+    Mistakes never fall on ``protected`` rows: the records of people whose
+    sustained outcome the evidence could show (or who are claimed for one, or
+    belong to the planted small group) and the claims of outcomes the evidence
+    shows. A rejected row there would change what the warehouse finds unclaimed,
+    and world.json states that exactly. The mistakes fall on everyone else's
+    rows, job-outcome claims and the sustained claims the evidence does not
+    support.
     A ``DUPLICATE_REF`` defect puts two rows in error (the copy and the row it
     copies): ``ROWS_PER_DEFECT`` in ``synth.parameters`` says so, and the
     files' ``error_rows`` in world.json count both.
@@ -59,23 +66,30 @@ def vary_code_case(frame: pl.DataFrame, return_name: str, rng: np.random.Generat
 
 
 def inject_defects(frame: pl.DataFrame, return_name: str, rng: np.random.Generator,
-                   share: float) -> tuple[pl.DataFrame, dict[str, int]]:
+                   share: float, protected: np.ndarray | None = None
+                   ) -> tuple[pl.DataFrame, dict[str, int], np.ndarray]:
     """Plant about ``share`` of the rows' worth of defects, one per row.
 
+    Args:
+        protected: rows no mistake may fall on (see the module's notes).
+
     Returns:
-        The damaged frame and the number of rows per defect kind.
+        The damaged frame, the number of rows per defect kind, and the rows a
+        validator must reject (every row an error-severity defect touched, both
+        rows of a repeated reference).
     """
     n = len(frame)
+    damaged = np.zeros(n, dtype=bool)
     wanted = int(np.floor(share * n + rng.random()))
     wanted = min(wanted, int(P.DEFECT_CAP_SHARE * n))
     if wanted == 0:
-        return frame, {}
+        return frame, {}, np.flatnonzero(damaged)
     kinds = P.DEFECT_KINDS[return_name]
     names = list(kinds)
     weights = np.array([kinds[k][0] for k in names], dtype=float)
     drawn = rng.choice(len(names), size=wanted, p=weights / weights.sum())
     patch = _Patch(frame, return_name)
-    used = np.zeros(n, dtype=bool)
+    used = np.zeros(n, dtype=bool) if protected is None else np.asarray(protected, dtype=bool).copy()
     counts: dict[str, int] = {}
     for k in np.unique(drawn):
         kind = names[k]
@@ -91,11 +105,13 @@ def inject_defects(frame: pl.DataFrame, return_name: str, rng: np.random.Generat
         if kind == "DUPLICATE_REF":
             rows = rows[~np.isin(rows - 1, rows)]  # no chains of three rows sharing one reference
             used[rows - 1] = True
+            damaged[rows - 1] = True
         used[rows] = True
+        damaged[rows] |= kinds[kind][1] == "error"
         for row in rows:
             _damage(kind, patch, int(row), rng)
-        counts[kind] = take
-    return patch.apply(), dict(sorted(counts.items()))
+        counts[kind] = len(rows)
+    return patch.apply(), dict(sorted(counts.items())), np.flatnonzero(damaged)
 
 
 class _Patch:

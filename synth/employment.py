@@ -16,6 +16,11 @@ Notes:
     day covered by two spells counts once, as the warehouse requires.
     Open spells (still running at the extract date) are counted to the
     extract date inclusive and written with an empty ``spell_end``.
+    A sustained outcome is met (``evidence_job_start``, then
+    ``requirement_met_on``) as the warehouse's revision-2 rule says: from the
+    earliest spell on or after the start date, within the leave date + 28 days
+    and the start date + 728 days, counting spells that began on or after the
+    referral.
     A person's spells never share a start date with the same employer (the
     dataset's key): overlapping and later jobs take different employers.
 """
@@ -72,6 +77,27 @@ def requirement_met_on(intervals: list[Interval], job_start: np.ndarray, window:
         candidate = a + (required - before) - 1
         ok = (a <= b) & (before < required) & (candidate <= b) & (s != NO_DATE) & ~absent
         best = np.where(ok, np.minimum(best, candidate), best)
+    return best.astype(np.int32)
+
+
+def evidence_job_start(spell_starts: list[np.ndarray], start: np.ndarray, leave: np.ndarray) -> np.ndarray:
+    """The warehouse's evidence job start of each participant (spec 02 §1b, rev 2), or ``NO_DATE``.
+
+    The earliest of the person's spells starting on or after the start date and
+    no later than the leave date + ``EVIDENCE_MATCH_DAYS`` (when left) and the
+    start date + ``PROGRAMME_DURATION_DAYS``. ``start`` and ``leave`` are the
+    dates as the warehouse sees them (``NO_DATE`` when not reported).
+    """
+    start = start.astype(np.int64)
+    started = start != NO_DATE
+    leave = leave.astype(np.int64)
+    bound = np.minimum(start + P.PROGRAMME_DURATION_DAYS,
+                       np.where(leave != NO_DATE, leave + P.EVIDENCE_MATCH_DAYS, NO_DATE))
+    best = np.full(start.shape, NO_DATE, dtype=np.int64)
+    for s in spell_starts:
+        s = s.astype(np.int64)
+        ok = started & (s != NO_DATE) & (s >= start) & (s <= bound)
+        best = np.where(ok, np.minimum(best, s), best)
     return best.astype(np.int32)
 
 

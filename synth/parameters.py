@@ -305,7 +305,9 @@ class PrimeProfile:
             (ESA_WRAG, IB_ESA_EX_IB, or disabled with a mental-health impairment).
         sustain_shift: added to the chance a job lasts.
         job_claim_share: share of evidenced job outcomes it claims.
-        sustained_claim_share: share of met sustained outcomes it claims.
+        sustained_claim_share: share of the sustained outcomes it is due (met by the
+            evidence, 16+ hours, a fee for the type) that it claims; the rest it leaves
+            unclaimed on purpose, and world.json counts them.
         false_job_claim_share: share of its job-less starters for whom it
             claims a job outcome anyway (no evidence).
         false_sustained_claim_share: share of its early-ended jobs it claims as sustained.
@@ -321,7 +323,7 @@ class PrimeProfile:
     hard_to_help_log_odds: float = 0.0
     sustain_shift: float = 0.0
     job_claim_share: float = 0.93
-    sustained_claim_share: float = 0.97
+    sustained_claim_share: float = 0.99
     false_job_claim_share: float = 0.01
     false_sustained_claim_share: float = 0.02
     duplicate_claim_share: float = 0.005
@@ -333,14 +335,14 @@ class PrimeProfile:
 PROFILES: dict[str, PrimeProfile] = {
     "STRONG": PrimeProfile(
         "STRONG", "High outcome rates for every customer group; honest claims.",
-        job_log_odds=0.75, sustain_shift=0.12, job_claim_share=0.97, sustained_claim_share=0.97,
+        job_log_odds=0.75, sustain_shift=0.12, job_claim_share=0.97, sustained_claim_share=0.99,
         false_job_claim_share=0.004, false_sustained_claim_share=0.01,
         satisfaction_mean=4.35, inspection_grades=(0.65, 0.33, 0.02, 0.0)),
     "ORDINARY": PrimeProfile(
         "ORDINARY", "Around the national position on every measure."),
     "WEAK": PrimeProfile(
         "WEAK", "Low outcome rates for every customer group.",
-        job_log_odds=-0.75, sustain_shift=-0.12, job_claim_share=0.9, sustained_claim_share=0.9,
+        job_log_odds=-0.75, sustain_shift=-0.12, job_claim_share=0.9, sustained_claim_share=0.98,
         false_sustained_claim_share=0.03, satisfaction_mean=3.25,
         inspection_grades=(0.0, 0.15, 0.5, 0.35)),
     "PARKER": PrimeProfile(
@@ -351,13 +353,13 @@ PROFILES: dict[str, PrimeProfile] = {
     "OVER_CLAIMER": PrimeProfile(
         "OVER_CLAIMER", "Claims a visible share of outcomes the evidence does not support: "
                         "job outcomes without a spell, sustained outcomes for jobs that ended early.",
-        job_claim_share=0.97, sustained_claim_share=0.97, false_job_claim_share=0.15,
+        job_claim_share=0.97, sustained_claim_share=0.99, false_job_claim_share=0.15,
         false_sustained_claim_share=0.55, duplicate_claim_share=0.03, withdrawal_share=0.03,
         satisfaction_mean=3.7, inspection_grades=(0.05, 0.45, 0.4, 0.1)),
     "UNDER_CLAIMER": PrimeProfile(
-        "UNDER_CLAIMER", "Good delivery, weak tracking: leaves a visible share of its "
-                         "participants' verified sustained outcomes unclaimed.",
-        job_log_odds=0.1, job_claim_share=0.72, sustained_claim_share=0.4,
+        "UNDER_CLAIMER", "Good delivery, weak tracking: leaves a visible share of the "
+                         "sustained outcomes its participants' evidence shows unclaimed.",
+        job_log_odds=0.1, job_claim_share=0.72, sustained_claim_share=0.45,
         satisfaction_mean=3.85, inspection_grades=(0.1, 0.5, 0.35, 0.05)),
 }
 
@@ -366,7 +368,8 @@ SURVEY_DELAY_DAYS = (21, 150)    # after the start date
 SURVEY_OPTIONAL_EMPTY = {"treated_with_respect": 0.12, "advice_helpful": 0.15, "would_recommend": 0.10}
 
 CLAIM_LAG_DAYS = (5, 63)         # job outcome claimed this long after the job start
-SUSTAINED_CLAIM_LAG_DAYS = (1, 30)  # sustained outcome claimed this long after it was met
+# A sustained outcome is claimed in the next quarterly return after the quarter in which it
+# was met: its claim_date is a weekday of the following quarter (``claims.next_return_day``).
 JOB_START_NOISE_SHARE = 0.08     # claims whose job start date differs a few days from the spell
 CONTRACT_MISMATCH_SHARE = 0.003  # clerical: the prime's other contract on the claim
 UNKNOWN_PARTICIPANT_SHARE = 0.002  # clerical: a participant_ref nobody holds
@@ -448,7 +451,8 @@ class Scale:
     Attributes:
         name: ``small``, ``national`` or ``history``.
         first_period: the first quarter with provider returns.
-        n_periods: number of quarters; the extract date is the last one's last day.
+        n_periods: number of quarters; the employment extract is dated a few weeks
+            after the last one's last day (``EVIDENCE_LAG_DAYS``).
         referrals_per_quarter: mean referrals per quarter over all contracts.
         prime_profiles: one profile name per prime.
         contracts_per_prime: first-round contracts per prime, same order.
@@ -486,17 +490,19 @@ _NATIONAL_PROFILES = ("STRONG", "STRONG", "WEAK", "WEAK", "PARKER", "OVER_CLAIME
 _NATIONAL_CONTRACTS = (3, 2, 2, 2, 3, 2, 2, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1)
 
 SCALES: dict[str, Scale] = {
+    # small and national begin ten quarters before the last complete one, so that
+    # its rating window holds four mature cohorts.
     "small": Scale(
-        name="small", first_period="2024Q3", n_periods=8, referrals_per_quarter=1000,
+        name="small", first_period="2023Q4", n_periods=11, referrals_per_quarter=1000,
         prime_profiles=("STRONG", "WEAK", "PARKER", "OVER_CLAIMER", "UNDER_CLAIMER",
                         "ORDINARY", "ORDINARY"),
         contracts_per_prime=(2, 2, 2, 2, 2, 2, 2),
         contract_slots=("CPA01", "CPA01", "CPA03", "CPA03", "CPA08", "CPA08", "CPA10", "CPA10",
                         "CPA18", "CPA18", "CPA15", "CPA05", "CPA14", "CPA17"),
-        contract_starts=("2023-04-01", "2023-07-01", "2023-10-01", "2024-01-01", "2024-04-01"),
+        contract_starts=("2022-10-01", "2023-01-01", "2023-04-01", "2023-07-01"),
         n_delivery_providers=24, n_employers=3_000, big_prime_volume=2.6),
     "national": Scale(
-        name="national", first_period="2024Q1", n_periods=10, referrals_per_quarter=150_000,
+        name="national", first_period="2023Q4", n_periods=11, referrals_per_quarter=150_000,
         prime_profiles=_NATIONAL_PROFILES, contracts_per_prime=_NATIONAL_CONTRACTS,
         contract_slots=(), extra_slots=("CPA03", "CPA08", "CPA10", "CPA05"),
         contract_starts=("2022-04-01", "2022-10-01", "2023-04-01", "2023-10-01"),
@@ -517,3 +523,54 @@ SUPPLY_CHAIN_LEAVE_SHARE = 0.35   # contracts where one leaves mid-contract
 PRIME_SELF_DELIVERY_SHARE = 0.6   # contracts on which the prime also delivers itself
 SUBMISSION_DELAY_DAYS = 5         # returns arrive this long after the quarter ends, 10:15
 RESUBMISSION_DELAY_DAYS = 12      # a corrected file arrives this long after, 14:30
+# HMRC evidence lags the provider returns: the employment extract is dated this many
+# days (inclusive) after the last return's period end, one date for the whole file.
+EVIDENCE_LAG_DAYS = (21, 42)
+
+# ---------------------------------------------------------------------------
+# Effects planted for particular measures
+# ---------------------------------------------------------------------------
+
+# One prime works in England and Wales, and the two nations' inspectorates grade it
+# differently (quality is judged by the inspectorate of the contract's nation).
+TWO_NATION_NATIONS = ("ENGLAND", "WALES")
+TWO_NATION_GRADES = {"OFSTED": 3, "ESTYN": 1}
+
+
+@dataclass(frozen=True)
+class SmallGroup:
+    """A small group on one contract that does badly by chance, not by parking.
+
+    In the rating window of the last complete quarter, ``members_per_cohort``
+    referrals of each cohort of one contract (a WEAK prime's where there is
+    one) carry the group's value; the group's people have the same chances as
+    everyone else. Only who carries the value is chosen: mostly people without
+    a job, and ``outcomes`` with a verified 26-week outcome, so that the group's
+    index is well below half the contract's while its shortfall is no more than
+    chance produces (z above the flagging threshold): the z-score rule must keep
+    it unflagged. ``target_lambda`` is the outcomes the group would be expected
+    to achieve at the contract's own rate (the warehouse's lambda), aimed for
+    when members are chosen: 1 outcome against 2 to 4.9 expected is below half
+    and z > -1.96.
+    """
+
+    dimension: str = "sex"
+    value: str = "U"
+    members_per_cohort: int = 8
+    outcomes: int = 1
+    target_lambda: float = 3.2
+
+
+SMALL_GROUP = SmallGroup()
+
+# ---------------------------------------------------------------------------
+# The warehouse's rules (spec 02, revision 2), repeated here only so that
+# world.json can state what the warehouse must find. The warehouse reads its
+# own seeds; a change there must be made here too.
+# ---------------------------------------------------------------------------
+
+SUSTAINED_RULES = {"SUSTAINED_26W": (182, 210), "SUSTAINED_78W": (546, 630)}  # days required, window
+EVIDENCE_MATCH_DAYS = 28        # a spell may start up to this long after the leave date
+PROGRAMME_DURATION_DAYS = 728   # an evidence job start no later than this after the start date
+CLAIM_GRACE_DAYS = 91           # an outcome is UNCLAIMED once met + this is on or before the cut-off
+RATING_WINDOW_QUARTERS = (6, 9)  # cohorts 6 to 9 quarters before a rating quarter make its window

@@ -18,6 +18,11 @@ Notes:
     Supply-chain validity is inclusive of ``valid_from`` and exclusive of
     ``valid_to`` when the generator assigns delivery providers, so that no
     participant depends on how the warehouse treats the boundary day.
+    One ordinary prime (``two_nation_prime``) holds contracts in England and
+    Wales, and Ofsted and Estyn grade it differently, so that quality judged by
+    the inspectorate of each contract's nation shows.
+    The employment extract is dated a few weeks after the last quarter's end
+    (``extract_date``), drawn from a stream of its own.
 """
 
 from __future__ import annotations
@@ -87,10 +92,19 @@ class ReferenceWorld:
     employers: pl.Series
     ninos: NinoBook
     tables: dict[str, pl.DataFrame]
+    extract_date: int              # the employment extract's date, after the last period's end
+    two_nation_prime: int | None   # index of the prime working in England and Wales
+    sustained_fee: np.ndarray      # [programme, customer group, 0 = 26W / 1 = 78W]: a fee above 0
 
     @property
-    def extract_date(self) -> int:
-        return self.quarters.extract_date
+    def last_day(self) -> int:
+        """The period end of the last provider returns: no claim or survey is dated later."""
+        return self.quarters.last_day
+
+    def fee_paid(self, contract: np.ndarray, group: np.ndarray, outcome: str) -> np.ndarray:
+        """Whether the contract's programme pays the outcome for each customer group."""
+        programme = np.array([P.PROGRAMMES.index(x) for x in self.contracts.programme])[contract]
+        return self.sustained_fee[programme, group, 0 if outcome == "SUSTAINED_26W" else 1]
 
 
 def build_reference(scale: P.Scale, seed: int) -> ReferenceWorld:
@@ -101,12 +115,13 @@ def build_reference(scale: P.Scale, seed: int) -> ReferenceWorld:
     cpa_ids, areas_table = _areas()
     la_codes, la_area, la_weight, la_table = _local_authorities(rng)
     primes, delivery_names, delivery_sectors = _providers(rng, scale)
+    two_nation = _two_nation_prime(scale, primes)
     n_primes = len(primes)
     provider_ukprn = [p.ukprn for p in primes] + delivery_names[0]
     provider_effect = np.concatenate([
         np.zeros(n_primes),
         rng.normal(0.0, P.PERSON_EFFECTS.delivery_provider_spread, len(delivery_names[0]))])
-    contracts = _contracts(rng, scale, quarters, primes)
+    contracts = _contracts(rng, scale, quarters, primes, two_nation)
     _supply_chains(rng, contracts, quarters, n_primes, len(delivery_names[0]))
     _assign_file_habits(primes)
 
@@ -126,7 +141,7 @@ def build_reference(scale: P.Scale, seed: int) -> ReferenceWorld:
         "supply_chain": _supply_chain_table(contracts, provider_ukprn),
         "payment_rates": _payment_rates(),
         "performance_levels": _performance_levels(),
-        "inspections": _inspections(rng, primes, contracts, quarters),
+        "inspections": _inspections(rng, primes, contracts, quarters, two_nation),
         "labour_market": pl.DataFrame({
             "la_code": np.repeat(np.array(la_codes), len(lm_periods)).tolist(),
             "period": lm_periods * len(la_codes),
@@ -139,7 +154,29 @@ def build_reference(scale: P.Scale, seed: int) -> ReferenceWorld:
         unemployment=unemployment_all[:, P.LABOUR_MARKET_PERIODS_BEFORE:],
         provider_ukprn=provider_ukprn, provider_effect=provider_effect, primes=primes,
         contracts=contracts, employers=employer_paye_refs(rng, scale.n_employers),
-        ninos=NinoBook(np.random.default_rng([seed, 2])), tables=tables)
+        ninos=NinoBook(np.random.default_rng([seed, 2])), tables=tables,
+        extract_date=quarters.last_day + int(np.random.default_rng([seed, 3]).integers(
+            P.EVIDENCE_LAG_DAYS[0], P.EVIDENCE_LAG_DAYS[1] + 1)),
+        two_nation_prime=two_nation, sustained_fee=_sustained_fee(tables["payment_rates"]))
+
+
+def _sustained_fee(rates: pl.DataFrame) -> np.ndarray:
+    paid = np.zeros((len(P.PROGRAMMES), len(P.CUSTOMER_GROUPS), 2), dtype=bool)
+    for programme, group, fee, amount in rates.iter_rows():
+        if fee in ("SUSTAINED_26W", "SUSTAINED_78W") and float(amount) > 0:
+            paid[P.PROGRAMMES.index(programme), P.CUSTOMER_GROUPS.index(group),
+                 0 if fee == "SUSTAINED_26W" else 1] = True
+    return paid
+
+
+def _two_nation_prime(scale: P.Scale, primes: list[Prime]) -> int | None:
+    """An ordinary prime with two or more contracts, not the one left uninspected."""
+    ordinary = [p.index for p in primes if p.profile == "ORDINARY"]
+    nations = {P.AREAS[int(c[3:]) - 1].nation for c in scale.contract_slots} if scale.contract_slots \
+        else {a.nation for a in P.AREAS}
+    if not set(P.TWO_NATION_NATIONS) <= nations:
+        return None
+    return next((i for i in ordinary[1:] if scale.contracts_per_prime[i] >= 2), None)
 
 
 def _areas() -> tuple[list[str], pl.DataFrame]:
@@ -217,20 +254,28 @@ def _slots(scale: P.Scale) -> list[int]:
     return slots
 
 
-def _allocate_slots(rng: np.random.Generator, scale: P.Scale) -> list[tuple[int, int]]:
-    """(prime, area) of each first-round contract; a prime holds at most one per area."""
+def _allocate_slots(rng: np.random.Generator, scale: P.Scale,
+                    two_nation: int | None = None) -> list[tuple[int, int]]:
+    """(prime, area) of each first-round contract; a prime holds at most one per area.
+
+    The PARKER chooses first (the hardest areas), then the two-nation prime (its
+    first contracts one in each of ``TWO_NATION_NATIONS``), then the others.
+    """
     slots = _slots(scale)
     hard_first = sorted(range(len(P.AREAS)), key=lambda a: -P.AREAS[a].hard_mix)
     order = sorted(range(len(scale.prime_profiles)),
-                   key=lambda i: (scale.prime_profiles[i] != "PARKER", -scale.contracts_per_prime[i], i))
+                   key=lambda i: (scale.prime_profiles[i] != "PARKER", i != two_nation,
+                                  -scale.contracts_per_prime[i], i))
     for _attempt in range(200):
         free = list(slots)
         held: list[tuple[int, int]] = []
         ok = True
         for prime in order:
             mine: set[int] = set()
-            for _ in range(scale.contracts_per_prime[prime]):
+            for k in range(scale.contracts_per_prime[prime]):
                 options = sorted({a for a in free if a not in mine})
+                if prime == two_nation and k < len(P.TWO_NATION_NATIONS):
+                    options = [a for a in options if P.AREAS[a].nation == P.TWO_NATION_NATIONS[k]]
                 if not options:
                     ok = False
                     break
@@ -249,9 +294,9 @@ def _allocate_slots(rng: np.random.Generator, scale: P.Scale) -> list[tuple[int,
 
 
 def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
-               primes: list[Prime]) -> Contracts:
-    extract = quarters.extract_date
-    held = _allocate_slots(rng, scale)
+               primes: list[Prime], two_nation: int | None = None) -> Contracts:
+    extract = quarters.last_day
+    held = _allocate_slots(rng, scale, two_nation)
     n_first = len(held)
     programmes = ["ESF"] * max(1, round(P.PROGRAMME_SHARES["ESF"] * n_first)) \
         + ["WPG"] * max(1, round(P.PROGRAMME_SHARES["WPG"] * n_first))
@@ -278,7 +323,8 @@ def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
         while (end := add_years(last["start"], last["years"])) < extract:
             holders = {r["prime"] for r in rows if r["area"] == last["area"]}
             others = [p for p in range(len(primes)) if p not in holders]
-            if rng.random() < P.INCUMBENT_REWIN_SHARE or not others:
+            # the two-nation prime keeps its areas, so it works in both nations to the end
+            if rng.random() < P.INCUMBENT_REWIN_SHARE or not others or last["prime"] == two_nation:
                 successor = last["prime"]
             else:
                 successor = others[int(rng.integers(len(others)))]
@@ -322,7 +368,7 @@ def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
 
 def _supply_chains(rng: np.random.Generator, contracts: Contracts, quarters: Quarters,
                    n_primes: int, n_delivery: int) -> None:
-    lo, hi = int(quarters.starts[0]) + 60, quarters.extract_date - 60
+    lo, hi = int(quarters.starts[0]) + 60, quarters.last_day - 60
     for c in range(len(contracts)):
         k = int(rng.integers(2, 5))
         members = list(n_primes + rng.choice(n_delivery, size=k + 1, replace=False))
@@ -394,9 +440,13 @@ def _performance_levels() -> pl.DataFrame:
 
 
 def _inspections(rng: np.random.Generator, primes: list[Prime], contracts: Contracts,
-                 quarters: Quarters) -> pl.DataFrame:
-    """Inspections of each prime by the inspectorate of every nation it works in."""
-    extract = quarters.extract_date
+                 quarters: Quarters, two_nation: int | None = None) -> pl.DataFrame:
+    """Inspections of each prime by the inspectorate of every nation it works in.
+
+    The two-nation prime is graded the same by each inspectorate every time, and
+    differently by the two (``TWO_NATION_GRADES``).
+    """
+    extract = quarters.last_day
     earliest = int(quarters.starts[0]) - 3 * 365
     ordinary = [p.index for p in primes if p.profile == "ORDINARY"]
     rows = []
@@ -413,7 +463,10 @@ def _inspections(rng: np.random.Generator, primes: list[Prime], contracts: Contr
                 if day not in seen:
                     seen.add(day)
                     grade = int(rng.choice([1, 2, 3, 4], p=profile.inspection_grades))
-                    rows.append((prime.ukprn, P.INSPECTORATE_BY_NATION[nation], iso(day), str(grade)))
+                    inspectorate = P.INSPECTORATE_BY_NATION[nation]
+                    if prime.index == two_nation and inspectorate in P.TWO_NATION_GRADES:
+                        grade = P.TWO_NATION_GRADES[inspectorate]
+                    rows.append((prime.ukprn, inspectorate, iso(day), str(grade)))
                 day -= int(rng.integers(420, 900))
     return pl.DataFrame(rows, schema=list(P.REFERENCE_FIELDS["inspections"]), orient="row") \
         .sort("ukprn", "inspection_date")

@@ -29,7 +29,8 @@ def _codes(name: str, values: tuple[str, ...], index: np.ndarray) -> pl.Series:
     return series.scatter(missing, None) if len(missing) else series
 
 
-def participant_rows(world: ReferenceWorld, cohort: Cohort, snapshot: int | None = None) -> pl.DataFrame:
+def participant_rows(world: ReferenceWorld, cohort: Cohort, snapshot: int | None = None,
+                     protect: np.ndarray | None = None) -> pl.DataFrame:
     """Participants file rows (strings) with the prime and period index of each.
 
     Args:
@@ -37,6 +38,8 @@ def participant_rows(world: ReferenceWorld, cohort: Cohort, snapshot: int | None
         cohort: the people.
         snapshot: when given, one row per participant as known at the end of
             that quarter (the benchmark file), instead of one row per change.
+        protect: per participant, whether clerks' mistakes must spare their rows;
+            when given, the rows also carry ``person`` and ``protect`` (never written).
     """
     quarters = world.quarters
     n = len(cohort)
@@ -60,9 +63,12 @@ def participant_rows(world: ReferenceWorld, cohort: Cohort, snapshot: int | None
     reason = np.where(left, cohort.leave_reason[index], -1)
     contracts = world.contracts
     take = pl.Series(index)
+    extra = [] if protect is None else [pl.Series("person", cohort.person[index].astype(np.int64)),
+                                        pl.Series("protect", protect[index])]
     return pl.DataFrame([
         pl.Series("prime", cohort.prime[index].astype(np.int32)),
         pl.Series("period", period.astype(np.int32)),
+        *extra,
         pl.Series(contracts.contract_id).gather(pl.Series(cohort.contract[index])).alias("contract_id"),
         cohort.participant_ref.gather(take),
         world.ninos.ninos(cohort.person[index]),

@@ -36,7 +36,7 @@ def draw_survey(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator)
     rows = np.flatnonzero(responds)
     day = cohort.start[rows].astype(np.int64) + rng.integers(*P.SURVEY_DELAY_DAYS, len(rows))
     day = to_next_weekday(np.minimum(day, NO_DATE).astype(np.int32))
-    answered = day <= world.extract_date
+    answered = day <= world.last_day  # in a return
     rows, day = rows[answered], day[answered]
     m = len(rows)
 

@@ -4,7 +4,8 @@ This module runs the other parts of ``synth`` in order and owns the output
 layout that later stages read:
 
 ```
-out_dir/reference/{dataset}.csv          DWP reference data and employment_spells.csv (clean)
+out_dir/reference/{dataset}.csv          DWP reference data and employment_spells.csv (clean; the
+                                         extract dated a few weeks after the last period)
 out_dir/submissions/{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.{csv,xlsx}
 out_dir/world.json                       ground truth: primes, profiles, contracts, counts, files
 ```
@@ -38,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from synth import parameters as P
-from synth.calendar import iso
+from synth.calendar import NO_DATE, iso
 from synth.claims import claim_rows, draw_claims
 from synth.cohort import Registers, draw_cohort
 from synth.defects import inject_defects, vary_code_case
@@ -46,6 +47,7 @@ from synth.employment import spells_before_referral, spells_frame, spells_table,
 from synth.identifiers import BACKGROUND_PERSON_OFFSET
 from synth.reference import Prime, ReferenceWorld, build_reference
 from synth.returns import participant_rows
+from synth.small_group import SmallGroup, last_complete_quarter
 from synth.survey import draw_survey
 from synth.truth import Truth
 from synth.writers import (SpellsWriter, stable_seed, styled_header, submission_name,
@@ -92,18 +94,25 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, *, bench_rows: 
     (out_dir / "submissions").mkdir(exist_ok=True)
     spells = SpellsWriter(out_dir / "reference" / "employment_spells.csv")
     registers = Registers(len(world.contracts))
-    submissions = _Submissions(world, out_dir, say)
+    submissions = _Submissions(world, out_dir, say, registers)
     truth = Truth(world)
+    small_group = SmallGroup(world)
     next_background = BACKGROUND_PERSON_OFFSET
     for q, period in enumerate(world.quarters.names):
         rng = np.random.default_rng([seed, 100, q])
         cohort = draw_cohort(world, q, rng, registers)
-        claims = draw_claims(world, cohort, rng)
+        claims, intent = draw_claims(world, cohort, rng)
         survey = draw_survey(world, cohort, rng)
-        submissions.hold("participants", participant_rows(world, cohort))
+        members = small_group.label(cohort, claims, np.random.default_rng([seed, 300, q]))
+        # Clerks' mistakes spare the records that decide an unclaimed outcome (synth.defects).
+        claimed_sustained = np.zeros(len(cohort), dtype=bool)
+        claimed_sustained[claims.filter(pl.col("outcome_type") != "JOB_OUTCOME")["row"].to_numpy()] = True
+        worked = (cohort.job1_start != NO_DATE) | (cohort.post_start != NO_DATE)
+        submissions.hold("participants", participant_rows(world, cohort, protect=worked | claimed_sustained | members))
         submissions.hold("outcome_claims", claim_rows(world, claims))
         submissions.hold("customer_survey", survey)
-        truth.add(cohort, claims, survey)
+        truth.add(cohort, claims, intent, survey)
+        registers.pool.add(cohort, exclude=claimed_sustained)
 
         n_unrelated = int(round(len(cohort) * P.BACKGROUND.unrelated_people_per_participant))
         chunk = pl.concat([
@@ -126,7 +135,7 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, *, bench_rows: 
         rows[return_name] = sum(f["rows"] for f in submissions.manifest if f["return"] == return_name)
     written += [f["path"] for f in submissions.manifest]
 
-    world_json = _world_json(world, truth, submissions, rows)
+    world_json = _world_json(world, truth, submissions, rows, small_group)
     (out_dir / "world.json").write_text(json.dumps(world_json, indent=1) + "\n")
     written.append("world.json")
     return _summary(world, out_dir, written, rows, submissions.manifest)
@@ -144,8 +153,10 @@ def _job_spells(world: ReferenceWorld, cohort) -> pl.DataFrame:
 class _Submissions:
     """Holds return rows until their quarter is complete, then writes each prime's files."""
 
-    def __init__(self, world: ReferenceWorld, out_dir: Path, say: Callable[[str], None]):
+    def __init__(self, world: ReferenceWorld, out_dir: Path, say: Callable[[str], None],
+                 registers: Registers | None = None):
         self.world = world
+        self.registers = registers
         self.out_dir = out_dir
         self.say = say
         self.held: dict[int, dict[str, list[pl.DataFrame]]] = defaultdict(lambda: defaultdict(list))
@@ -173,19 +184,32 @@ class _Submissions:
             by_prime = {int(k[0]): v for k, v in
                         frame.partition_by("prime", as_dict=True, maintain_order=True).items()}
             for p in sorted(filers | set(by_prime)):
-                rows = by_prime.get(p, frame.clear()).select(fields).sort(_SORT_KEYS[return_name])
+                rows = by_prime.get(p, frame.clear())
+                keep = fields + [c for c in ("person", "protect") if c in rows.columns]
+                rows = rows.select(keep).sort(_SORT_KEYS[return_name])
                 self._send(world.primes[p], return_name, q, rows)
 
     def _send(self, prime: Prime, return_name: str, q: int, rows: pl.DataFrame) -> None:
         world = self.world
         period = world.quarters.names[q]
         rng = np.random.default_rng([world.seed, stable_seed(prime.ukprn, return_name, period)])
+        protected = rows["protect"].to_numpy() if "protect" in rows.columns else None
+        person = rows["person"].to_numpy() if "person" in rows.columns else None
+        rows = rows.select(P.RETURN_FIELDS[return_name])
         rows, lower = vary_code_case(rows, return_name, rng)
-        clean_enough, defects = inject_defects(rows, return_name, rng, P.DEFECT_SHARE[return_name])
+        clean_enough, defects, rejected = inject_defects(rows, return_name, rng, P.DEFECT_SHARE[return_name],
+                                                         protected)
+        if return_name == "participants" and person is not None and self.registers is not None:
+            # never refer again someone a validator will have a record of rejected
+            self.registers.pool.discard(np.unique(person[rejected]))
         at = submission_time(int(world.quarters.ends[q]), prime.index, return_name)
         if return_name == "participants" and prime.index == self.resubmitter and q == self.resubmitted_quarter:
             # A first file with more mistakes, then a corrected one a week later.
-            sloppy, extra = inject_defects(clean_enough, return_name, rng, P.RESUBMITTED_EXTRA_DEFECT_SHARE)
+            # the extra mistakes fall on other rows than the first ones (one mistake per row)
+            spare = np.zeros(len(rows), dtype=bool) if protected is None else protected.copy()
+            spare[rejected] = True
+            sloppy, extra, _ = inject_defects(clean_enough, return_name, rng, P.RESUBMITTED_EXTRA_DEFECT_SHARE,
+                                              spare)
             merged = {k: defects.get(k, 0) + extra.get(k, 0) for k in sorted(set(defects) | set(extra))}
             first = self._write(prime, return_name, period, sloppy, at, merged, lower)
             again = submission_time(int(world.quarters.ends[q]), prime.index, return_name, resubmission=True)
@@ -219,7 +243,19 @@ class _Submissions:
         return f"submissions/{name}"
 
 
-def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, rows: dict) -> dict:
+def _cut_offs(world: ReferenceWorld, manifest: list[dict]) -> dict[int, int]:
+    """Per prime, the warehouse's cut-off: the earlier of the extract date and its last claims period's end."""
+    index = {p.ukprn: p.index for p in world.primes}
+    last: dict[int, int] = {}
+    for f in manifest:
+        if f["return"] == "outcome_claims":
+            q = world.quarters.names.index(f["period"])
+            last[index[f["ukprn"]]] = max(last.get(index[f["ukprn"]], -1), q)
+    return {p: min(world.extract_date, int(world.quarters.ends[q])) for p, q in sorted(last.items())}
+
+
+def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, rows: dict,
+                small_group: SmallGroup) -> dict:
     contracts = world.contracts
     quarters = world.quarters
     defect_totals: dict[str, dict[str, int]] = {r: defaultdict(int) for r in P.RETURNS}
@@ -233,7 +269,10 @@ def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, 
         "scale": world.scale.name,
         "seed": world.seed,
         "extract_date": iso(world.extract_date),
+        "last_period_end": iso(world.last_day),
+        "evidence_lag_days": int(world.extract_date - world.last_day),
         "periods": quarters.names,
+        "last_complete_quarter": quarters.names[last_complete_quarter(world)],
         "mature_cohorts": mature,
         "primes": [{
             "ukprn": p.ukprn, "name": p.name, "sector": p.sector, "profile": p.profile,
@@ -248,6 +287,9 @@ def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, 
             "status": contracts.status[c], **truth.for_contract(c),
         } for c in range(len(contracts))],
         "profiles": {name: asdict(profile) for name, profile in P.PROFILES.items()},
+        "unclaimed_outcomes": truth.unclaimed_record(_cut_offs(world, submissions.manifest)),
+        "two_nation_prime": _two_nation(world),
+        "small_group": small_group.record(),
         "counts": rows,
         "defects": {r: dict(sorted(v.items())) for r, v in defect_totals.items()},
         "defect_severity": {r: {k: v[1] for k, v in kinds.items()} for r, kinds in P.DEFECT_KINDS.items()},
@@ -261,13 +303,28 @@ def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, 
             "Claim counts are by intent (honest, no_evidence, insufficient, duplicate, contract_mismatch, "
             "unknown_participant, withdrawal); a defect that rejects a participant row changes the "
             "warehouse's status for that participant's claims.",
-            "sustained_26w_met counts participants whose evidence reaches 182 days in the 210-day window "
-            "from their first job after referral, that job starting by leave_date + 28 days.",
+            "Sustained outcomes are met as the warehouse's revision-2 rule says (unclaimed_outcomes.rule); "
+            "sustained_26w_met counts them per prime (SUSTAINED_26W only).",
+            "A prime claims a sustained outcome in the next quarterly return after the quarter it was met, "
+            "so outcomes met in the last quarter are not claimed yet (NOT_YET_DUE in the warehouse).",
+            "unclaimed_outcomes states exactly what fct_unclaimed_outcomes must hold: clerks' mistakes never "
+            "fall on the records of people whose sustained outcome the evidence could show, or on the "
+            "claims of such outcomes, so no rejected row changes it.",
+            "The employment extract is dated evidence_lag_days after the last period's end.",
             "A cohort is mature when 18 months have passed since its quarter ended.",
             "SUSTAINED_78W is the long-outcome trial: only ESF contracts claim it, and payment_rates "
             "carry 0.00 for it on the other programmes.",
         ],
     }
+
+
+def _two_nation(world: ReferenceWorld) -> dict | None:
+    p = world.two_nation_prime
+    if p is None:
+        return None
+    c = world.contracts
+    return {"ukprn": world.primes[p].ukprn, "grades": dict(P.TWO_NATION_GRADES),
+            "contracts": {c.contract_id[k]: P.AREAS[int(c.area[k])].nation for k in np.flatnonzero(c.prime == p)}}
 
 
 def _summary(world: ReferenceWorld, out_dir: Path, written: list[str], rows: dict,
@@ -311,7 +368,7 @@ def _bench(world: ReferenceWorld, out_dir: Path, n_rows: int, written: list[str]
     period = world.quarters.names[-1]
     rng = np.random.default_rng([world.seed, stable_seed("bench", prime.ukprn, period)])
     frame, lower = vary_code_case(frame, "participants", rng)
-    frame, defects = inject_defects(frame, "participants", rng, P.DEFECT_SHARE["participants"])
+    frame, defects, _ = inject_defects(frame, "participants", rng, P.DEFECT_SHARE["participants"])
     at = submission_time(int(world.quarters.ends[-1]), prime.index, "participants")
     name = submission_name(prime.ukprn, "participants", period, at, "csv")
     (out_dir / "submissions").mkdir(exist_ok=True)

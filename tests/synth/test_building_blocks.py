@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth.calendar import NO_DATE, Quarters, add_years, day_number, iso_series, periods_from, to_next_weekday
+from synth.calendar import (NO_DATE, Quarters, add_years, day_number, iso_series, periods_from, quarter_labels,
+                            to_next_weekday, weekday_within)
 from synth.defects import inject_defects, uk_date
-from synth.employment import covered_days, requirement_met_on
+from synth.employment import covered_days, evidence_job_start, requirement_met_on
 from synth.identifiers import BACKGROUND_PERSON_OFFSET, NinoBook
 from tests.synth.helpers import nino_is_valid
 
@@ -59,7 +60,7 @@ def test_ninos_are_valid_unique_and_stable_per_person():
 def test_quarters_and_dates():
     quarters = Quarters(periods_from("2025Q4", 3))
     assert quarters.names == ["2025Q4", "2026Q1", "2026Q2"]
-    assert quarters.extract_date == day_number("2026-06-30")
+    assert quarters.last_day == day_number("2026-06-30")
     days = np.array([day_number(d) for d in ("2025-09-30", "2025-10-01", "2026-03-31", "2026-07-01")])
     assert quarters.index_of(days).tolist() == [-1, 0, 1, 3]
     assert add_years(day_number("2024-02-29"), 5) == day_number("2029-02-28")
@@ -67,6 +68,11 @@ def test_quarters_and_dates():
     assert to_next_weekday(np.array([saturday, NO_DATE], dtype=np.int32)).tolist() == [saturday + 2, NO_DATE]
     assert iso_series("d", np.array([saturday, NO_DATE], dtype=np.int32)).to_list() == ["2026-06-27", None]
     assert uk_date("2026-03-31") == "31/03/2026"
+    assert quarter_labels(days).to_list() == ["2025Q3", "2025Q4", "2026Q1", "2026Q3"]
+    # a weekend day moves back to the Friday, or on to the Monday at a quarter's start
+    sunday, saturday_first = day_number("2026-05-31"), day_number("2025-11-01")
+    assert weekday_within(np.array([sunday, saturday_first]), np.array([day_number("2026-04-01"), saturday_first])
+                          ).tolist() == [day_number("2026-05-29"), day_number("2025-11-03")]
 
 
 def _participants(n: int) -> pl.DataFrame:
@@ -87,10 +93,29 @@ def _participants(n: int) -> pl.DataFrame:
 
 def test_defects_are_deterministic_one_per_row_and_capped():
     clean = _participants(1_000)
-    first, counts = inject_defects(clean, "participants", np.random.default_rng(5), 0.03)
-    again, _ = inject_defects(clean, "participants", np.random.default_rng(5), 0.03)
+    first, counts, rejected = inject_defects(clean, "participants", np.random.default_rng(5), 0.03)
+    again, _, _ = inject_defects(clean, "participants", np.random.default_rng(5), 0.03)
     assert first.equals(again)
     changed = sum(a != b for row_a, row_b in zip(first.iter_rows(), clean.iter_rows()) for a, b in zip(row_a, row_b))
     assert sum(counts.values()) == 30 and changed == 30
-    _, heavy = inject_defects(_participants(10), "participants", np.random.default_rng(5), 0.9)
+    errors = sum(n * (2 if k == "DUPLICATE_REF" else 1) for k, n in counts.items()
+                 if k != "IMPAIRMENT_WITHOUT_DISABILITY")
+    assert len(rejected) == errors
+    _, heavy, _ = inject_defects(_participants(10), "participants", np.random.default_rng(5), 0.9)
     assert sum(heavy.values()) <= 2
+
+
+def test_defects_spare_protected_rows():
+    clean = _participants(1_000)
+    protected = np.arange(1_000) % 2 == 0
+    damaged, counts, rejected = inject_defects(clean, "participants", np.random.default_rng(5), 0.03, protected)
+    assert sum(counts.values()) >= 25
+    changed = [i for i, (a, b) in enumerate(zip(damaged.iter_rows(), clean.iter_rows())) if a != b]
+    assert not protected[changed].any() and not protected[rejected].any()
+
+
+def test_the_evidence_job_start_is_the_first_spell_after_the_start_within_the_bounds():
+    start, leave = np.array([100, 100, 100, 100, NO_DATE]), np.array([NO_DATE, 200, 200, NO_DATE, NO_DATE])
+    first = np.array([150, 229, 150, 829, 150])   # 229 = leave + 29; 829 = start + 729
+    second = np.array([NO_DATE, 228, 90, 828, NO_DATE])   # 90: before the start
+    assert evidence_job_start([first, second], start, leave).tolist() == [150, 228, 150, 828, NO_DATE]

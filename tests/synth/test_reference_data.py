@@ -144,3 +144,22 @@ def test_some_people_hold_two_jobs_at_once_and_some_change_jobs(small_world):
     short_gap = pairs.filter((pl.col("spell_start") - pl.col("previous_end")).dt.total_days().is_between(1, 60))
     assert len(overlapping) > 10
     assert len(short_gap) > 10
+
+
+def test_one_prime_works_in_england_and_wales_and_the_two_inspectorates_grade_it_differently(small_world):
+    root, _ = small_world
+    named = world_json(root)["two_nation_prime"]
+    contracts = reference(root, "contracts")
+    nation = dict(reference(root, "contract_package_areas").select("cpa_id", "nation").iter_rows())
+    nations = {nation[c] for u, c in contracts.select("prime_ukprn", "cpa_id").iter_rows() if u == named["ukprn"]}
+    assert {"ENGLAND", "WALES"} <= nations
+    inspections = reference(root, "inspections").filter(pl.col("ukprn") == named["ukprn"]).sort("inspection_date")
+    latest = dict(inspections.group_by("inspectorate").agg(pl.col("grade").last()).iter_rows())
+    assert latest["OFSTED"] != latest["ESTYN"]
+    assert {k: int(v) for k, v in latest.items()} == named["grades"]
+    # every quarter of the world has an inspection of each within the three years before it
+    last_end = dt.date.fromisoformat(world_json(root)["last_period_end"])
+    for inspectorate in ("OFSTED", "ESTYN"):
+        dates = [dt.date.fromisoformat(d)
+                 for d in inspections.filter(pl.col("inspectorate") == inspectorate)["inspection_date"]]
+        assert any(last_end - dt.timedelta(days=3 * 365) <= d <= last_end - dt.timedelta(days=92) for d in dates)
