@@ -157,6 +157,7 @@ class _Submissions:
                  registers: Registers | None = None):
         self.world = world
         self.registers = registers
+        self.rejected_people: list[np.ndarray] = []
         self.out_dir = out_dir
         self.say = say
         self.held: dict[int, dict[str, list[pl.DataFrame]]] = defaultdict(lambda: defaultdict(list))
@@ -188,6 +189,10 @@ class _Submissions:
                 keep = fields + [c for c in ("person", "protect") if c in rows.columns]
                 rows = rows.select(keep).sort(_SORT_KEYS[return_name])
                 self._send(world.primes[p], return_name, q, rows)
+        if self.registers is not None and self.rejected_people:
+            # never refer again someone a validator will have a record of rejected
+            self.registers.pool.discard(np.unique(np.concatenate(self.rejected_people)))
+        self.rejected_people = []
 
     def _send(self, prime: Prime, return_name: str, q: int, rows: pl.DataFrame) -> None:
         world = self.world
@@ -199,9 +204,8 @@ class _Submissions:
         rows, lower = vary_code_case(rows, return_name, rng)
         clean_enough, defects, rejected = inject_defects(rows, return_name, rng, P.DEFECT_SHARE[return_name],
                                                          protected)
-        if return_name == "participants" and person is not None and self.registers is not None:
-            # never refer again someone a validator will have a record of rejected
-            self.registers.pool.discard(np.unique(person[rejected]))
+        if return_name == "participants" and person is not None:
+            self.rejected_people.append(person[rejected])
         at = submission_time(int(world.quarters.ends[q]), prime.index, return_name)
         if return_name == "participants" and prime.index == self.resubmitter and q == self.resubmitted_quarter:
             # A first file with more mistakes, then a corrected one a week later.
