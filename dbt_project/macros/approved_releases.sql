@@ -48,3 +48,8 @@
     using binaryFile
     options (path '{{ releases_root() }}', recursiveFileLookup 'true', pathGlobFilter 'MANIFEST.sha256')
 {%- endmacro %}
+
+{# The part of a manifest's path that names its release: /{period}/v{n}/MANIFEST.sha256 at the end. #}
+{% macro release_manifest_pattern() -%}
+    '/([0-9]{4}Q[1-4])/v([0-9]+)/MANIFEST[.]sha256$'
+{%- endmacro %}

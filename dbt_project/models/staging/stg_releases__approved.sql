@@ -2,7 +2,7 @@
 -- releases/{period}/v{n}/ exists. Read from the file system, because the
 -- release's own folder is what makes it approved; a candidate waiting in the
 -- staging area or a promotion killed half-way has no such folder.
-{{ config(pre_hook="{{ approved_release_manifests_view() }}") }}
+{{ config(pre_hook='{{ approved_release_manifests_view() }}') }}
 
 with
 
@@ -12,8 +12,8 @@ manifests as (
 
 parsed as (
     select
-        regexp_extract(manifest_path, '/([0-9]{4}Q[1-4])/v([0-9]+)/MANIFEST[.]sha256$', 1) as release_period,
-        regexp_extract(manifest_path, '/([0-9]{4}Q[1-4])/v([0-9]+)/MANIFEST[.]sha256$', 2) as release_version
+        regexp_extract(manifest_path, {{ release_manifest_pattern() }}, 1) as release_period,
+        regexp_extract(manifest_path, {{ release_manifest_pattern() }}, 2) as release_version
     from manifests
 )
 
