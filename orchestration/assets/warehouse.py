@@ -82,9 +82,12 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
     # run, dagster-dbt's default, re-parses the whole project every time: ~10 s).
     # Warehouse runs never overlap (tag limit and writer lock), so one folder is safe.
     from warehouse import build_database, warehouse_lock
+    from warehouse.build import code_version
 
     with warehouse_lock(p):
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False,
+        # mart_build_info says which code built the warehouse, as warehouse.build_warehouse does
+        invocation = dbt.cli(["build", "--vars", json.dumps({"code_version": code_version()})],
+                             context=context, raise_on_error=False,
                              target_path=p.warehouse_dir / "dbt_target")
         # dbt holds the build database while it runs, so row counts are read once it ends;
         # events are held until then so each model's materialisation carries its row count.
