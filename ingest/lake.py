@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import polars as pl
@@ -58,9 +59,8 @@ def write_parquet_atomically(frame: pl.DataFrame, final_folder: Path) -> Path:
     """Write ``part-0.parquet`` into a hidden folder, fsync, then rename it into place."""
     parent = final_folder.parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = parent / f".tmp-{final_folder.name}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
+    # unique per call: two threads of one process (two Dagster runs) may write at once
+    tmp = parent / f".tmp-{final_folder.name}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     target = tmp / "part-0.parquet"
     # zstd level 1: on a national participants file a third less CPU than polars'
@@ -85,13 +85,18 @@ def ensure_lake(paths: Paths) -> None:
     The published-ratings dataset is written by the release, but its empty
     state belongs with the others: the warehouse reads it before any release.
     """
-    for dataset in load_registry().datasets.values():
-        folder = dataset_folder(paths, dataset) / SCHEMA_FOLDER
-        if not (folder / "part-0.parquet").exists():
-            write_parquet_atomically(pl.DataFrame(schema=lake_schema(dataset)), folder)
-    folder = paths.lake / published_ratings.FOLDER / published_ratings.SCHEMA_FOLDER
-    if not (folder / "part-0.parquet").exists():
-        write_parquet_atomically(pl.DataFrame(schema=published_ratings_schema()), folder)
+    schemas = [(dataset_folder(paths, d) / SCHEMA_FOLDER, lake_schema(d)) for d in load_registry().datasets.values()]
+    schemas.append((paths.lake / published_ratings.FOLDER / published_ratings.SCHEMA_FOLDER,
+                    published_ratings_schema()))
+    for folder, schema in schemas:
+        if (folder / "part-0.parquet").exists():
+            continue
+        try:
+            write_parquet_atomically(pl.DataFrame(schema=schema), folder)
+        except OSError:
+            # another process or run wrote the same empty file first: theirs is as good
+            if not (folder / "part-0.parquet").exists():
+                raise
 
 
 #: The column of the prepared frame that carries a precomputed NINO digest (never stored).

@@ -7,6 +7,7 @@ Not for: assets or jobs. This only writes ``dagster.yaml`` and points
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from mi.settings import Paths
@@ -45,6 +46,7 @@ def write_if_changed(path: Path, text: str) -> None:
     """
     if path.exists() and path.read_text() == text:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # unique per call, not per process: two runs of one process start in threads side by side
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(text)
     os.replace(tmp, path)

@@ -121,7 +121,8 @@ def test_reference_loads_run_on_demand_through_dagster(home, small_world_files):
 def test_the_quarterly_release_is_prepared_gated_and_approved_by_another_person(home):
     from orchestration.definitions import defs
 
-    partition = "2026-04-01"  # 2026Q2, the small world's last quarter
+    # 2026Q1: the small world's last complete quarter (its 2026Q2 claims may still arrive, so it is not rated)
+    partition = "2026-01-01"
     with dg.DagsterInstance.ephemeral() as instance:
         prepared = defs.resolve_job_def("prepare_release").execute_in_process(
             instance=instance, partition_key=partition,
@@ -134,12 +135,12 @@ def test_the_quarterly_release_is_prepared_gated_and_approved_by_another_person(
             instance=instance, partition_key=partition, raise_on_error=False,
             run_config={"ops": {"published_release": {"config": {"approver": "alice"}}}})
         assert not refused.success
-        assert not (home.releases / "2026Q2" / "v1").exists()
+        assert not (home.releases / "2026Q1" / "v1").exists()
         approved = approve.execute_in_process(
             instance=instance, partition_key=partition,
             run_config={"ops": {"published_release": {"config": {"approver": "bob"}}}})
         assert approved.success
-    assert (home.releases / "2026Q2" / "v1" / "MANIFEST.sha256").exists()
+    assert (home.releases / "2026Q1" / "v1" / "MANIFEST.sha256").exists()
 
 
 def test_the_quarterly_schedule_prepares_the_quarter_just_ended():
