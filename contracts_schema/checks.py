@@ -26,7 +26,7 @@ import polars as pl
 
 from contracts_schema.registry import Dataset, Rule, load_registry
 
-#: First letter not D F I Q U V; second not D F I O Q U V; suffix A-D (MI spec §2.1).
+#: First letter not D F I Q U V; second not D F I O Q U V; suffix A-D (the MI specification, participants return).
 NINO_PATTERN = r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
 NINO_NEVER_ISSUED = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
 ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

@@ -6,7 +6,7 @@ document a clerk reads can never drift from the rules their file is checked
 against.
 
 Not for: validation, or any wording that is not derived from the definitions
-(apart from the fixed conventions section, which restates MI spec §1).
+(apart from the fixed conventions section, which restates the specification's conventions).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 -- Calendar quarters from the earliest referral to the evidence's extract
 -- quarter. A spine built from digits, because generate_series/range are not
--- portable (shared/notes/sql-portability.md); 1,000 numbers cover 250 years.
+-- portable between DuckDB and Spark (docs/scale.md); 1,000 numbers cover 250 years.
 with
 
 digits as (

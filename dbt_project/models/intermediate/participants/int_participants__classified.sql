@@ -65,7 +65,7 @@ classified as (
         dated.start_quarter,
         dated.leave_date,
         dated.leave_reason,
-        -- once per participant with a start (spec §1)
+        -- a start fee is payable once per participant with a start
         case when dated.start_date is not null then start_fees.amount_gbp end as start_fee_gbp
     from dated
     left join contracts

@@ -1,7 +1,7 @@
 -- Each current participant with the first verified outcome of each type, the
 -- outcome fees earned, and whether the outcomes count for the cohort measures:
 -- a job outcome verified within 12 months of referral, a SUSTAINED_26W
--- verified within 18 months (the evidence completed, spec §2).
+-- verified within 18 months (the evidence completed).
 with
 
 participants as (
