@@ -65,6 +65,7 @@ def _nino_constants() -> tuple[str, tuple[str, ...]]:
 
 # --- reading and preparing (shared by both alternatives) -------------------------------------
 
+
 def read_text(path: Path, dataset: Dataset) -> pd.DataFrame:
     """Every cell as text, trimmed, empty = missing; header names matched case-insensitively."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
@@ -89,8 +90,11 @@ def parse_typed(field_type: str, raw: pd.Series) -> pd.Series:
         return pd.to_numeric(raw.where(raw.str.match(DECIMAL, na=False)), errors="coerce")
     if field_type == "boolean":
         upper = raw.str.upper()
-        return pd.Series(pd.NA, index=raw.index, dtype="boolean").mask(upper.isin(TRUE_WORDS), True) \
+        return (
+            pd.Series(pd.NA, index=raw.index, dtype="boolean")
+            .mask(upper.isin(TRUE_WORDS), True)
             .mask(upper.isin(FALSE_WORDS), False)
+        )
     if field_type == "code":
         return raw.str.upper()
     return raw
@@ -152,8 +156,13 @@ def _nino_normalised(raw: pd.Series) -> pd.Series:
 
 
 def _compare(left: pd.Series, op: str, right: pd.Series) -> pd.Series:
-    result = {">=": left >= right, ">": left > right, "<=": left <= right, "<": left < right,
-              "==": left == right}[op]
+    result = {
+        ">=": left >= right,
+        ">": left > right,
+        "<=": left <= right,
+        "<": left < right,
+        "==": left == right,
+    }[op]
     return result | left.isna() | right.isna()
 
 
@@ -166,7 +175,10 @@ def _period_bounds(period: str) -> tuple[dt.date, dt.date]:
 
 # --- pandera on pandas ------------------------------------------------------------------------
 
-def pandera_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], period: str | None) -> pd.DataFrame:
+
+def pandera_findings(
+    prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], period: str | None
+) -> pd.DataFrame:
     """Run the rules as one ``pandera.pandas.DataFrameSchema``; (row, rule_id) per failure."""
     import pandera.pandas as pa
 
@@ -211,38 +223,71 @@ def pandera_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule]
                 special[(raw, "field_uniqueness")] = rule.id
             else:
                 cols = [RAW + k for k in keys]
-                frame_checks.append(pa.Check(
-                    lambda d, _c=cols: ~(d[_c].notna().all(axis=1) & d.duplicated(subset=_c, keep=False)),
-                    name=rule.id, ignore_na=False))
+                frame_checks.append(
+                    pa.Check(
+                        lambda d, _c=cols: ~(d[_c].notna().all(axis=1) & d.duplicated(subset=_c, keep=False)),
+                        name=rule.id,
+                        ignore_na=False,
+                    )
+                )
         elif kind == "nino":
-            add(raw, pa.Check(lambda s: (lambda n: n.str.match(nino_pattern) & ~n.str[:2].isin(never_issued))(
-                _nino_normalised(s)), name=rule.id), rule)
+            add(
+                raw,
+                pa.Check(
+                    lambda s: (lambda n: n.str.match(nino_pattern) & ~n.str[:2].isin(never_issued))(
+                        _nino_normalised(s)
+                    ),
+                    name=rule.id,
+                ),
+                rule,
+            )
         elif kind == "not_after_period_end":
             add(typed, pa.Check.le(pd.Timestamp(end)), rule)
         elif kind == "inside_period":
             add(typed, pa.Check.in_range(pd.Timestamp(start), pd.Timestamp(end)), rule)
         elif kind == "compare":
+
             def compare(d, _r=rule):
                 ok = _compare(d[_r.field], _r.params["op"], _right(d, _r))
                 return ok | (_when(d, _r) != 1) if "when" in _r.params else ok
+
             frame_checks.append(pa.Check(compare, name=rule.id, ignore_na=False))
         elif kind == "age_between":
+
             def age_between(d, _r=rule):
                 age = _age(d[_r.field], d[_r.params["at"]])
                 return age.between(_r.params["min"], _r.params["max"]) | age.isna()
+
             frame_checks.append(pa.Check(age_between, name=rule.id, ignore_na=False))
         elif kind == "required_if":
-            frame_checks.append(pa.Check(lambda d, _r=rule: (_when(d, _r) != 1) | d[RAW + _r.field].notna(),
-                                         name=rule.id, ignore_na=False))
+            frame_checks.append(
+                pa.Check(
+                    lambda d, _r=rule: (_when(d, _r) != 1) | d[RAW + _r.field].notna(),
+                    name=rule.id,
+                    ignore_na=False,
+                )
+            )
         elif kind == "empty_unless":
-            frame_checks.append(pa.Check(lambda d, _r=rule: (_when(d, _r) != 0) | d[RAW + _r.field].isna(),
-                                         name=rule.id, ignore_na=False))
+            frame_checks.append(
+                pa.Check(
+                    lambda d, _r=rule: (_when(d, _r) != 0) | d[RAW + _r.field].isna(),
+                    name=rule.id,
+                    ignore_na=False,
+                )
+            )
         else:  # pragma: no cover - rules_to_run leaves only the kinds above
             raise ValueError(kind)
 
     schema = pa.DataFrameSchema(
-        {c: pa.Column(nullable=nullable[c], unique=unique[c], checks=column_checks[c]) for c in prepared.columns},
-        checks=frame_checks, name=dataset.name, strict=False, coerce=False)
+        {
+            c: pa.Column(nullable=nullable[c], unique=unique[c], checks=column_checks[c])
+            for c in prepared.columns
+        },
+        checks=frame_checks,
+        name=dataset.name,
+        strict=False,
+        coerce=False,
+    )
     try:
         schema.validate(prepared, lazy=True)
         return pd.DataFrame({"row": pd.Series(dtype="int64"), "rule_id": pd.Series(dtype="str")})
@@ -270,7 +315,10 @@ def pandera_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule]
 
 # --- Great Expectations on pandas ----------------------------------------------------------------
 
-def gx_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], period: str | None) -> pd.DataFrame:
+
+def gx_findings(
+    prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], period: str | None
+) -> pd.DataFrame:
     """Run the rules as one GX expectation suite on the prepared frame; (row, rule_id) per failure."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
@@ -295,37 +343,72 @@ def gx_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], per
             expect(rule, E.ExpectColumnValuesToMatchRegex(column=raw, regex=ISO_DATE))
             expect(rule, E.ExpectColumnValuesToMatchStrftimeFormat(column=raw, strftime_format="%Y-%m-%d"))
         elif kind in ("integer", "decimal"):
-            expect(rule, E.ExpectColumnValuesToMatchRegex(column=raw, regex=INTEGER if kind == "integer" else DECIMAL))
+            expect(
+                rule,
+                E.ExpectColumnValuesToMatchRegex(column=raw, regex=INTEGER if kind == "integer" else DECIMAL),
+            )
         elif kind == "boolean":
             frame[f"__upper__{f}"] = frame[raw].str.upper()
-            expect(rule, E.ExpectColumnValuesToBeInSet(column=f"__upper__{f}", value_set=[*TRUE_WORDS, *FALSE_WORDS]))
+            expect(
+                rule,
+                E.ExpectColumnValuesToBeInSet(column=f"__upper__{f}", value_set=[*TRUE_WORDS, *FALSE_WORDS]),
+            )
         elif kind == "pattern":
             expect(rule, E.ExpectColumnValuesToMatchRegex(column=raw, regex=p["pattern"]))
         elif kind == "length":
-            expect(rule, E.ExpectColumnValueLengthsToBeBetween(column=raw, min_value=p.get("min"), max_value=p.get("max")))
+            expect(
+                rule,
+                E.ExpectColumnValueLengthsToBeBetween(
+                    column=raw, min_value=p.get("min"), max_value=p.get("max")
+                ),
+            )
         elif kind == "code":
             values = list(registry.code_lists[dataset.field(f).code_list].values)
             expect(rule, E.ExpectColumnValuesToBeInSet(column=typed, value_set=values))
         elif kind == "range":
-            expect(rule, E.ExpectColumnValuesToBeBetween(
-                column=typed, min_value=p.get("min"), max_value=p.get("max"),
-                strict_min=bool(p.get("min_exclusive")), strict_max=bool(p.get("max_exclusive"))))
+            expect(
+                rule,
+                E.ExpectColumnValuesToBeBetween(
+                    column=typed,
+                    min_value=p.get("min"),
+                    max_value=p.get("max"),
+                    strict_min=bool(p.get("min_exclusive")),
+                    strict_max=bool(p.get("max_exclusive")),
+                ),
+            )
         elif kind == "unique":
             keys = [RAW + k for k in p.get("fields", [f])]
             if len(keys) == 1:
                 expect(rule, E.ExpectColumnValuesToBeUnique(column=keys[0]))
             else:
-                expect(rule, E.ExpectCompoundColumnsToBeUnique(column_list=keys, ignore_row_if="any_value_is_missing"))
+                expect(
+                    rule,
+                    E.ExpectCompoundColumnsToBeUnique(column_list=keys, ignore_row_if="any_value_is_missing"),
+                )
         elif kind == "nino":
             column = f"__normalised__{f}"
             frame[column] = _nino_normalised(frame[raw])
             expect(rule, E.ExpectColumnValuesToMatchRegex(column=column, regex=nino_pattern))
-            expect(rule, E.ExpectColumnValuesToNotMatchRegexList(column=column, regex_list=[f"^{x}" for x in never_issued]))
+            expect(
+                rule,
+                E.ExpectColumnValuesToNotMatchRegexList(
+                    column=column, regex_list=[f"^{x}" for x in never_issued]
+                ),
+            )
         elif kind == "not_after_period_end":
-            expect(rule, E.ExpectColumnValuesToBeBetween(column=typed, max_value=dt.datetime.combine(end, dt.time())))
+            expect(
+                rule,
+                E.ExpectColumnValuesToBeBetween(column=typed, max_value=dt.datetime.combine(end, dt.time())),
+            )
         elif kind == "inside_period":
-            expect(rule, E.ExpectColumnValuesToBeBetween(column=typed, min_value=dt.datetime.combine(start, dt.time()),
-                                                         max_value=dt.datetime.combine(end, dt.time())))
+            expect(
+                rule,
+                E.ExpectColumnValuesToBeBetween(
+                    column=typed,
+                    min_value=dt.datetime.combine(start, dt.time()),
+                    max_value=dt.datetime.combine(end, dt.time()),
+                ),
+            )
         elif kind == "compare":
             right = p["right"]
             if isinstance(right, list) or p.get("offset_days"):
@@ -339,25 +422,46 @@ def gx_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], per
                 condition = {"row_condition": f"__when__{rule.id} == 1", "condition_parser": "pandas"}
             op = p["op"]
             if op == "==":
-                expect(rule, E.ExpectColumnPairValuesToBeEqual(column_A=typed, column_B=column,
-                                                                ignore_row_if="either_value_is_missing", **condition))
+                expect(
+                    rule,
+                    E.ExpectColumnPairValuesToBeEqual(
+                        column_A=typed, column_B=column, ignore_row_if="either_value_is_missing", **condition
+                    ),
+                )
             else:
                 a, b = (typed, column) if op in (">=", ">") else (column, typed)
-                expect(rule, E.ExpectColumnPairValuesAToBeGreaterThanB(
-                    column_A=a, column_B=b, or_equal=op in (">=", "<="), ignore_row_if="either_value_is_missing",
-                    **condition))
+                expect(
+                    rule,
+                    E.ExpectColumnPairValuesAToBeGreaterThanB(
+                        column_A=a,
+                        column_B=b,
+                        or_equal=op in (">=", "<="),
+                        ignore_row_if="either_value_is_missing",
+                        **condition,
+                    ),
+                )
         elif kind == "age_between":
             column = f"__age__{f}"
             frame[column] = _age(frame[f], frame[p["at"]])
-            expect(rule, E.ExpectColumnValuesToBeBetween(column=column, min_value=p["min"], max_value=p["max"]))
+            expect(
+                rule, E.ExpectColumnValuesToBeBetween(column=column, min_value=p["min"], max_value=p["max"])
+            )
         elif kind in ("required_if", "empty_unless"):
             frame[f"__when__{rule.id}"] = _when(frame, rule)
             if kind == "required_if":
-                expect(rule, E.ExpectColumnValuesToNotBeNull(
-                    column=raw, row_condition=f"__when__{rule.id} == 1", condition_parser="pandas"))
+                expect(
+                    rule,
+                    E.ExpectColumnValuesToNotBeNull(
+                        column=raw, row_condition=f"__when__{rule.id} == 1", condition_parser="pandas"
+                    ),
+                )
             else:
-                expect(rule, E.ExpectColumnValuesToBeNull(
-                    column=raw, row_condition=f"__when__{rule.id} == 0", condition_parser="pandas"))
+                expect(
+                    rule,
+                    E.ExpectColumnValuesToBeNull(
+                        column=raw, row_condition=f"__when__{rule.id} == 0", condition_parser="pandas"
+                    ),
+                )
         else:  # pragma: no cover
             raise ValueError(kind)
 
@@ -366,16 +470,20 @@ def gx_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], per
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    except Exception:  # noqa: BLE001 - cosmetic
+    except Exception:
         pass
     asset = context.data_sources.add_pandas("submission").add_dataframe_asset(dataset.name)
     batch = asset.add_batch_definition_whole_dataframe("file")
     suite = context.suites.add(gx.ExpectationSuite(name=dataset.name))
     for expectation in expectations:
         suite.add_expectation(expectation)
-    definition = context.validation_definitions.add(gx.ValidationDefinition(name=dataset.name, data=batch, suite=suite))
-    result = definition.run(batch_parameters={"dataframe": frame.reset_index(names="source_row")},
-                            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["source_row"]})
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=dataset.name, data=batch, suite=suite)
+    )
+    result = definition.run(
+        batch_parameters={"dataframe": frame.reset_index(names="source_row")},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["source_row"]},
+    )
     rows, ids = [], []
     for r in result.results:
         info = r.exception_info or {}
@@ -385,10 +493,13 @@ def gx_findings(prepared: pd.DataFrame, dataset: Dataset, rules: list[Rule], per
         for entry in (r.result or {}).get("unexpected_index_list") or []:
             rows.append(int(entry["source_row"] if isinstance(entry, dict) else entry))
             ids.append(rule_id)
-    return pd.DataFrame({"row": pd.Series(rows, dtype="int64"), "rule_id": pd.Series(ids, dtype="str")}).drop_duplicates()
+    return pd.DataFrame(
+        {"row": pd.Series(rows, dtype="int64"), "rule_id": pd.Series(ids, dtype="str")}
+    ).drop_duplicates()
 
 
 # --- command line ----------------------------------------------------------------------------------
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.alternatives")
@@ -403,14 +514,27 @@ def main(argv: list[str] | None = None) -> int:
     prepared = prepare(read_text(args.file, dataset), dataset)
     run = pandera_findings if args.engine == "pandera" else gx_findings
     found = run(prepared, dataset, rules, args.period)
-    meta = pd.DataFrame([{"rule_id": r.id, "field": r.field, "severity": r.severity, "message": r.message}
-                         for r in dataset.all_rules])
+    meta = pd.DataFrame(
+        [
+            {"rule_id": r.id, "field": r.field, "severity": r.severity, "message": r.message}
+            for r in dataset.all_rules
+        ]
+    )
     findings = found.merge(meta, on="rule_id", how="left").sort_values(["row", "rule_id"])
     args.report.mkdir(parents=True, exist_ok=True)
     findings.to_csv(args.report / "findings.csv", index=False)
-    (args.report / "coverage.json").write_text(json.dumps({
-        "engine": args.engine, "rows": int(len(prepared)), "rules_run": [r.id for r in rules],
-        "rules_not_run": skipped}, indent=1) + "\n")
+    (args.report / "coverage.json").write_text(
+        json.dumps(
+            {
+                "engine": args.engine,
+                "rows": int(len(prepared)),
+                "rules_run": [r.id for r in rules],
+                "rules_not_run": skipped,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     return 0
 
 

@@ -34,11 +34,18 @@ def duckdb_load(root: Path, path: Path, rows: int) -> Measurement:
     db.unlink(missing_ok=True)
     load = run_measured(
         f"{DUCKDB_STAGE} (reference)",
-        python_snippet("import duckdb,sys; con=duckdb.connect(sys.argv[1]); "
-                       "con.execute(\"create table participants as select * from read_csv(?)\", [sys.argv[2]]); "
-                       "con.close()")
-        + [str(db), str(path)], rows=rows, check=True, ok_codes=(0,), part="ingest",
-        log=root / "logs" / "duckdb-load.log")
+        python_snippet(
+            "import duckdb,sys; con=duckdb.connect(sys.argv[1]); "
+            'con.execute("create table participants as select * from read_csv(?)", [sys.argv[2]]); '
+            "con.close()"
+        )
+        + [str(db), str(path)],
+        rows=rows,
+        check=True,
+        ok_codes=(0,),
+        part="ingest",
+        log=root / "logs" / "duckdb-load.log",
+    )
     db.unlink(missing_ok=True)
     return load
 
@@ -46,15 +53,21 @@ def duckdb_load(root: Path, path: Path, rows: int) -> Measurement:
 def mi_validate(root: Path, path: Path, rows: int) -> Measurement:
     report = root / "reports" / "mi_validate"
     shutil.rmtree(report, ignore_errors=True)
-    m = run_measured("mi validate (pandera on polars; report written)",
-                     mi("validate", str(path), "--report", str(report), "--show", "0"), rows=rows, check=True,
-                     part="ingest", log=root / "logs" / "mi-validate.log")
+    m = run_measured(
+        "mi validate (pandera on polars; report written)",
+        mi("validate", str(path), "--report", str(report), "--show", "0"),
+        rows=rows,
+        check=True,
+        part="ingest",
+        log=root / "logs" / "mi-validate.log",
+    )
     m.extra["report"] = str(report)
     return m
 
 
-def run(root: Path, rows: int = ROWS, seed: int = 1, *, setup: list[Measurement],
-        rounds: int = 5) -> list[Measurement]:
+def run(
+    root: Path, rows: int = ROWS, seed: int = 1, *, setup: list[Measurement], rounds: int = 5
+) -> list[Measurement]:
     """DuckDB load (reference), ``mi validate``, ``mi submit`` into a fresh MI_HOME, ``rounds`` times.
 
     Each round runs the reference and both stages back to back, so that a
@@ -70,23 +83,41 @@ def run(root: Path, rows: int = ROWS, seed: int = 1, *, setup: list[Measurement]
         loads.append(duckdb_load(root, path, rows))
         validates.append(mi_validate(root, path, rows))
         shutil.rmtree(home, ignore_errors=True)
-        setup.append(run_measured("setup: mi load-reference (ingest home)",
-                                  mi("load-reference", str(path.parents[1] / "reference"), "--quiet"), rows=0,
-                                  env=env, check=True, ok_codes=(0,), part="setup",
-                                  log=root / "logs" / "load-reference-ingest.log"))
-        ingests.append(run_measured("mi submit (validate with reference data, pseudonymise, write the lake)",
-                                    mi("submit", str(path), "--show", "0"), rows=rows, env=env, check=True,
-                                    part="ingest", log=root / "logs" / "mi-submit.log"))
+        setup.append(
+            run_measured(
+                "setup: mi load-reference (ingest home)",
+                mi("load-reference", str(path.parents[1] / "reference"), "--quiet"),
+                rows=0,
+                env=env,
+                check=True,
+                ok_codes=(0,),
+                part="setup",
+                log=root / "logs" / "load-reference-ingest.log",
+            )
+        )
+        ingests.append(
+            run_measured(
+                "mi submit (validate with reference data, pseudonymise, write the lake)",
+                mi("submit", str(path), "--show", "0"),
+                rows=rows,
+                env=env,
+                check=True,
+                part="ingest",
+                log=root / "logs" / "mi-submit.log",
+            )
+        )
     shutil.rmtree(home, ignore_errors=True)
     load = median_round(loads)
     results = [load]
     for found, max_ratio in ((validates, 1.5), (ingests, 2.5)):
-        ratios = [m.seconds / reference.seconds for m, reference in zip(found, loads)]
+        ratios = [m.seconds / reference.seconds for m, reference in zip(found, loads, strict=False)]
         m = median_round(found)
         m.reference = DUCKDB_STAGE
         m.ratio = statistics.median(ratios)
         if len(found) > 1:
-            m.note = f"median of {len(found)} rounds; ratio each round: " + ", ".join(f"{r:.2f}x" for r in ratios)
+            m.note = f"median of {len(found)} rounds; ratio each round: " + ", ".join(
+                f"{r:.2f}x" for r in ratios
+            )
         m.judge(max_ratio=max_ratio, max_peak_mib=2 * GIB)
         results.append(m)
     return results
@@ -103,8 +134,9 @@ def median_round(found: list[Measurement]) -> Measurement:
     return chosen
 
 
-def run_alternatives(root: Path, rows: int = ROWS, seed: int = 1, *, ours: Measurement | None,
-                     setup: list[Measurement]) -> list[Measurement]:
+def run_alternatives(
+    root: Path, rows: int = ROWS, seed: int = 1, *, ours: Measurement | None, setup: list[Measurement]
+) -> list[Measurement]:
     """pandera on pandas and GX on pandas with the same rules, against ``mi validate``."""
     path = worlds.bench_file(root, rows, seed, setup)
     measurements = []
@@ -112,13 +144,29 @@ def run_alternatives(root: Path, rows: int = ROWS, seed: int = 1, *, ours: Measu
         ours = mi_validate(root, path, rows)
         measurements.append(ours)
     ours_findings = _row_findings(Path(ours.extra["report"]) / "findings.csv")
-    for engine, label in (("pandera", "pandera 0.35 on pandas 3.1, same rules"),
-                          ("gx", "Great Expectations 1.24 on pandas, same rules")):
+    for engine, label in (
+        ("pandera", "pandera 0.35 on pandas 3.1, same rules"),
+        ("gx", "Great Expectations 1.24 on pandas, same rules"),
+    ):
         report = root / "reports" / engine
         shutil.rmtree(report, ignore_errors=True)
-        m = run_measured(label, python_module("benchmarks.alternatives", engine, str(path), "--period", _period(path),
-                                              "--report", str(report)),
-                         rows=rows, check=True, ok_codes=(0,), part="alternatives", log=root / "logs" / f"{engine}.log")
+        m = run_measured(
+            label,
+            python_module(
+                "benchmarks.alternatives",
+                engine,
+                str(path),
+                "--period",
+                _period(path),
+                "--report",
+                str(report),
+            ),
+            rows=rows,
+            check=True,
+            ok_codes=(0,),
+            part="alternatives",
+            log=root / "logs" / f"{engine}.log",
+        )
         m.reference = "mi validate"
         m.ratio = m.seconds / ours.seconds
         coverage = json.loads((report / "coverage.json").read_text())
@@ -126,10 +174,16 @@ def run_alternatives(root: Path, rows: int = ROWS, seed: int = 1, *, ours: Measu
         rules_run = coverage["rules_run"]
         same = [r for r in rules_run if theirs.get(r, set()) == ours_findings.get(r, set())]
         differ = [r for r in rules_run if r not in same]
-        m.note = (f"ours {m.ratio:.1f}x faster; {len(rules_run)} rules, same failing rows as ours on "
-                  f"{len(same)}/{len(rules_run)}" + (f" (differ: {', '.join(differ)})" if differ else ""))
-        m.extra.update(rules_run=rules_run, rules_not_run=coverage["rules_not_run"], rules_differing=differ,
-                       findings=sum(len(v) for v in theirs.values()))
+        m.note = (
+            f"ours {m.ratio:.1f}x faster; {len(rules_run)} rules, same failing rows as ours on "
+            f"{len(same)}/{len(rules_run)}" + (f" (differ: {', '.join(differ)})" if differ else "")
+        )
+        m.extra.update(
+            rules_run=rules_run,
+            rules_not_run=coverage["rules_not_run"],
+            rules_differing=differ,
+            findings=sum(len(v) for v in theirs.values()),
+        )
         measurements.append(m)
     return measurements
 

@@ -26,7 +26,7 @@ GIB = 1024.0  # MiB
 class StageFailed(RuntimeError):
     """A measured command exited with a status that means it did not do its job."""
 
-    def __init__(self, measurement: "Measurement", message: str):
+    def __init__(self, measurement: Measurement, message: str):
         super().__init__(message)
         self.measurement = measurement
 
@@ -57,8 +57,13 @@ class Measurement:
         """The 1-minute load average at start-end (for a median of rounds: lowest-highest)."""
         return f"{self.load_start:.1f}-{self.load_end:.1f}"
 
-    def judge(self, *, max_ratio: float | None = None, max_seconds: float | None = None,
-              max_peak_mib: float | None = None) -> "Measurement":
+    def judge(
+        self,
+        *,
+        max_ratio: float | None = None,
+        max_seconds: float | None = None,
+        max_peak_mib: float | None = None,
+    ) -> Measurement:
         """Record the stage's targets and whether this run met them."""
         parts, ok = [], True
         if max_ratio is not None:
@@ -75,12 +80,23 @@ class Measurement:
         return self
 
     def as_dict(self) -> dict:
-        return {"stage": self.stage, "part": self.part, "rows": self.rows, "seconds": round(self.seconds, 2),
-                "cpu_seconds": round(self.cpu_seconds, 2),
-                "rows_per_second": round(self.rows_per_second), "peak_mib": round(self.peak_mib),
-                "reference": self.reference, "ratio": None if self.ratio is None else round(self.ratio, 3),
-                "target": self.target, "verdict": self.verdict, "note": self.note,
-                "load_start": round(self.load_start, 2), "load_end": round(self.load_end, 2), **self.extra}
+        return {
+            "stage": self.stage,
+            "part": self.part,
+            "rows": self.rows,
+            "seconds": round(self.seconds, 2),
+            "cpu_seconds": round(self.cpu_seconds, 2),
+            "rows_per_second": round(self.rows_per_second),
+            "peak_mib": round(self.peak_mib),
+            "reference": self.reference,
+            "ratio": None if self.ratio is None else round(self.ratio, 3),
+            "target": self.target,
+            "verdict": self.verdict,
+            "note": self.note,
+            "load_start": round(self.load_start, 2),
+            "load_end": round(self.load_end, 2),
+            **self.extra,
+        }
 
 
 def load_average() -> float:
@@ -90,9 +106,18 @@ def load_average() -> float:
         return 0.0
 
 
-def run_measured(stage: str, argv: list[str], *, rows: int, env: dict | None = None,
-                 cwd: Path | None = None, check: bool = False, ok_codes: tuple[int, ...] = (0, 1),
-                 part: str = "", log: Path | None = None) -> Measurement:
+def run_measured(
+    stage: str,
+    argv: list[str],
+    *,
+    rows: int,
+    env: dict | None = None,
+    cwd: Path | None = None,
+    check: bool = False,
+    ok_codes: tuple[int, ...] = (0, 1),
+    part: str = "",
+    log: Path | None = None,
+) -> Measurement:
     """Run ``argv`` to completion; wall seconds and the peak resident memory of its process tree.
 
     The peak is the larger of ``ru_maxrss`` from ``wait4`` (exact, but the
@@ -117,8 +142,9 @@ def run_measured(stage: str, argv: list[str], *, rows: int, env: dict | None = N
         out = tempfile.TemporaryFile()
     try:
         # output goes to a file, never a pipe: a chatty child cannot block on a full pipe
-        process = subprocess.Popen(argv, env={**os.environ, **(env or {})}, cwd=cwd, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            argv, env={**os.environ, **(env or {})}, cwd=cwd, stdout=out, stderr=subprocess.STDOUT
+        )
         sampler = TreeSampler(process.pid)
         sampler.start()
         _pid, status, usage = os.wait4(process.pid, 0)
@@ -132,10 +158,18 @@ def run_measured(stage: str, argv: list[str], *, rows: int, env: dict | None = N
         out.close()
     code = process.returncode
     peak_mib = max(usage.ru_maxrss / 1024, sampler.peak_bytes / 2**20)
-    measurement = Measurement(stage=stage, rows=rows, seconds=seconds, peak_mib=peak_mib,
-                              # wait4 counts only descendants the child reaped (not a JVM left to exit
-                              # on its own), so the tree's sampled CPU time where that is larger
-                              cpu_seconds=max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds), load_start=load_start, load_end=load_average(), part=part)
+    measurement = Measurement(
+        stage=stage,
+        rows=rows,
+        seconds=seconds,
+        peak_mib=peak_mib,
+        # wait4 counts only descendants the child reaped (not a JVM left to exit
+        # on its own), so the tree's sampled CPU time where that is larger
+        cpu_seconds=max(usage.ru_utime + usage.ru_stime, sampler.cpu_seconds),
+        load_start=load_start,
+        load_end=load_average(),
+        part=part,
+    )
     if check and code not in ok_codes:
         measurement.verdict = "FAILED"
         measurement.note = f"exit {code}"

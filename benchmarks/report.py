@@ -28,17 +28,42 @@ def machine() -> str:
     except (ValueError, OSError):
         mem = 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (f"{cpu_model()} ({platform.machine()}), {cores} cores, {mem:.0f} GiB, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
-            f"load average now {load_average():.1f}")
+    return (
+        f"{cpu_model()} ({platform.machine()}), {cores} cores, {mem:.0f} GiB, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}; "
+        f"load average now {load_average():.1f}"
+    )
 
 
-COLUMNS = ("stage", "rows", "seconds", "cpu s", "rows/s", "peak MiB", "ratio", "reference", "target", "met", "load")
+COLUMNS = (
+    "stage",
+    "rows",
+    "seconds",
+    "cpu s",
+    "rows/s",
+    "peak MiB",
+    "ratio",
+    "reference",
+    "target",
+    "met",
+    "load",
+)
 
 
 def _cells(m: Measurement) -> list[str]:
-    return [m.stage, f"{m.rows:,}", f"{m.seconds:.1f}", f"{m.cpu_seconds:.1f}", f"{m.rows_per_second:,.0f}", f"{m.peak_mib:,.0f}",
-            f"{m.ratio:.2f}x" if m.ratio is not None else "", m.reference or "", m.target, m.verdict, m.load]
+    return [
+        m.stage,
+        f"{m.rows:,}",
+        f"{m.seconds:.1f}",
+        f"{m.cpu_seconds:.1f}",
+        f"{m.rows_per_second:,.0f}",
+        f"{m.peak_mib:,.0f}",
+        f"{m.ratio:.2f}x" if m.ratio is not None else "",
+        m.reference or "",
+        m.target,
+        m.verdict,
+        m.load,
+    ]
 
 
 def table(measurements: list[Measurement]) -> str:
@@ -48,23 +73,37 @@ def table(measurements: list[Measurement]) -> str:
     right = {1, 2, 3, 4, 5, 6}
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        ).rstrip()
 
     out = [line(rows[0]), "  ".join("-" * w for w in widths)]
-    for m, cells in zip(measurements, rows[1:]):
+    for m, cells in zip(measurements, rows[1:], strict=False):
         out.append(line(cells))
         if m.note:
             out.append(f"    {m.note}")
     out.append("")
-    out.append("ratio: seconds / the reference's seconds in this run; cpu s: user + system time of the stage's process;")
-    out.append("load: the machine's 1-minute load average when the stage started-ended (for a median of rounds, the lowest")
+    out.append(
+        "ratio: seconds / the reference's seconds in this run; cpu s: user + system time of the stage's process;"
+    )
+    out.append(
+        "load: the machine's 1-minute load average when the stage started-ended (for a median of rounds, the lowest"
+    )
     out.append("and highest of its rounds); with 2 cores, above 2 means the stages waited for a core.")
     return "\n".join(out)
 
 
 def markdown(measurements: list[Measurement]) -> str:
-    out = ["| " + " | ".join(COLUMNS) + " | note |", "|" + "|".join(
-        "---:" if c in ("rows", "seconds", "cpu s", "rows/s", "peak MiB", "ratio") else "---" for c in COLUMNS) + "|---|"]
+    out = [
+        "| " + " | ".join(COLUMNS) + " | note |",
+        "|"
+        + "|".join(
+            "---:" if c in ("rows", "seconds", "cpu s", "rows/s", "peak MiB", "ratio") else "---"
+            for c in COLUMNS
+        )
+        + "|---|",
+    ]
     for m in measurements:
         out.append("| " + " | ".join(c.replace("|", "/") for c in _cells(m)) + f" | {m.note} |")
     return "\n".join(out)

@@ -40,7 +40,8 @@ def lake_rows(home: Path) -> dict[str, int]:
     with duckdb.connect() as con:
         rows = con.execute(
             "select dataset, sum(rows_accepted) from read_parquet(?) where is_current group by dataset",
-            [str(ledger)]).fetchall()
+            [str(ledger)],
+        ).fetchall()
     return {name: int(n) for name, n in rows}
 
 
@@ -68,8 +69,16 @@ def _size(folder: Path) -> str:
     return f"{size / 1e9:.1f} GB" if size >= 1e9 else f"{size / 1e6:.0f} MB"
 
 
-def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
-        setup: list[Measurement], engines: list[str] | None = None) -> list[Measurement]:
+def run(
+    root: Path,
+    scales: list[str],
+    seed: int,
+    *,
+    release: bool,
+    build: bool,
+    setup: list[Measurement],
+    engines: list[str] | None = None,
+) -> list[Measurement]:
     measurements: list[Measurement] = []
     for scale in scales:
         world_dir = worlds.world(root, scale, seed, setup)
@@ -77,21 +86,39 @@ def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
         env = {"MI_HOME": str(home)}
         counts = lake_rows(home)
         rows = sum(counts.values())
-        described = (f"lake rows read: {counts.get('participants', 0) / 1e6:.2f}M participant records "
-                     f"(every current quarterly version), {counts.get('employment_spells', 0) / 1e6:.2f}M "
-                     f"employment spells, {counts.get('outcome_claims', 0) / 1e6:.2f}M claims, "
-                     f"{counts.get('customer_survey', 0) / 1e6:.2f}M survey responses")
+        described = (
+            f"lake rows read: {counts.get('participants', 0) / 1e6:.2f}M participant records "
+            f"(every current quarterly version), {counts.get('employment_spells', 0) / 1e6:.2f}M "
+            f"employment spells, {counts.get('outcome_claims', 0) / 1e6:.2f}M claims, "
+            f"{counts.get('customer_survey', 0) / 1e6:.2f}M survey responses"
+        )
         chosen = engines or DEFAULT_ENGINES[scale]
         copy_missing = not (home / "warehouse" / "mi.duckdb").exists()
         duckdb_build: Measurement | None = None
         # a release reads the analysts' copy, so one without it needs a DuckDB build first
-        if ("duckdb" in chosen and (build or copy_missing)) or (release and scale == "history" and copy_missing):
-            copy = run_measured(f"DuckDB copy of the lake ({scale})",
-                                python_module("benchmarks.warehouse_bench", "copy-lake"), rows=rows, env=env,
-                                check=True, ok_codes=(0,), part="dbt", log=root / "logs" / f"copy-lake-{scale}.log")
-            m = run_measured(f"dbt build, {scale} world, DuckDB", python_module("benchmarks.warehouse_bench", "build"),
-                             rows=rows, env=env, check=True, ok_codes=(0,), part="dbt",
-                             log=root / "logs" / f"dbt-build-{scale}.log")
+        if ("duckdb" in chosen and (build or copy_missing)) or (
+            release and scale == "history" and copy_missing
+        ):
+            copy = run_measured(
+                f"DuckDB copy of the lake ({scale})",
+                python_module("benchmarks.warehouse_bench", "copy-lake"),
+                rows=rows,
+                env=env,
+                check=True,
+                ok_codes=(0,),
+                part="dbt",
+                log=root / "logs" / f"copy-lake-{scale}.log",
+            )
+            m = run_measured(
+                f"dbt build, {scale} world, DuckDB",
+                python_module("benchmarks.warehouse_bench", "build"),
+                rows=rows,
+                env=env,
+                check=True,
+                ok_codes=(0,),
+                part="dbt",
+                log=root / "logs" / f"dbt-build-{scale}.log",
+            )
             m.reference = f"DuckDB copy of the lake ({scale})"
             m.ratio = m.seconds / copy.seconds
             m.note = described
@@ -100,37 +127,64 @@ def run(root: Path, scales: list[str], seed: int, *, release: bool, build: bool,
             duckdb_build = m
         if build and "spark" in chosen:
             if shutil.which("java") is None:
-                failed = Measurement(stage=f"dbt build, {scale} world, Spark local[2]", rows=rows, seconds=0.0,
-                                     peak_mib=0.0, part="dbt", verdict="FAILED", note="no java")
-                raise StageFailed(failed, "the Spark build needs Java 17 (apt-get install "
-                                          "openjdk-17-jre-headless), or leave it out: --engine duckdb")
+                failed = Measurement(
+                    stage=f"dbt build, {scale} world, Spark local[2]",
+                    rows=rows,
+                    seconds=0.0,
+                    peak_mib=0.0,
+                    part="dbt",
+                    verdict="FAILED",
+                    note="no java",
+                )
+                raise StageFailed(
+                    failed,
+                    "the Spark build needs Java 17 (apt-get install "
+                    "openjdk-17-jre-headless), or leave it out: --engine duckdb",
+                )
             spark_home = home / "spark"
             shutil.rmtree(spark_home, ignore_errors=True)  # a Spark build starts from an empty warehouse
-            m = run_measured(f"dbt build, {scale} world, Spark local[2]",
-                             python_module("benchmarks.warehouse_bench", "build", "--engine", "spark"),
-                             rows=rows, env=env, check=True, ok_codes=(0,), part="dbt",
-                             log=root / "logs" / f"dbt-build-{scale}-spark.log")
+            m = run_measured(
+                f"dbt build, {scale} world, Spark local[2]",
+                python_module("benchmarks.warehouse_bench", "build", "--engine", "spark"),
+                rows=rows,
+                env=env,
+                check=True,
+                ok_codes=(0,),
+                part="dbt",
+                log=root / "logs" / f"dbt-build-{scale}-spark.log",
+            )
             if duckdb_build is not None:
                 m.reference, m.ratio = duckdb_build.stage, m.seconds / duckdb_build.seconds
-            m.note = (f"the same dbt build (every model, seed, data test and unit test) on Spark, same lake "
-                      f"read in place; peak: dbt process + JVM; Spark's tables {_size(spark_home / 'warehouse')} "
-                      f"(removed afterwards)")
+            m.note = (
+                f"the same dbt build (every model, seed, data test and unit test) on Spark, same lake "
+                f"read in place; peak: dbt process + JVM; Spark's tables {_size(spark_home / 'warehouse')} "
+                f"(removed afterwards)"
+            )
             shutil.rmtree(spark_home, ignore_errors=True)
             measurements.append(m)
         if release and scale == "history":
             period = latest_rating_quarter(home)
             shutil.rmtree(home / "releases", ignore_errors=True)  # prepare v1 from nothing, every run
-            m = run_measured(f"release preparation {period}, {scale} world",
-                             python_module("benchmarks.warehouse_bench", "release", period),
-                             rows=warehouse_participants(home), env=env,
-                             check=True, ok_codes=(0,), part="release", log=root / "logs" / f"release-{scale}.log")
-            m.note = ("rows: participants in the warehouse; the candidate's files and its quality "
-                      "gate (Great Expectations), from the analysts' copy")
+            m = run_measured(
+                f"release preparation {period}, {scale} world",
+                python_module("benchmarks.warehouse_bench", "release", period),
+                rows=warehouse_participants(home),
+                env=env,
+                check=True,
+                ok_codes=(0,),
+                part="release",
+                log=root / "logs" / f"release-{scale}.log",
+            )
+            m.note = (
+                "rows: participants in the warehouse; the candidate's files and its quality "
+                "gate (Great Expectations), from the analysts' copy"
+            )
             measurements.append(m)
     return measurements
 
 
 # --- the measured processes ---------------------------------------------------------------------
+
 
 def _build(engine: str) -> int:
     from warehouse import build_warehouse
@@ -144,8 +198,10 @@ def _release(period: str) -> int:
     from publish.release import prepare_release
 
     candidate = prepare_release(period, preparer="benchmark", progress=lambda line: print(line, flush=True))
-    print(f"{candidate.state} v{candidate.version}, gate passed: {candidate.gate_passed}; "
-          f"{sum(candidate.files.values()) if candidate.files else 0} bytes in {len(candidate.files)} files")
+    print(
+        f"{candidate.state} v{candidate.version}, gate passed: {candidate.gate_passed}; "
+        f"{sum(candidate.files.values()) if candidate.files else 0} bytes in {len(candidate.files)} files"
+    )
     for failure in candidate.gate_failures:
         print(f"gate: {failure}")
     return 0 if candidate.state == "candidate" and candidate.gate_passed else 3
@@ -164,14 +220,16 @@ def _copy_lake() -> int:
     try:
         with duckdb.connect(str(target)) as con:
             con.execute("set preserve_insertion_order = false")
-            current = con.execute("select distinct kind, dataset from read_parquet(?) where is_current",
-                                  [ledger]).fetchall()
+            current = con.execute(
+                "select distinct kind, dataset from read_parquet(?) where is_current", [ledger]
+            ).fetchall()
             for kind, dataset in current:
                 folder = p.lake / ("reference" if kind == "reference" else "returns") / dataset
                 con.execute(
                     f"create table {dataset} as select * from read_parquet(?, hive_partitioning = false) "
                     f"where submission_id in (select submission_id from read_parquet(?) where is_current)",
-                    [str(folder / "*" / "*.parquet"), ledger])
+                    [str(folder / "*" / "*.parquet"), ledger],
+                )
     finally:
         target.unlink(missing_ok=True)
         target.with_name(target.name + ".wal").unlink(missing_ok=True)

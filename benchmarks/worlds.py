@@ -36,7 +36,11 @@ def _world_matches(world: Path, *, scale: str, seed: int, rows: int | None) -> b
     except ValueError:
         return False
     if rows is not None:
-        return data.get("mode") == "bench" and data.get("seed") == seed and data.get("counts", {}).get("participants") == rows
+        return (
+            data.get("mode") == "bench"
+            and data.get("seed") == seed
+            and data.get("counts", {}).get("participants") == rows
+        )
     return data.get("mode") != "bench" and data.get("scale") == scale and data.get("seed") == seed
 
 
@@ -45,9 +49,15 @@ def world(root: Path, scale: str, seed: int, measurements: list[Measurement]) ->
     folder = root / "worlds" / f"{scale}-seed{seed}"
     if not _world_matches(folder, scale=scale, seed=seed, rows=None):
         shutil.rmtree(folder, ignore_errors=True)
-        m = run_measured(f"setup: mi synth --scale {scale}", mi("synth", "--out", str(folder), "--scale", scale,
-                                                                "--seed", str(seed), "--quiet"),
-                         rows=0, check=True, ok_codes=(0,), part="setup", log=root / "logs" / f"synth-{scale}.log")
+        m = run_measured(
+            f"setup: mi synth --scale {scale}",
+            mi("synth", "--out", str(folder), "--scale", scale, "--seed", str(seed), "--quiet"),
+            rows=0,
+            check=True,
+            ok_codes=(0,),
+            part="setup",
+            log=root / "logs" / f"synth-{scale}.log",
+        )
         m.rows = _world_rows(folder)
         measurements.append(m)
     return folder
@@ -58,9 +68,15 @@ def bench_file(root: Path, rows: int, seed: int, measurements: list[Measurement]
     folder = root / "worlds" / f"bench-{rows}-seed{seed}"
     if not _world_matches(folder, scale="small", seed=seed, rows=rows):
         shutil.rmtree(folder, ignore_errors=True)
-        m = run_measured(f"setup: mi synth --bench-rows {rows}",
-                         mi("synth", "--out", str(folder), "--bench-rows", str(rows), "--seed", str(seed), "--quiet"),
-                         rows=rows, check=True, ok_codes=(0,), part="setup", log=root / "logs" / "synth-bench.log")
+        m = run_measured(
+            f"setup: mi synth --bench-rows {rows}",
+            mi("synth", "--out", str(folder), "--bench-rows", str(rows), "--seed", str(seed), "--quiet"),
+            rows=rows,
+            check=True,
+            ok_codes=(0,),
+            part="setup",
+            log=root / "logs" / "synth-bench.log",
+        )
         measurements.append(m)
     return next((folder / "submissions").glob("*_participants_*.csv"))
 
@@ -94,9 +110,16 @@ def ingested_home(root: Path, world_dir: Path, name: str, measurements: list[Mea
     # department's own employment extract of the history world is 766 MB.
     largest = max(p.stat().st_size for p in (world_dir / "reference").iterdir())
     limit = {"MI_UPLOAD_LIMIT_MB": str(max(512, largest // 2**20 + 64))}
-    load = run_measured(f"setup: mi load-reference ({name})", mi("load-reference", str(world_dir / "reference"), "--quiet"),
-                        rows=0, env={**env, **limit}, check=True, ok_codes=(0,), part="setup",
-                        log=root / "logs" / f"load-reference-{name}.log")
+    load = run_measured(
+        f"setup: mi load-reference ({name})",
+        mi("load-reference", str(world_dir / "reference"), "--quiet"),
+        rows=0,
+        env={**env, **limit},
+        check=True,
+        ok_codes=(0,),
+        part="setup",
+        log=root / "logs" / f"load-reference-{name}.log",
+    )
     load.rows = _reference_rows(world_dir)
     measurements.append(load)
     files = _submission_count(world_dir)
@@ -106,9 +129,15 @@ def ingested_home(root: Path, world_dir: Path, name: str, measurements: list[Mea
             "import sys; from pathlib import Path; from mi.demo import submission_files; "
             "from ingest.submit import submit_file\n"
             "for p in submission_files(Path(sys.argv[1])): submit_file(p)"
-        ) + [str(world_dir)],
-        rows=_submission_rows(world_dir), env=env, check=True, ok_codes=(0,), part="setup",
-        log=root / "logs" / f"submit-{name}.log")
+        )
+        + [str(world_dir)],
+        rows=_submission_rows(world_dir),
+        env=env,
+        check=True,
+        ok_codes=(0,),
+        part="setup",
+        log=root / "logs" / f"submit-{name}.log",
+    )
     measurements.append(submit)
     marker.write_text(json.dumps({"world": str(world_dir), "world_json_sha256": digest}) + "\n")
     return home

@@ -50,17 +50,19 @@ class Period:
     end: dt.date
 
     @classmethod
-    def parse(cls, code: str) -> "Period":
+    def parse(cls, code: str) -> Period:
         text = code.strip().upper()
         if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
             raise ValueError(f"{code!r} is not a period of the form YYYYQn, for example 2026Q2")
         year, quarter = int(text[:4]), int(text[5])
         start = dt.date(year, 3 * quarter - 2, 1)
-        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
+        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
+            days=1
+        )
         return cls(text, start, end)
 
     @classmethod
-    def containing(cls, day: dt.date) -> "Period":
+    def containing(cls, day: dt.date) -> Period:
         return cls.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
 
 
@@ -88,12 +90,24 @@ def parse_typed(field_type: str, raw: pl.Expr) -> pl.Expr:
         ok = raw.str.contains(ISO_DATE_PATTERN)
         return pl.when(ok).then(raw.str.strptime(pl.Date, "%Y-%m-%d", strict=False)).otherwise(None)
     if field_type == "integer":
-        return pl.when(raw.str.contains(INTEGER_PATTERN)).then(raw.cast(pl.Int64, strict=False)).otherwise(None)
+        return (
+            pl.when(raw.str.contains(INTEGER_PATTERN)).then(raw.cast(pl.Int64, strict=False)).otherwise(None)
+        )
     if field_type == "decimal":
-        return pl.when(raw.str.contains(DECIMAL_PATTERN)).then(raw.cast(pl.Float64, strict=False)).otherwise(None)
+        return (
+            pl.when(raw.str.contains(DECIMAL_PATTERN))
+            .then(raw.cast(pl.Float64, strict=False))
+            .otherwise(None)
+        )
     if field_type == "boolean":
         upper = raw.str.to_uppercase()
-        return pl.when(upper.is_in(TRUE_WORDS)).then(True).when(upper.is_in(FALSE_WORDS)).then(False).otherwise(None)
+        return (
+            pl.when(upper.is_in(TRUE_WORDS))
+            .then(True)
+            .when(upper.is_in(FALSE_WORDS))
+            .then(False)
+            .otherwise(None)
+        )
     if field_type == "code":
         return raw.str.to_uppercase()
     return raw
@@ -117,8 +131,13 @@ def _right(rule: Rule) -> pl.Expr:
 
 
 def _compare(left: pl.Expr, op: str, right: pl.Expr) -> pl.Expr:
-    return {">=": left >= right, ">": left > right, "<=": left <= right,
-            "<": left < right, "==": left == right}[op]
+    return {
+        ">=": left >= right,
+        ">": left > right,
+        "<=": left <= right,
+        "<": left < right,
+        "==": left == right,
+    }[op]
 
 
 def _age_at(dob: pl.Expr, at: pl.Expr) -> pl.Expr:
@@ -246,7 +265,11 @@ def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr 
     elif kind == "ref_la_in_cpa":
         ok = pl.col(REF + "la_cpa") == pl.col(REF + "contract_cpa")
         # An LA code the department does not know is outside the CPA too.
-        ok = pl.when(pl.col(REF + "contract_cpa").is_null() | raw.is_null()).then(True).otherwise(ok.fill_null(False))
+        ok = (
+            pl.when(pl.col(REF + "contract_cpa").is_null() | raw.is_null())
+            .then(True)
+            .otherwise(ok.fill_null(False))
+        )
     elif kind == "ref_in_supply_chain":
         ok = pl.col(REF + f"in_chain__{field}__{p['on_date']}")
         ok = pl.when(pl.col(REF + "contract_prime").is_null() | raw.is_null()).then(True).otherwise(ok)

@@ -37,9 +37,16 @@ class CodeLabel:
 
 
 def _rows(code_list: CodeList, start: int = 1) -> list[CodeLabel]:
-    return [CodeLabel(list=code_list.name, code=code, label=label,
-                      description=code_list.descriptions.get(code), sort_order=start + i)
-            for i, (code, label) in enumerate(code_list.values.items())]
+    return [
+        CodeLabel(
+            list=code_list.name,
+            code=code,
+            label=label,
+            description=code_list.descriptions.get(code),
+            sort_order=start + i,
+        )
+        for i, (code, label) in enumerate(code_list.values.items())
+    ]
 
 
 def code_labels(registry: Registry | None = None) -> list[CodeLabel]:

@@ -23,7 +23,7 @@ import yaml
 from contracts_schema import published_ratings
 from contracts_schema.registry import Dataset, Registry, load_registry
 
-LAKE_ROOT = "{{ env_var(\"MI_LAKE\", env_var(\"MI_HOME\", \"var\") ~ \"/lake\") }}"
+LAKE_ROOT = '{{ env_var("MI_LAKE", env_var("MI_HOME", "var") ~ "/lake") }}'
 
 META_DESCRIPTIONS = {
     "submission_id": "Submission (ledger) the row came from.",
@@ -33,7 +33,7 @@ META_DESCRIPTIONS = {
 }
 DERIVED_DESCRIPTIONS = {
     "person_key": "Pseudonymised NINO: HMAC-SHA256(key, normalised NINO), hex. The same person has the "
-                  "same key under every reference and in the employment evidence.",
+    "same key under every reference and in the employment evidence.",
     "age_at_referral": "Age in whole years at referral (the date of birth is dropped at ingest).",
 }
 #: The ledger snapshot's columns (ingest/ledger.py writes exactly these; a test holds them equal).
@@ -74,7 +74,11 @@ HEADER = """\
 
 
 def _columns(dataset: Dataset) -> list[dict]:
-    meta = ["submission_id", "ukprn", "period", "source_row"] if dataset.kind == "return" else ["submission_id", "source_row"]
+    meta = (
+        ["submission_id", "ukprn", "period", "source_row"]
+        if dataset.kind == "return"
+        else ["submission_id", "source_row"]
+    )
     columns = [{"name": name, "description": META_DESCRIPTIONS[name]} for name in meta]
     fields = {f.name: f for f in dataset.fields}
     for name, _type in dataset.stored_columns:
@@ -89,7 +93,7 @@ def _table(dataset: Dataset) -> dict:
     return {
         "name": dataset.name,
         "description": f"{kind}: {dataset.title}. {dataset.description} Record key "
-                       f"({', '.join(dataset.record_key)}).",
+        f"({', '.join(dataset.record_key)}).",
         "config": {"meta": {"location": f"{LAKE_ROOT}/{folder}/{dataset.name}/*/*.parquet"}},
         "columns": _columns(dataset),
     }
@@ -98,30 +102,41 @@ def _table(dataset: Dataset) -> dict:
 def render_dbt_sources(registry: Registry | None = None) -> str:
     registry = registry or load_registry()
     tables = [_table(d) for d in registry.datasets.values()]
-    tables.append({
-        "name": "ledger",
-        "description": "One row per submission received, whatever its outcome; a snapshot rewritten "
-                       "atomically by ingest after every change.",
-        "config": {"meta": {"location": f"{LAKE_ROOT}/_ledger/ledger.parquet"}},
-        "columns": [{"name": k, "description": v} for k, v in LEDGER_COLUMNS.items()],
-    })
-    tables.append({
-        "name": published_ratings.FOLDER,
-        "description": "Every rating row of every approved release, one immutable folder per release version, "
-                       "written at approval (contracts_schema/published_ratings.py). Rows count only while their "
-                       "release folder exists.",
-        "config": {"meta": {"location": f"{LAKE_ROOT}/{published_ratings.FOLDER}/*/*.parquet"}},
-        "columns": [{"name": name, "description": description}
-                    for name, _type, description in published_ratings.COLUMNS],
-    })
-    document = {"version": 2, "sources": [{
-        "name": "lake",
-        "description": "Validated rows of every submission, one Parquet folder per submission, and the "
-                       "ledger that says which submissions are current (docs/lake.md).",
-        # dbt-duckdb fills {location} from each table's meta; files of one dataset
-        # may differ in columns (union_by_name), and the submission_id= folders are
-        # not partitions (the rows carry submission_id themselves).
-        "config": {"meta": {"external_location": DUCKDB_EXTERNAL_LOCATION}},
-        "tables": tables,
-    }]}
+    tables.append(
+        {
+            "name": "ledger",
+            "description": "One row per submission received, whatever its outcome; a snapshot rewritten "
+            "atomically by ingest after every change.",
+            "config": {"meta": {"location": f"{LAKE_ROOT}/_ledger/ledger.parquet"}},
+            "columns": [{"name": k, "description": v} for k, v in LEDGER_COLUMNS.items()],
+        }
+    )
+    tables.append(
+        {
+            "name": published_ratings.FOLDER,
+            "description": "Every rating row of every approved release, one immutable folder per release version, "
+            "written at approval (contracts_schema/published_ratings.py). Rows count only while their "
+            "release folder exists.",
+            "config": {"meta": {"location": f"{LAKE_ROOT}/{published_ratings.FOLDER}/*/*.parquet"}},
+            "columns": [
+                {"name": name, "description": description}
+                for name, _type, description in published_ratings.COLUMNS
+            ],
+        }
+    )
+    document = {
+        "version": 2,
+        "sources": [
+            {
+                "name": "lake",
+                "description": "Validated rows of every submission, one Parquet folder per submission, and the "
+                "ledger that says which submissions are current (docs/lake.md).",
+                # dbt-duckdb fills {location} from each table's meta; files of one dataset
+                # may differ in columns (union_by_name), and the submission_id= folders are
+                # not partitions (the rows carry submission_id themselves).
+                "config": {"meta": {"external_location": DUCKDB_EXTERNAL_LOCATION}},
+                "tables": tables,
+            }
+        ],
+    }
     return HEADER + yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=120)

@@ -24,8 +24,16 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from contracts_schema.checks import (FILE, RAW, REF, CheckContext, file_value, parse_typed, rule_expression,
-                                     screening_expression)
+from contracts_schema.checks import (
+    FILE,
+    RAW,
+    REF,
+    CheckContext,
+    file_value,
+    parse_typed,
+    rule_expression,
+    screening_expression,
+)
 from contracts_schema.registry import Dataset, Rule
 
 if TYPE_CHECKING:
@@ -52,8 +60,9 @@ def _pandera():
     importing, it waits on the import's module locks.
     """
     if "pandera.polars" not in sys.modules:
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                                category=FutureWarning)
+        warnings.filterwarnings(
+            "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+        )
     return tuple(importlib.import_module(name) for name in _PANDERA_MODULES)
 
 
@@ -63,8 +72,15 @@ def preload_pandera() -> threading.Thread:
     thread.start()
     return thread
 
-POLARS_TYPES = {"string": pl.Utf8, "code": pl.Utf8, "date": pl.Date, "integer": pl.Int64,
-                "decimal": pl.Float64, "boolean": pl.Boolean}
+
+POLARS_TYPES = {
+    "string": pl.Utf8,
+    "code": pl.Utf8,
+    "date": pl.Date,
+    "integer": pl.Int64,
+    "decimal": pl.Float64,
+    "boolean": pl.Boolean,
+}
 ROW = "__row"
 
 
@@ -72,8 +88,8 @@ ROW = "__row"
 class ReferenceData:
     """The DWP reference tables that row rules consult (already typed)."""
 
-    contracts: pl.DataFrame        # contract_id, prime_ukprn, cpa_id, start_date, end_date
-    supply_chain: pl.DataFrame     # contract_id, delivery_ukprn, valid_from, valid_to
+    contracts: pl.DataFrame  # contract_id, prime_ukprn, cpa_id, start_date, end_date
+    supply_chain: pl.DataFrame  # contract_id, delivery_ukprn, valid_from, valid_to
     local_authorities: pl.DataFrame  # la_code, cpa_id
 
 
@@ -99,10 +115,13 @@ def prepare_frame(raw: pl.DataFrame, dataset: Dataset, reference: ReferenceData 
     for f in dataset.fields:
         source = pl.col(f.name) if f.name in present else pl.lit(None, pl.Utf8)
         columns.append(source.cast(pl.Utf8).alias(RAW + f.name))
-    typed = [parse_typed(f.type, pl.col(RAW + f.name)).cast(POLARS_TYPES[f.type]).alias(f.name)
-             for f in dataset.fields]
-    whole_file = [file_value(r.field).alias(FILE + r.field)
-                  for r in dataset.all_rules if r.check == "single_value"]
+    typed = [
+        parse_typed(f.type, pl.col(RAW + f.name)).cast(POLARS_TYPES[f.type]).alias(f.name)
+        for f in dataset.fields
+    ]
+    whole_file = [
+        file_value(r.field).alias(FILE + r.field) for r in dataset.all_rules if r.check == "single_value"
+    ]
     frame = raw.lazy().with_row_index(ROW).select(columns).with_columns(typed)
     if whole_file:
         frame = frame.with_columns(whole_file)
@@ -121,18 +140,24 @@ def _reference_columns(frame: pl.DataFrame, dataset: Dataset, reference: Referen
     for rule in chain_rules:
         keys.update({RAW + rule.field, rule.params["on_date"]})
     narrow = frame.lazy().select(ROW, *sorted(keys))
-    contracts = reference.contracts.lazy().select(
-        pl.col("contract_id").alias(RAW + "contract_id"),
-        pl.col("prime_ukprn").alias(REF + "contract_prime"),
-        pl.col("cpa_id").alias(REF + "contract_cpa"),
-        pl.col("start_date").alias(REF + "contract_start"),
-        pl.col("end_date").alias(REF + "contract_end"),
-    ).unique(subset=[RAW + "contract_id"], keep="first")
+    contracts = (
+        reference.contracts.lazy()
+        .select(
+            pl.col("contract_id").alias(RAW + "contract_id"),
+            pl.col("prime_ukprn").alias(REF + "contract_prime"),
+            pl.col("cpa_id").alias(REF + "contract_cpa"),
+            pl.col("start_date").alias(REF + "contract_start"),
+            pl.col("end_date").alias(REF + "contract_end"),
+        )
+        .unique(subset=[RAW + "contract_id"], keep="first")
+    )
     narrow = narrow.join(contracts, on=RAW + "contract_id", how="left", maintain_order="left")
     if "la_code" in dataset.field_names:
-        las = reference.local_authorities.lazy().select(
-            pl.col("la_code").alias(RAW + "la_code"), pl.col("cpa_id").alias(REF + "la_cpa")
-        ).unique(subset=[RAW + "la_code"], keep="first")
+        las = (
+            reference.local_authorities.lazy()
+            .select(pl.col("la_code").alias(RAW + "la_code"), pl.col("cpa_id").alias(REF + "la_cpa"))
+            .unique(subset=[RAW + "la_code"], keep="first")
+        )
         narrow = narrow.join(las, on=RAW + "la_code", how="left", maintain_order="left")
     for rule in chain_rules:
         narrow = _join_supply_chain(narrow, rule, reference)
@@ -154,16 +179,23 @@ def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData
     chain = reference.supply_chain.lazy().select(
         pl.col("contract_id").alias(RAW + "contract_id"),
         pl.col("delivery_ukprn").alias(RAW + rule.field),
-        "valid_from", "valid_to", pl.lit(True).alias(listed),
+        "valid_from",
+        "valid_to",
+        pl.lit(True).alias(listed),
     )
     in_window = pl.col(listed).fill_null(False) & (
         pl.col(on).is_null()
-        | ((pl.col(on) >= pl.col("valid_from")) & (pl.col("valid_to").is_null() | (pl.col(on) <= pl.col("valid_to"))))
+        | (
+            (pl.col(on) >= pl.col("valid_from"))
+            & (pl.col("valid_to").is_null() | (pl.col(on) <= pl.col("valid_to")))
+        )
     ).fill_null(False)
-    joined = frame.join(chain, on=[RAW + "contract_id", RAW + rule.field], how="left",
-                        maintain_order="left").with_columns(in_window.alias(column))
+    joined = frame.join(
+        chain, on=[RAW + "contract_id", RAW + rule.field], how="left", maintain_order="left"
+    ).with_columns(in_window.alias(column))
     repeated = reference.supply_chain.select(
-        pl.struct("contract_id", "delivery_ukprn").is_duplicated().any()).item()
+        pl.struct("contract_id", "delivery_ukprn").is_duplicated().any()
+    ).item()
     if repeated:
         flags = joined.group_by(ROW, maintain_order=True).agg(pl.col(column).any())
         frame = frame.join(flags, on=ROW, how="left", maintain_order="left")
@@ -177,14 +209,34 @@ def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData
 #: only on the rows that fail some check: each looks at its own row alone, except
 #: ``unique``, whose failing rows (every row of a repeated key) all fail it together.
 #: A kind not listed here makes :func:`failing_rows` run the schema on every row.
-ROW_LOCAL_KINDS = frozenset({
-    "required", "date", "integer", "decimal", "boolean", "pattern", "length", "code", "range", "unique",
-    "nino", "compare", "not_after_period_end", "inside_period", "age_between", "required_if",
-    "empty_unless", "ref_contract_known", "ref_contract_owned", "ref_within_contract_dates",
-    "ref_la_in_cpa", "ref_in_supply_chain",
-    # compares its row with a column of the whole file's value (``prepare_frame`` adds it)
-    "single_value",
-})
+ROW_LOCAL_KINDS = frozenset(
+    {
+        "required",
+        "date",
+        "integer",
+        "decimal",
+        "boolean",
+        "pattern",
+        "length",
+        "code",
+        "range",
+        "unique",
+        "nino",
+        "compare",
+        "not_after_period_end",
+        "inside_period",
+        "age_between",
+        "required_if",
+        "empty_unless",
+        "ref_contract_known",
+        "ref_contract_owned",
+        "ref_within_contract_dates",
+        "ref_la_in_cpa",
+        "ref_in_supply_chain",
+        # compares its row with a column of the whole file's value (``prepare_frame`` adds it)
+        "single_value",
+    }
+)
 
 
 def _as_check(pa, rule: Rule, expr: pl.Expr, screen: pl.Expr | None = None) -> pa.Check:
@@ -192,8 +244,12 @@ def _as_check(pa, rule: Rule, expr: pl.Expr, screen: pl.Expr | None = None) -> p
     # One failure case per check is rendered: pandera turns each failing row of a
     # frame-level check into a JSON record of the whole row, which cost seconds per
     # national file; the rows themselves come from the check's own output (failing_rows).
-    check = pa.Check(lambda data, _e=expr: data.lazyframe.select(_e), name=rule.id,
-                     description=rule.message, n_failure_cases=1)
+    check = pa.Check(
+        lambda data, _e=expr: data.lazyframe.select(_e),
+        name=rule.id,
+        description=rule.message,
+        n_failure_cases=1,
+    )
     # for failing_rows' first pass over every row (see there); pandera's check decides
     # (or a cheaper screen that fails a superset of its rows: ``checks.screening_expression``)
     check.mi_expression = expr if screen is None else screen
@@ -214,8 +270,14 @@ def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchem
             checks.append(_as_check(pa, rule, expr, screening_expression(rule, dataset)))
     columns = {f.name: pa.Column(POLARS_TYPES[f.type], nullable=True) for f in dataset.fields}
     columns.update({RAW + f.name: pa.Column(pl.Utf8, nullable=True) for f in dataset.fields})
-    schema = pa.DataFrameSchema(columns=columns, checks=checks, strict=False,
-                                name=dataset.name, title=dataset.title, description=dataset.description)
+    schema = pa.DataFrameSchema(
+        columns=columns,
+        checks=checks,
+        strict=False,
+        name=dataset.name,
+        title=dataset.title,
+        description=dataset.description,
+    )
     return schema, skipped
 
 
@@ -245,16 +307,25 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
         2,000,000-row file with 95,000 failures); the verdicts are the same.
     """
     pa, config, constants = _pandera()
-    config_context, ValidationDepth, CHECK_OUTPUT_KEY = (  # noqa: N806 (pandera's names)
-        config.config_context, config.ValidationDepth, constants.CHECK_OUTPUT_KEY)
+    config_context, ValidationDepth, CHECK_OUTPUT_KEY = (
+        config.config_context,
+        config.ValidationDepth,
+        constants.CHECK_OUTPUT_KEY,
+    )
     positions = None
     expressions = [getattr(check, "mi_expression", None) for check in schema.checks]
-    if frame.height and all(e is not None for e in expressions) and all(
-            getattr(check, "mi_kind", None) in ROW_LOCAL_KINDS for check in schema.checks):
+    if (
+        frame.height
+        and all(e is not None for e in expressions)
+        and all(getattr(check, "mi_kind", None) in ROW_LOCAL_KINDS for check in schema.checks)
+    ):
         verdicts = frame.lazy().select(e.alias(f"check_{i}") for i, e in enumerate(expressions))
         # a null verdict is a pass, as pandera counts it (``ignore_na``)
-        failing = verdicts.select(
-            ~pl.all_horizontal(pl.all().fill_null(True)).alias("failing")).collect().to_series()
+        failing = (
+            verdicts.select(~pl.all_horizontal(pl.all().fill_null(True)).alias("failing"))
+            .collect()
+            .to_series()
+        )
         positions = failing.arg_true().cast(pl.Int64)
         frame = frame.filter(failing)
     try:
@@ -266,7 +337,9 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
         if structural.height:
             # A dtype or column failure means the prepared frame itself is wrong:
             # that is a bug here, never the provider's fault, so it must not pass silently.
-            raise RuntimeError(f"prepared frame does not match its schema: {structural.to_dicts()[:3]}") from exc
+            raise RuntimeError(
+                f"prepared frame does not match its schema: {structural.to_dicts()[:3]}"
+            ) from exc
         # Every failing row of a check, from the check's own boolean output (the
         # rendered failure cases stop at n_failure_cases).
         parts = [

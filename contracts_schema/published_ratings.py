@@ -34,7 +34,11 @@ UNIT_TYPES = ("CONTRACT", "PRIME")
 #: (name, type, description): the columns of every file, in order. Types are
 #: the lake's (``string``, ``integer``, ``decimal``).
 COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("rated_unit_type", "string", "CONTRACT (a contract's rating) or PRIME (a prime's rating over all its contracts)."),
+    (
+        "rated_unit_type",
+        "string",
+        "CONTRACT (a contract's rating) or PRIME (a prime's rating over all its contracts).",
+    ),
     ("rated_unit_id", "string", "The contract_id of a contract's rating, the prime_ukprn of a prime's."),
     ("contract_id", "string", "The rated contract; empty for a prime's rating."),
     ("prime_ukprn", "string", "UKPRN of the prime provider."),

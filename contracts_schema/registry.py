@@ -62,12 +62,40 @@ REFERENCE_CHECKS = {k for k in CHECK_KINDS if k.startswith("ref_")}
 #: Check kinds that need the period of the return.
 PERIOD_CHECKS = {"not_after_period_end", "inside_period"}
 #: Check kinds that look at the text as sent, before typing.
-RAW_CHECKS = {"required", "date", "integer", "decimal", "boolean", "pattern", "length",
-              "code", "nino", "required_if", "empty_unless"}
+RAW_CHECKS = {
+    "required",
+    "date",
+    "integer",
+    "decimal",
+    "boolean",
+    "pattern",
+    "length",
+    "code",
+    "nino",
+    "required_if",
+    "empty_unless",
+}
 
-_RULE_KEYS = {"id", "check", "severity", "message", "field", "pattern", "min", "max",
-              "min_exclusive", "max_exclusive", "op", "right", "offset_days", "when", "at",
-              "on_date", "drop", "fields"}
+_RULE_KEYS = {
+    "id",
+    "check",
+    "severity",
+    "message",
+    "field",
+    "pattern",
+    "min",
+    "max",
+    "min_exclusive",
+    "max_exclusive",
+    "op",
+    "right",
+    "offset_days",
+    "when",
+    "at",
+    "on_date",
+    "drop",
+    "fields",
+}
 
 
 @dataclass(frozen=True)
@@ -223,8 +251,15 @@ def _rule(raw: dict[str, Any], *, dataset: str, field_name: str | None) -> Rule:
         raise RegistryError(f"rule {raw['id']}: severity {severity!r}")
     params = {k: v for k, v in raw.items() if k not in {"id", "check", "severity", "message", "field"}}
     message = raw.get("message") or CHECK_KINDS[check].format(field=target)
-    return Rule(id=raw["id"], check=check, field=target, severity=severity,
-                message=message, params=params, dataset=dataset)
+    return Rule(
+        id=raw["id"],
+        check=check,
+        field=target,
+        severity=severity,
+        message=message,
+        params=params,
+        dataset=dataset,
+    )
 
 
 def _dataset(raw: dict[str, Any]) -> Dataset:
@@ -234,17 +269,30 @@ def _dataset(raw: dict[str, Any]) -> Dataset:
         if f["type"] not in FIELD_TYPES:
             raise RegistryError(f"{name}.{f['name']}: unknown type {f['type']!r}")
         rules = tuple(_rule(r, dataset=name, field_name=f["name"]) for r in f.get("rules", []))
-        fields.append(Field(
-            name=f["name"], type=f["type"], required=bool(f["required"]),
-            description=f["description"], example=str(f.get("example", "")),
-            code_list=f.get("code_list"), personal=bool(f.get("personal", False)),
-            default=f.get("default"), required_when=f.get("required_when"), rules=rules,
-        ))
+        fields.append(
+            Field(
+                name=f["name"],
+                type=f["type"],
+                required=bool(f["required"]),
+                description=f["description"],
+                example=str(f.get("example", "")),
+                code_list=f.get("code_list"),
+                personal=bool(f.get("personal", False)),
+                default=f.get("default"),
+                required_when=f.get("required_when"),
+                rules=rules,
+            )
+        )
     rules = tuple(_rule(r, dataset=name, field_name=None) for r in raw.get("rules", []))
     return Dataset(
-        name=name, kind=raw["kind"], title=raw["title"], description=raw["description"].strip(),
-        rule_prefix=raw["rule_prefix"], record_key=tuple(raw["record_key"]),
-        fields=tuple(fields), rules=rules,
+        name=name,
+        kind=raw["kind"],
+        title=raw["title"],
+        description=raw["description"].strip(),
+        rule_prefix=raw["rule_prefix"],
+        record_key=tuple(raw["record_key"]),
+        fields=tuple(fields),
+        rules=rules,
     )
 
 
@@ -324,19 +372,32 @@ def _code_list(name: str, raw: dict[str, Any], *, extends: CodeList | None = Non
     description = raw.get("description") or (extends.description if extends else "")
     if not description:
         raise RegistryError(f"code list {name} has no description")
-    return CodeList(name=name, description=description, values=labels, descriptions=descriptions,
-                    columns=tuple(raw.get("columns", ())))
+    return CodeList(
+        name=name,
+        description=description,
+        values=labels,
+        descriptions=descriptions,
+        columns=tuple(raw.get("columns", ())),
+    )
 
 
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
     """Load and check every definition file. Cached: the registry is immutable."""
     code_lists = {name: _code_list(name, v) for name, v in _read_yaml("code_lists.yaml").items()}
-    warehouse_codes = {name: _code_list(name, v, extends=code_lists.get(name))
-                       for name, v in _read_yaml("warehouse_codes.yaml").items()}
+    warehouse_codes = {
+        name: _code_list(name, v, extends=code_lists.get(name))
+        for name, v in _read_yaml("warehouse_codes.yaml").items()
+    }
     file_rules = {
-        r["id"]: Rule(id=r["id"], check="file", field=None, severity=r["severity"],
-                      message=r["message"].strip(), dataset="")
+        r["id"]: Rule(
+            id=r["id"],
+            check="file",
+            field=None,
+            severity=r["severity"],
+            message=r["message"].strip(),
+            dataset="",
+        )
         for r in _read_yaml("file_rules.yaml")
     }
     datasets: dict[str, Dataset] = {}
@@ -345,7 +406,8 @@ def load_registry() -> Registry:
         datasets[name] = _dataset(raw)
     for raw in _read_yaml("reference.yaml"):
         datasets[raw["name"]] = _dataset(raw)
-    registry = Registry(datasets=datasets, code_lists=code_lists, file_rules=file_rules,
-                        warehouse_codes=warehouse_codes)
+    registry = Registry(
+        datasets=datasets, code_lists=code_lists, file_rules=file_rules, warehouse_codes=warehouse_codes
+    )
     _check_consistency(registry)
     return registry

@@ -59,11 +59,21 @@ def render_spec(registry: Registry | None = None) -> str:
         "| --- | --- | --- |",
     ]
     out += [f"| `{r.id}` | {r.severity} | {r.message} |" for r in registry.file_rules.values()]
-    for heading, datasets in (("Provider returns", registry.returns), ("DWP reference data", registry.reference)):
+    for heading, datasets in (
+        ("Provider returns", registry.returns),
+        ("DWP reference data", registry.reference),
+    ):
         out += ["", f"## {heading}"]
         for d in datasets:
-            out += ["", f"### `{d.name}`: {d.title}", "", d.description, "",
-                    f"Record key: {', '.join(f'`{k}`' for k in d.record_key)}.", ""]
+            out += [
+                "",
+                f"### `{d.name}`: {d.title}",
+                "",
+                d.description,
+                "",
+                f"Record key: {', '.join(f'`{k}`' for k in d.record_key)}.",
+                "",
+            ]
             out += _field_table(d, registry) + [""] + _rule_table(d)
     out += ["", "## Code lists", ""]
     for cl in registry.code_lists.values():

@@ -103,17 +103,24 @@ def postgres_storage(environ: Mapping[str, str]) -> dict:
             scheme = url.split("://", 1)[0] if "://" in url else "(none)"
             raise DeploymentConfigError(
                 f"MI_DAGSTER_PG_URL must start with {PG_SCHEME}:// (it starts with {scheme}://): "
-                "SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, and dagster-postgres installs psycopg2")
+                "SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, and dagster-postgres installs psycopg2"
+            )
         return {"postgres_url": {"env": "MI_DAGSTER_PG_URL"}}
     required = ("MI_DAGSTER_PG_HOST", "MI_DAGSTER_PG_USER", "MI_DAGSTER_PG_DB")
     missing = [name for name in required if not environ.get(name)]
     if missing:
         raise DeploymentConfigError(
             "the shared Dagster instance needs PostgreSQL: set MI_DAGSTER_PG_URL, or "
-            + ", ".join(required) + f" (missing: {', '.join(missing)}) and optionally MI_DAGSTER_PG_PASSWORD, "
-            "MI_DAGSTER_PG_PORT, MI_DAGSTER_PG_SSLMODE")
-    db: dict = {"username": {"env": "MI_DAGSTER_PG_USER"}, "hostname": {"env": "MI_DAGSTER_PG_HOST"},
-                "db_name": {"env": "MI_DAGSTER_PG_DB"}, "scheme": PG_SCHEME}
+            + ", ".join(required)
+            + f" (missing: {', '.join(missing)}) and optionally MI_DAGSTER_PG_PASSWORD, "
+            "MI_DAGSTER_PG_PORT, MI_DAGSTER_PG_SSLMODE"
+        )
+    db: dict = {
+        "username": {"env": "MI_DAGSTER_PG_USER"},
+        "hostname": {"env": "MI_DAGSTER_PG_HOST"},
+        "db_name": {"env": "MI_DAGSTER_PG_DB"},
+        "scheme": PG_SCHEME,
+    }
     # An {env: X} reference to a variable that is unset fails when the instance loads,
     # so optional settings are only referenced when they are set now.
     if environ.get("MI_DAGSTER_PG_PASSWORD"):
@@ -130,8 +137,11 @@ def postgres_storage(environ: Mapping[str, str]) -> dict:
 def instance_config(environ: Mapping[str, str], *, max_concurrent_runs: int | None = None) -> dict:
     """The whole ``dagster.yaml`` of the shared instance, as a mapping."""
     runs = run_limits()
-    runs["max_concurrent_runs"] = int(max_concurrent_runs or environ.get("MI_DAGSTER_MAX_RUNS")
-                                      or runs.get("max_concurrent_runs", DEFAULT_MAX_RUNS))
+    runs["max_concurrent_runs"] = int(
+        max_concurrent_runs
+        or environ.get("MI_DAGSTER_MAX_RUNS")
+        or runs.get("max_concurrent_runs", DEFAULT_MAX_RUNS)
+    )
     return {
         "telemetry": {"enabled": False},
         "storage": {"postgres": postgres_storage(environ)},
@@ -166,8 +176,10 @@ def instance_config(environ: Mapping[str, str], *, max_concurrent_runs: int | No
     }
 
 
-HEADER = ("# Written by deploy/shared.py from the environment; edit the code there, not this file.\n"
-          "# PostgreSQL settings are {env: ...} references: the values stay in the services' environment.\n")
+HEADER = (
+    "# Written by deploy/shared.py from the environment; edit the code there, not this file.\n"
+    "# PostgreSQL settings are {env: ...} references: the values stay in the services' environment.\n"
+)
 
 
 def render_instance_yaml(environ: Mapping[str, str], **kwargs) -> str:
@@ -188,15 +200,19 @@ class SharedDeployment:
     web_port: int = DEFAULT_WEB_PORT
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> "SharedDeployment":
+    def from_environment(cls, environ: Mapping[str, str] = os.environ) -> SharedDeployment:
         if not environ.get("DAGSTER_HOME"):
-            raise DeploymentConfigError("set DAGSTER_HOME to the shared instance's folder "
-                                        "(not MI_HOME/dagster, which is the single-machine instance)")
-        return cls(dagster_home=Path(environ["DAGSTER_HOME"]).resolve(),
-                   grpc_host=environ.get("MI_DAGSTER_GRPC_HOST", "127.0.0.1"),
-                   grpc_port=int(environ.get("MI_DAGSTER_GRPC_PORT", DEFAULT_GRPC_PORT)),
-                   web_host=environ.get("MI_DAGSTER_WEB_HOST", "127.0.0.1"),
-                   web_port=int(environ.get("MI_DAGSTER_WEB_PORT", DEFAULT_WEB_PORT)))
+            raise DeploymentConfigError(
+                "set DAGSTER_HOME to the shared instance's folder "
+                "(not MI_HOME/dagster, which is the single-machine instance)"
+            )
+        return cls(
+            dagster_home=Path(environ["DAGSTER_HOME"]).resolve(),
+            grpc_host=environ.get("MI_DAGSTER_GRPC_HOST", "127.0.0.1"),
+            grpc_port=int(environ.get("MI_DAGSTER_GRPC_PORT", DEFAULT_GRPC_PORT)),
+            web_host=environ.get("MI_DAGSTER_WEB_HOST", "127.0.0.1"),
+            web_port=int(environ.get("MI_DAGSTER_WEB_PORT", DEFAULT_WEB_PORT)),
+        )
 
     @property
     def instance_yaml(self) -> Path:
@@ -213,27 +229,58 @@ class SharedDeployment:
     def workspace_config(self) -> dict:
         # The webserver and the daemon never import the code: they ask this server,
         # so a new release of the code is one restart of the code location.
-        return {"load_from": [{"grpc_server": {"host": self.grpc_host, "port": self.grpc_port,
-                                               "location_name": LOCATION_NAME}}]}
+        return {
+            "load_from": [
+                {
+                    "grpc_server": {
+                        "host": self.grpc_host,
+                        "port": self.grpc_port,
+                        "location_name": LOCATION_NAME,
+                    }
+                }
+            ]
+        }
 
     def write_config(self, environ: Mapping[str, str] = os.environ, **kwargs) -> tuple[Path, Path]:
         """Write ``dagster.yaml`` and ``workspace.yaml`` (only when they change); return both paths."""
         self.dagster_home.mkdir(parents=True, exist_ok=True)
         # Three services may render at once when they start together (write_if_changed is atomic).
         write_if_changed(self.instance_yaml, render_instance_yaml(environ, **kwargs))
-        write_if_changed(self.workspace_yaml, "# Written by deploy/shared.py.\n"
-                          + yaml.safe_dump(self.workspace_config(), sort_keys=False))
+        write_if_changed(
+            self.workspace_yaml,
+            "# Written by deploy/shared.py.\n" + yaml.safe_dump(self.workspace_config(), sort_keys=False),
+        )
         return self.instance_yaml, self.workspace_yaml
 
     # --- command lines ---
 
     def command(self, role: str) -> list[str]:
         if role == "code":
-            return [_bin("dagster"), "api", "grpc", "-m", CODE_MODULE, "-d", str(REPO),
-                    "-h", self.grpc_host, "-p", str(self.grpc_port), "--location-name", LOCATION_NAME]
+            return [
+                _bin("dagster"),
+                "api",
+                "grpc",
+                "-m",
+                CODE_MODULE,
+                "-d",
+                str(REPO),
+                "-h",
+                self.grpc_host,
+                "-p",
+                str(self.grpc_port),
+                "--location-name",
+                LOCATION_NAME,
+            ]
         if role == "webserver":
-            return [_bin("dagster-webserver"), "-w", str(self.workspace_yaml),
-                    "-h", self.web_host, "-p", str(self.web_port)]
+            return [
+                _bin("dagster-webserver"),
+                "-w",
+                str(self.workspace_yaml),
+                "-h",
+                self.web_host,
+                "-p",
+                str(self.web_port),
+            ]
         if role == "daemon":
             return [_bin("dagster-daemon"), "run", "-w", str(self.workspace_yaml)]
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
@@ -243,15 +290,17 @@ class SharedDeployment:
         from mi.settings import mi_home
 
         env = dict(base)
-        env.update({
-            "DAGSTER_HOME": str(self.dagster_home),
-            # Absolute, so the code server, its run workers and dbt agree whatever their cwd.
-            "MI_HOME": str(Path(base.get("MI_HOME", mi_home())).resolve()),
-            "DAGSTER_DISABLE_TELEMETRY": "1",
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-            "DO_NOT_TRACK": "1",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "DAGSTER_HOME": str(self.dagster_home),
+                # Absolute, so the code server, its run workers and dbt agree whatever their cwd.
+                "MI_HOME": str(Path(base.get("MI_HOME", mi_home())).resolve()),
+                "DAGSTER_DISABLE_TELEMETRY": "1",
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+                "DO_NOT_TRACK": "1",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         return env
 
 
@@ -307,8 +356,15 @@ def start(role: str, deployment: SharedDeployment, env: Mapping[str, str], log_d
     log_path = log_dir / f"{role}.log"
     log = open(log_path, "ab")
     # A session of its own: stop() can then end the process and everything it started.
-    process = subprocess.Popen(deployment.command(role), env=dict(env), cwd=REPO, stdout=log,
-                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        deployment.command(role),
+        env=dict(env),
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     return Service(role, process, log_path, log)
 
 
@@ -317,14 +373,18 @@ def wait_for_port(host: str, port: int, timeout: float, service: Service | None 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service is not None and not service.alive():
-            raise RuntimeError(f"{service.role} exited with {service.process.returncode}:\n{service.log_tail()}")
+            raise RuntimeError(
+                f"{service.role} exited with {service.process.returncode}:\n{service.log_tail()}"
+            )
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             sock.settimeout(1)
             if sock.connect_ex((host, port)) == 0:
                 return
         time.sleep(0.3)
-    raise TimeoutError(f"nothing listening on {host}:{port} after {timeout:.0f}s"
-                       + (f"; {service.role}'s log:\n{service.log_tail()}" if service else ""))
+    raise TimeoutError(
+        f"nothing listening on {host}:{port} after {timeout:.0f}s"
+        + (f"; {service.role}'s log:\n{service.log_tail()}" if service else "")
+    )
 
 
 def wait_for_http(url: str, timeout: float, service: Service | None = None) -> None:
@@ -333,7 +393,9 @@ def wait_for_http(url: str, timeout: float, service: Service | None = None) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service is not None and not service.alive():
-            raise RuntimeError(f"{service.role} exited with {service.process.returncode}:\n{service.log_tail()}")
+            raise RuntimeError(
+                f"{service.role} exited with {service.process.returncode}:\n{service.log_tail()}"
+            )
         try:
             with opener.open(url, timeout=2) as response:
                 if response.status == 200:
@@ -341,8 +403,10 @@ def wait_for_http(url: str, timeout: float, service: Service | None = None) -> N
         except OSError:
             pass
         time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer after {timeout:.0f}s"
-                       + (f"; {service.role}'s log:\n{service.log_tail()}" if service else ""))
+    raise TimeoutError(
+        f"{url} did not answer after {timeout:.0f}s"
+        + (f"; {service.role}'s log:\n{service.log_tail()}" if service else "")
+    )
 
 
 # --- command line (what the systemd units call) ----------------------------------------------
@@ -368,8 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("render", help="write $DAGSTER_HOME/dagster.yaml and workspace.yaml from the environment")
     for role in ROLES:
         sub.add_parser(role, help=f"render, then become the {role} process (systemd ExecStart)")
-    up = sub.add_parser("up", help="start all three in the foreground (one machine, to try the profile); "
-                                   "Ctrl-C stops them")
+    up = sub.add_parser(
+        "up", help="start all three in the foreground (one machine, to try the profile); Ctrl-C stops them"
+    )
     up.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args(argv)
     try:
@@ -399,8 +464,10 @@ def _up(deployment: SharedDeployment, env: dict[str, str], timeout: float) -> in
         services.append(start("webserver", deployment, env, log_dir))
         wait_for_http(deployment.web_url + "/server_info", timeout, services[-1])
         services.append(start("daemon", deployment, env, log_dir))
-        print(f"Dagster UI on {deployment.web_url} (instance {deployment.dagster_home}, logs in {log_dir}); "
-              "Ctrl-C stops it")
+        print(
+            f"Dagster UI on {deployment.web_url} (instance {deployment.dagster_home}, logs in {log_dir}); "
+            "Ctrl-C stops it"
+        )
         while all(s.alive() for s in services):
             time.sleep(1)
         dead = next(s for s in services if not s.alive())

@@ -24,9 +24,22 @@ import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 FINDINGS_HEADER = ["row", "field", "value", "rule_id", "severity", "message"]
-SUMMARY_KEYS = ["submission_id", "status", "ukprn", "return", "period", "sha256", "file_name",
-                "received_at", "rows_read", "rows_accepted", "rows_rejected", "warnings", "errors",
-                "reference_checked"]
+SUMMARY_KEYS = [
+    "submission_id",
+    "status",
+    "ukprn",
+    "return",
+    "period",
+    "sha256",
+    "file_name",
+    "received_at",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "warnings",
+    "errors",
+    "reference_checked",
+]
 #: The HTML page lists at most this many findings; the CSV always has them all.
 HTML_FINDINGS_LIMIT = 2000
 INERT_PREFIX = r"^[=+\-@\t\r]"
@@ -47,16 +60,21 @@ def inert_text(value: str | None) -> str | None:
 
 def findings_csv_frame(findings: pl.DataFrame) -> pl.DataFrame:
     return findings.select(
-        pl.col("row"), inert(pl.col("field")).alias("field"), inert(pl.col("value")).alias("value"),
-        pl.col("rule_id"), pl.col("severity"), pl.col("message"),
+        pl.col("row"),
+        inert(pl.col("field")).alias("field"),
+        inert(pl.col("value")).alias("value"),
+        pl.col("rule_id"),
+        pl.col("severity"),
+        pl.col("message"),
     )
 
 
 def rule_counts(findings: pl.DataFrame) -> list[dict]:
     if findings.height == 0:
         return []
-    counts = findings.group_by(["rule_id", "severity", "field"]).agg(pl.len().alias("count"),
-                                                                     pl.col("message").first())
+    counts = findings.group_by(["rule_id", "severity", "field"]).agg(
+        pl.len().alias("count"), pl.col("message").first()
+    )
     return counts.sort(["severity", "count", "rule_id"], descending=[False, True, False]).to_dicts()
 
 
@@ -81,8 +99,12 @@ def write_report(folder: Path, summary: dict, findings: pl.DataFrame) -> Path:
 def render_html(summary: dict, findings: pl.DataFrame, *, standalone: bool = True) -> str:
     shown = findings_csv_frame(findings.head(HTML_FINDINGS_LIMIT)).to_dicts()
     return _env.get_template("report.html").render(
-        s=summary, findings=shown, total=findings.height, limit=HTML_FINDINGS_LIMIT,
-        counts=rule_counts(findings), standalone=standalone,
+        s=summary,
+        findings=shown,
+        total=findings.height,
+        limit=HTML_FINDINGS_LIMIT,
+        counts=rule_counts(findings),
+        standalone=standalone,
     )
 
 

@@ -29,8 +29,13 @@ from ingest.read import SOURCE_ROW
 from ingest.validate import ValidationOutcome, mask_personal
 from mi.settings import Paths
 
-LAKE_TYPES = {"string": pl.Utf8, "date": pl.Date, "integer": pl.Int64, "decimal": pl.Float64,
-              "boolean": pl.Boolean}
+LAKE_TYPES = {
+    "string": pl.Utf8,
+    "date": pl.Date,
+    "integer": pl.Int64,
+    "decimal": pl.Float64,
+    "boolean": pl.Boolean,
+}
 SCHEMA_FOLDER = "submission_id=_schema"
 
 
@@ -85,9 +90,12 @@ def ensure_lake(paths: Paths) -> None:
     The published-ratings dataset is written by the release, but its empty
     state belongs with the others: the warehouse reads it before any release.
     """
-    schemas = [(dataset_folder(paths, d) / SCHEMA_FOLDER, lake_schema(d)) for d in load_registry().datasets.values()]
-    schemas.append((paths.lake / published_ratings.FOLDER / published_ratings.SCHEMA_FOLDER,
-                    published_ratings_schema()))
+    schemas = [
+        (dataset_folder(paths, d) / SCHEMA_FOLDER, lake_schema(d)) for d in load_registry().datasets.values()
+    ]
+    schemas.append(
+        (paths.lake / published_ratings.FOLDER / published_ratings.SCHEMA_FOLDER, published_ratings_schema())
+    )
     for folder, schema in schemas:
         if (folder / "part-0.parquet").exists():
             continue
@@ -103,8 +111,15 @@ def ensure_lake(paths: Paths) -> None:
 DIGEST = "__nino_digest"
 
 
-def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str | None,
-                  period: str | None, key: bytes, digests: pl.Series | None = None) -> pl.DataFrame:
+def accepted_rows(
+    outcome: ValidationOutcome,
+    *,
+    submission_id: str,
+    ukprn: str | None,
+    period: str | None,
+    key: bytes,
+    digests: pl.Series | None = None,
+) -> pl.DataFrame:
     """The stored form of the rows that passed: what the warehouse will read.
 
     Args:
@@ -131,14 +146,21 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     for field_name, positions in outcome.drops.items():
         if positions.len():
             frame = frame.with_columns(
-                pl.when(pl.col(ROW).is_in(positions.implode())).then(None).otherwise(pl.col(field_name)).alias(field_name)
+                pl.when(pl.col(ROW).is_in(positions.implode()))
+                .then(None)
+                .otherwise(pl.col(field_name))
+                .alias(field_name)
             )
     columns: list[pl.Expr] = []
     for f in dataset.fields:
         if f.name == "nino":
             columns.append(pl.col(DIGEST).bin.encode("hex").alias("person_key"))
         elif f.name == "date_of_birth":
-            columns.append(age_at_referral(pl.col("date_of_birth"), pl.col("referral_date")).cast(pl.Int64).alias("age_at_referral"))
+            columns.append(
+                age_at_referral(pl.col("date_of_birth"), pl.col("referral_date"))
+                .cast(pl.Int64)
+                .alias("age_at_referral")
+            )
         elif f.default is not None:
             columns.append(pl.col(f.name).fill_null(pl.lit(f.default)))
         else:
@@ -147,16 +169,20 @@ def accepted_rows(outcome: ValidationOutcome, *, submission_id: str, ukprn: str 
     if dataset.kind == "return":
         meta += [pl.lit(ukprn, pl.Utf8).alias("ukprn"), pl.lit(period, pl.Utf8).alias("period")]
     schema = lake_schema(dataset)
-    return frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns).select(
-        [pl.col(c).cast(t) for c, t in schema.items()]).collect()
+    return (
+        frame.select(*meta, pl.col(SOURCE_ROW).cast(pl.Int64), *columns)
+        .select([pl.col(c).cast(t) for c, t in schema.items()])
+        .collect()
+    )
 
 
 def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: pl.DataFrame) -> Path:
     return write_parquet_atomically(rows, dataset_folder(paths, dataset) / f"submission_id={submission_id}")
 
 
-def write_quarantine(paths: Paths, submission_id: str, outcome: ValidationOutcome, *,
-                     only_rows_in_error: bool = False) -> Path | None:
+def write_quarantine(
+    paths: Paths, submission_id: str, outcome: ValidationOutcome, *, only_rows_in_error: bool = False
+) -> Path | None:
     """Keep the rejected rows with their rule ids, personal fields masked, for audit.
 
     ``only_rows_in_error``: keep only the rows that broke a rule even when the
@@ -193,7 +219,9 @@ def sweep_debris(paths: Paths, known_ids: set[str]) -> list[Path]:
             name = folder.name
             if name == SCHEMA_FOLDER:
                 continue
-            if name.startswith(".tmp-") or (name.startswith("submission_id=") and name.split("=", 1)[1] not in known_ids):
+            if name.startswith(".tmp-") or (
+                name.startswith("submission_id=") and name.split("=", 1)[1] not in known_ids
+            ):
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder)
     return removed
@@ -204,7 +232,9 @@ def read_current(paths: Paths, ledger: Ledger, dataset_name: str) -> pl.DataFram
     entry = ledger.current(dataset_name, None, None) if dataset.kind == "reference" else None
     if entry is None:
         return None
-    return pl.read_parquet(dataset_folder(paths, dataset) / f"submission_id={entry.submission_id}" / "part-0.parquet")
+    return pl.read_parquet(
+        dataset_folder(paths, dataset) / f"submission_id={entry.submission_id}" / "part-0.parquet"
+    )
 
 
 def current_reference(paths: Paths, ledger: Ledger) -> ReferenceData | None:

@@ -89,7 +89,7 @@ class Ledger:
     def close(self) -> None:
         self._db.close()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -119,7 +119,9 @@ class Ledger:
         )
         return found[0] if found else None
 
-    def same_bytes(self, dataset: str, ukprn: str | None, period: str | None, sha256: str) -> LedgerEntry | None:
+    def same_bytes(
+        self, dataset: str, ukprn: str | None, period: str | None, sha256: str
+    ) -> LedgerEntry | None:
         found = self._entries(
             "select * from submissions where dataset = ? and ukprn is ? and period is ? and sha256 = ? "
             "and status != 'DUPLICATE' order by received_at limit 1",
@@ -155,16 +157,22 @@ class Ledger:
         return {r[0] for r in self._db.execute("select submission_id from submissions")}
 
     def latest_received_at(self) -> str | None:
-        row = self._db.execute("select max(received_at) from submissions where status != 'DUPLICATE'").fetchone()
+        row = self._db.execute(
+            "select max(received_at) from submissions where status != 'DUPLICATE'"
+        ).fetchone()
         return row[0]
 
     def export_parquet(self) -> Path:
         """Rewrite ``lake/_ledger/ledger.parquet`` from the database, atomically."""
         entries = self._entries("select * from submissions order by received_at, submission_id")
-        frame = pl.DataFrame(
-            [{**asdict(e), "is_current": e.is_current} for e in entries],
-            schema={**LEDGER_SCHEMA},
-        ) if entries else pl.DataFrame(schema=LEDGER_SCHEMA)
+        frame = (
+            pl.DataFrame(
+                [{**asdict(e), "is_current": e.is_current} for e in entries],
+                schema={**LEDGER_SCHEMA},
+            )
+            if entries
+            else pl.DataFrame(schema=LEDGER_SCHEMA)
+        )
         frame = frame.with_columns(
             pl.col("file_timestamp").str.to_datetime(time_zone=None, strict=False),
             pl.col("received_at").str.to_datetime(time_zone=None, strict=False),
@@ -180,10 +188,23 @@ class Ledger:
 
 
 LEDGER_SCHEMA = {
-    "submission_id": pl.Utf8, "dataset": pl.Utf8, "kind": pl.Utf8, "ukprn": pl.Utf8, "period": pl.Utf8,
-    "file_name": pl.Utf8, "file_timestamp": pl.Utf8, "sha256": pl.Utf8, "received_at": pl.Utf8,
-    "rows_read": pl.Int64, "rows_accepted": pl.Int64, "rows_rejected": pl.Int64, "warnings": pl.Int64,
-    "status": pl.Utf8, "superseded_by": pl.Utf8, "submitted_by": pl.Utf8, "channel": pl.Utf8,
+    "submission_id": pl.Utf8,
+    "dataset": pl.Utf8,
+    "kind": pl.Utf8,
+    "ukprn": pl.Utf8,
+    "period": pl.Utf8,
+    "file_name": pl.Utf8,
+    "file_timestamp": pl.Utf8,
+    "sha256": pl.Utf8,
+    "received_at": pl.Utf8,
+    "rows_read": pl.Int64,
+    "rows_accepted": pl.Int64,
+    "rows_rejected": pl.Int64,
+    "warnings": pl.Int64,
+    "status": pl.Utf8,
+    "superseded_by": pl.Utf8,
+    "submitted_by": pl.Utf8,
+    "channel": pl.Utf8,
     "is_current": pl.Boolean,
 }
 

@@ -88,7 +88,9 @@ def person_digests(ninos: pl.Series, key: bytes) -> pl.Series:
     block = (hashlib.sha256(key).digest() if len(key) > HMAC_BLOCK else key).ljust(HMAC_BLOCK, b"\0")
     inner_start = hashlib.sha256(bytes(b ^ 0x36 for b in block))
     outer_start = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-    normalised = ninos.to_frame("n").select(normalise_nino(pl.col("n")).cast(pl.Binary).alias("nino")).to_series()
+    normalised = (
+        ninos.to_frame("n").select(normalise_nino(pl.col("n")).cast(pl.Binary).alias("nino")).to_series()
+    )
     inner_copy, outer_copy = inner_start.copy, outer_start.copy
     parts = []
     for offset in range(0, max(normalised.len(), 1), BATCH):

@@ -19,7 +19,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import polars as pl
 
@@ -96,9 +95,14 @@ def _read_csv(data: bytes) -> tuple[list[str], pl.LazyFrame]:
     # Lazy: the text is parsed, trimmed and nulled in one pass (see _conform), so the
     # untrimmed copy of a large file is never held beside the trimmed one.
     frame = pl.scan_csv(
-        body, has_header=False, skip_rows=1, infer_schema=False,
-        new_columns=[f"c{i}" for i in range(len(header))], encoding="utf8",
-        quote_char='"', raise_if_empty=False,
+        body,
+        has_header=False,
+        skip_rows=1,
+        infer_schema=False,
+        new_columns=[f"c{i}" for i in range(len(header))],
+        encoding="utf8",
+        quote_char='"',
+        raise_if_empty=False,
     )
     return header, frame
 
@@ -113,7 +117,7 @@ def _collect_csv(frame: pl.LazyFrame) -> pl.DataFrame:
         if "more fields" in str(exc).lower():
             raise FileRejected("FILE_FORMAT", "a row has more fields than the header") from None
         raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
-    except Exception:  # noqa: BLE001 - any parser failure is the file's, and must not echo content
+    except Exception:
         raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
 
 
@@ -135,7 +139,9 @@ def guard_xlsx(data: bytes, byte_limit: int) -> None:
             with archive.open(info) as part:
                 head = part.read(4096)
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise FileRejected("FILE_FORMAT", "the workbook declares XML entities, which are not accepted")
+                raise FileRejected(
+                    "FILE_FORMAT", "the workbook declares XML entities, which are not accepted"
+                )
 
 
 def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[str], pl.DataFrame]:
@@ -145,7 +151,7 @@ def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[st
     try:
         reader = fastexcel.read_excel(data)
         sheet = reader.load_sheet(0, header_row=None, dtypes="string")
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise FileRejected("FILE_FORMAT", "the workbook could not be read") from None
     if sheet.total_height - 1 > row_limit:
         raise FileRejected("FILE_TOO_LARGE", f"more than {row_limit} data rows")
@@ -162,8 +168,9 @@ def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[st
     return header, frame
 
 
-def _conform(header: list[str], frame: pl.DataFrame | pl.LazyFrame, dataset: Dataset,
-             file_format: str) -> RawTable:
+def _conform(
+    header: list[str], frame: pl.DataFrame | pl.LazyFrame, dataset: Dataset, file_format: str
+) -> RawTable:
     names = [h.replace("\ufeff", "").strip().lower() for h in header]
     seen: set[str] = set()
     for name in names:
@@ -179,9 +186,16 @@ def _conform(header: list[str], frame: pl.DataFrame | pl.LazyFrame, dataset: Dat
     # Strip spaces and treat empty as null once, here, so every rule sees the same value.
     # Columns that are not fields are never read past the parser.
     cells = [pl.col(src).cast(pl.Utf8).str.strip_chars().alias(name) for src, name in keep]
-    table = frame.lazy().with_row_index(SOURCE_ROW, offset=2).select(
-        pl.col(SOURCE_ROW).cast(pl.Int64),
-        *(pl.when(cell.str.len_bytes() > 0).then(cell).alias(name) for cell, (_src, name) in zip(cells, keep)),
+    table = (
+        frame.lazy()
+        .with_row_index(SOURCE_ROW, offset=2)
+        .select(
+            pl.col(SOURCE_ROW).cast(pl.Int64),
+            *(
+                pl.when(cell.str.len_bytes() > 0).then(cell).alias(name)
+                for cell, (_src, name) in zip(cells, keep, strict=False)
+            ),
+        )
     )
     # Rows that are wholly empty (a trailing blank line, a spreadsheet's formatted-but-empty
     # rows) are not records; counting them would inflate rows read and rejected.

@@ -35,7 +35,8 @@ from ingest.ledger import Ledger, LedgerEntry, utc_now
 from ingest.pseudonymise import load_key, person_digests
 from ingest.read import FileRejected, RawTable, read_table, sniff_format
 from ingest.validate import FINDING_SCHEMA, ValidationOutcome, file_finding, rejected_file, validate_table
-from mi.settings import Paths, paths as default_paths, upload_limit_bytes, xlsx_row_limit
+from mi.settings import Paths, upload_limit_bytes, xlsx_row_limit
+from mi.settings import paths as default_paths
 
 RETURN_NAMES = ("participants", "outcome_claims", "customer_survey")
 FILE_NAME_PATTERN = re.compile(
@@ -78,12 +79,17 @@ def parse_file_name(name: str) -> FileIdentity | None:
     if not match:
         return None
     stamp = dt.datetime.strptime(match["stamp"], "%Y%m%dT%H%M%S")
-    return FileIdentity(ukprn=match["ukprn"], dataset=match["dataset"].lower(),
-                        period=match["period"].upper(), file_timestamp=stamp.isoformat())
+    return FileIdentity(
+        ukprn=match["ukprn"],
+        dataset=match["dataset"].lower(),
+        period=match["period"].upper(),
+        file_timestamp=stamp.isoformat(),
+    )
 
 
-def resolve_identity(file_name: str, *, ukprn: str | None, dataset: str | None, period: str | None,
-                     received_at: str) -> tuple[FileIdentity | None, str]:
+def resolve_identity(
+    file_name: str, *, ukprn: str | None, dataset: str | None, period: str | None, received_at: str
+) -> tuple[FileIdentity | None, str]:
     """Decide (ukprn, return, period, timestamp) for a file; explain when it cannot.
 
     With all three given explicitly the name is free (MI spec §1). Otherwise the
@@ -102,8 +108,11 @@ def resolve_identity(file_name: str, *, ukprn: str | None, dataset: str | None, 
         return FileIdentity(ukprn, dataset, period, stamp), ""
     if parsed is None:
         return None, "the name does not follow the pattern"
-    for given, found, label in ((ukprn, parsed.ukprn, "UKPRN"), (dataset, parsed.dataset, "return"),
-                                (period, parsed.period, "period")):
+    for given, found, label in (
+        (ukprn, parsed.ukprn, "UKPRN"),
+        (dataset, parsed.dataset, "return"),
+        (period, parsed.period, "period"),
+    ):
         if given is not None and given != found:
             return None, f"the name says {label} {found} but the submission is for {given}"
     return parsed, ""
@@ -118,12 +127,16 @@ def _reference_from_dir(folder: Path) -> ReferenceData | None:
         if not path.exists():
             raise UsageError(f"{path} is missing: the reference folder needs {name}.csv")
         dataset = registry.dataset(name)
-        raw = read_table(path.read_bytes(), dataset, byte_limit=upload_limit_bytes(),
-                         xlsx_row_limit=xlsx_row_limit())
+        raw = read_table(
+            path.read_bytes(), dataset, byte_limit=upload_limit_bytes(), xlsx_row_limit=xlsx_row_limit()
+        )
         prepared = prepare_frame(raw.frame.drop("source_row"), dataset, None)
         tables[name] = prepared.select(dataset.field_names)
-    return ReferenceData(contracts=tables["contracts"], supply_chain=tables["supply_chain"],
-                         local_authorities=tables["local_authorities"])
+    return ReferenceData(
+        contracts=tables["contracts"],
+        supply_chain=tables["supply_chain"],
+        local_authorities=tables["local_authorities"],
+    )
 
 
 def _read_bytes(data: bytes, dataset: Dataset) -> RawTable | ValidationOutcome:
@@ -134,31 +147,47 @@ def _read_bytes(data: bytes, dataset: Dataset) -> RawTable | ValidationOutcome:
         return rejected_file(dataset, exc.rule_id, field=exc.field, detail=exc.detail)
 
 
-def _validate_read(table: RawTable | ValidationOutcome, dataset: Dataset, ctx: CheckContext,
-                   reference: ReferenceData | None) -> ValidationOutcome:
+def _validate_read(
+    table: RawTable | ValidationOutcome, dataset: Dataset, ctx: CheckContext, reference: ReferenceData | None
+) -> ValidationOutcome:
     if isinstance(table, ValidationOutcome):
         return table
     return validate_table(table, dataset, ctx, reference)
 
 
-def _validate_bytes(data: bytes, dataset: Dataset, ctx: CheckContext,
-                    reference: ReferenceData | None) -> ValidationOutcome:
+def _validate_bytes(
+    data: bytes, dataset: Dataset, ctx: CheckContext, reference: ReferenceData | None
+) -> ValidationOutcome:
     return _validate_read(_read_bytes(data, dataset), dataset, ctx, reference)
 
 
-def _summary(outcome: ValidationOutcome | None, *, identity: FileIdentity | None, dataset: str | None,
-             file_name: str, sha256: str, status: str, submission_id: str | None,
-             received_at: str | None, findings: pl.DataFrame) -> dict:
+def _summary(
+    outcome: ValidationOutcome | None,
+    *,
+    identity: FileIdentity | None,
+    dataset: str | None,
+    file_name: str,
+    sha256: str,
+    status: str,
+    submission_id: str | None,
+    received_at: str | None,
+    findings: pl.DataFrame,
+) -> dict:
     rows_read = outcome.rows_read if outcome else 0
     rows_rejected = outcome.rows_rejected if outcome else 0
     accepted = 0 if status in ("REJECTED", "DUPLICATE") else rows_read - rows_rejected
     return {
-        "submission_id": submission_id, "status": status,
+        "submission_id": submission_id,
+        "status": status,
         "ukprn": identity.ukprn if identity else None,
         "return": identity.dataset if identity else dataset,
         "period": identity.period if identity else None,
-        "sha256": sha256, "file_name": file_name, "received_at": received_at,
-        "rows_read": rows_read, "rows_accepted": accepted, "rows_rejected": rows_rejected,
+        "sha256": sha256,
+        "file_name": file_name,
+        "received_at": received_at,
+        "rows_read": rows_read,
+        "rows_accepted": accepted,
+        "rows_rejected": rows_rejected,
         "warnings": int((findings["severity"] == "warning").sum()),
         "errors": int((findings["severity"] == "error").sum()),
         "reference_checked": bool(outcome.reference_checked) if outcome else False,
@@ -172,20 +201,28 @@ def _read_limited(path: Path) -> bytes | None:
     return path.read_bytes()
 
 
-def check_file(path: Path, *, ukprn: str | None = None, dataset: str | None = None,
-               period: str | None = None, reference_dir: Path | None = None,
-               report_dir: Path | None = None) -> SubmissionResult:
+def check_file(
+    path: Path,
+    *,
+    ukprn: str | None = None,
+    dataset: str | None = None,
+    period: str | None = None,
+    reference_dir: Path | None = None,
+    report_dir: Path | None = None,
+) -> SubmissionResult:
     """The provider's local check: the same rules as a submission; writes only ``report_dir``."""
     preload_pandera()  # imported while the file is read and parsed
     path = Path(path)
     data = _read_limited(path)
     sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of_file(path)
-    identity, why = resolve_identity(path.name, ukprn=ukprn, dataset=dataset, period=period,
-                                     received_at=utc_now())
+    identity, why = resolve_identity(
+        path.name, ukprn=ukprn, dataset=dataset, period=period, received_at=utc_now()
+    )
     reference = _reference_from_dir(reference_dir) if reference_dir else None
     if identity is None:
-        outcome = rejected_file(load_registry().dataset(dataset or _guess_dataset(path.name)),
-                                "FILE_NAME", detail=why)
+        outcome = rejected_file(
+            load_registry().dataset(dataset or _guess_dataset(path.name)), "FILE_NAME", detail=why
+        )
     elif data is None:
         outcome = rejected_file(load_registry().dataset(identity.dataset), "FILE_TOO_LARGE")
     else:
@@ -193,9 +230,17 @@ def check_file(path: Path, *, ukprn: str | None = None, dataset: str | None = No
         table = _read_bytes(data, load_registry().dataset(identity.dataset))
         data = None  # parsed: a national file's bytes (hundreds of MB) need not live through validation
         outcome = _validate_read(table, load_registry().dataset(identity.dataset), ctx, reference)
-    summary = _summary(outcome, identity=identity, dataset=dataset, file_name=path.name, sha256=sha,
-                       status=outcome.status, submission_id=None, received_at=None,
-                       findings=outcome.findings)
+    summary = _summary(
+        outcome,
+        identity=identity,
+        dataset=dataset,
+        file_name=path.name,
+        sha256=sha,
+        status=outcome.status,
+        submission_id=None,
+        received_at=None,
+        findings=outcome.findings,
+    )
     if report_dir is not None:
         write_report(Path(report_dir), summary, outcome.findings)
     return SubmissionResult(None, outcome.status, summary, outcome.findings, report_dir, outcome)
@@ -222,9 +267,17 @@ def new_submission_id(received_at: str) -> str:
     return f"{stamp}-{secrets.token_hex(4)}"
 
 
-def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = None,
-                period: str | None = None, submitted_by: str = "cli", channel: str = "cli",
-                file_name: str | None = None, paths: Paths | None = None) -> SubmissionResult:
+def submit_file(
+    path: Path,
+    *,
+    ukprn: str | None = None,
+    dataset: str | None = None,
+    period: str | None = None,
+    submitted_by: str = "cli",
+    channel: str = "cli",
+    file_name: str | None = None,
+    paths: Paths | None = None,
+) -> SubmissionResult:
     """Receive one provider file: validate, record, write feedback and the accepted rows.
 
     Args:
@@ -241,8 +294,9 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
     submission_id = new_submission_id(received_at)
     data = _read_limited(path)
     sha = hashlib.sha256(data).hexdigest() if data is not None else _sha_of_file(path)
-    identity, why = resolve_identity(file_name, ukprn=ukprn, dataset=dataset, period=period,
-                                     received_at=received_at)
+    identity, why = resolve_identity(
+        file_name, ukprn=ukprn, dataset=dataset, period=period, received_at=received_at
+    )
     registry = load_registry()
     with Ledger(paths) as ledger:
         lake.ensure_lake(paths)
@@ -251,7 +305,9 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
         outcome: ValidationOutcome | None = None
         digests: _Background | None = None
         if identity is None:
-            outcome = rejected_file(registry.dataset(dataset or _guess_dataset(file_name)), "FILE_NAME", detail=why)
+            outcome = rejected_file(
+                registry.dataset(dataset or _guess_dataset(file_name)), "FILE_NAME", detail=why
+            )
         elif data is None:
             outcome = rejected_file(registry.dataset(identity.dataset), "FILE_TOO_LARGE")
         else:
@@ -262,14 +318,27 @@ def submit_file(path: Path, *, ukprn: str | None = None, dataset: str | None = N
             data = None
             if isinstance(table, RawTable) and "nino" in table.frame.columns:
                 digests = _Background(person_digests, table.frame["nino"], key)
-            outcome = _validate_read(table, registry.dataset(identity.dataset), ctx,
-                                     lake.current_reference(paths, ledger))
+            outcome = _validate_read(
+                table, registry.dataset(identity.dataset), ctx, lake.current_reference(paths, ledger)
+            )
             del table
         data = None
-        return _record(paths, ledger, key, outcome=outcome, identity=identity, kind="return",
-                       dataset_name=outcome.dataset.name, file_name=file_name, sha=sha,
-                       received_at=received_at, submission_id=submission_id,
-                       submitted_by=submitted_by, channel=channel, digests=digests)
+        return _record(
+            paths,
+            ledger,
+            key,
+            outcome=outcome,
+            identity=identity,
+            kind="return",
+            dataset_name=outcome.dataset.name,
+            file_name=file_name,
+            sha=sha,
+            received_at=received_at,
+            submission_id=submission_id,
+            submitted_by=submitted_by,
+            channel=channel,
+            digests=digests,
+        )
 
 
 class _Background:
@@ -283,13 +352,15 @@ class _Background:
 
     def __init__(self, function, *args):
         self._result = self._error = None
-        self._thread = threading.Thread(target=self._run, args=(function, *args), name="background", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(function, *args), name="background", daemon=True
+        )
         self._thread.start()
 
     def _run(self, function, *args) -> None:
         try:
             self._result = function(*args)
-        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller's thread by take)
+        except BaseException as exc:
             self._error = exc
 
     def take(self):
@@ -323,10 +394,24 @@ def _remove(folders: list[Path]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _decide_and_write(paths: Paths, ledger: Ledger, key: bytes, *, outcome: ValidationOutcome,
-                      identity: FileIdentity | None, kind: str, dataset_name: str, file_name: str, sha: str,
-                      received_at: str, submission_id: str, submitted_by: str, channel: str,
-                      written: list[Path], digests: _Background | None = None) -> SubmissionResult:
+def _decide_and_write(
+    paths: Paths,
+    ledger: Ledger,
+    key: bytes,
+    *,
+    outcome: ValidationOutcome,
+    identity: FileIdentity | None,
+    kind: str,
+    dataset_name: str,
+    file_name: str,
+    sha: str,
+    received_at: str,
+    submission_id: str,
+    submitted_by: str,
+    channel: str,
+    written: list[Path],
+    digests: _Background | None = None,
+) -> SubmissionResult:
     """Decide duplicate, stale or supersede and write the files and the ledger row.
 
     Runs inside the caller's ledger transaction, so several submissions (the
@@ -353,19 +438,43 @@ def _decide_and_write(paths: Paths, ledger: Ledger, key: bytes, *, outcome: Vali
         findings = pl.DataFrame(schema=FINDING_SCHEMA)
     elif status != "REJECTED" and current is not None and file_ts <= current.file_timestamp:
         status = "REJECTED"
-        findings = pl.concat([pl.DataFrame([file_finding(
-            "FILE_STALE", detail=f"the current file is dated {current.file_timestamp}")],
-            schema=FINDING_SCHEMA), findings])
-    summary = _summary(outcome, identity=identity, dataset=dataset_name, file_name=file_name,
-                       sha256=sha, status=status, submission_id=submission_id,
-                       received_at=received_at, findings=findings)
+        findings = pl.concat(
+            [
+                pl.DataFrame(
+                    [
+                        file_finding(
+                            "FILE_STALE", detail=f"the current file is dated {current.file_timestamp}"
+                        )
+                    ],
+                    schema=FINDING_SCHEMA,
+                ),
+                findings,
+            ]
+        )
+    summary = _summary(
+        outcome,
+        identity=identity,
+        dataset=dataset_name,
+        file_name=file_name,
+        sha256=sha,
+        status=status,
+        submission_id=submission_id,
+        received_at=received_at,
+        findings=findings,
+    )
     if status == "DUPLICATE":
-        summary.update(rows_read=outcome.rows_read, rows_accepted=0, rows_rejected=0,
-                       duplicate_of=earlier.submission_id)
+        summary.update(
+            rows_read=outcome.rows_read, rows_accepted=0, rows_rejected=0, duplicate_of=earlier.submission_id
+        )
     if status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
-        rows = lake.accepted_rows(outcome, submission_id=submission_id, ukprn=ukprn,
-                                  period=period, key=key,
-                                  digests=digests.take() if digests is not None else None)
+        rows = lake.accepted_rows(
+            outcome,
+            submission_id=submission_id,
+            ukprn=ukprn,
+            period=period,
+            key=key,
+            digests=digests.take() if digests is not None else None,
+        )
         written.append(lake.dataset_folder(paths, outcome.dataset) / f"submission_id={submission_id}")
         lake.write_submission(paths, outcome.dataset, submission_id, rows)
         del rows
@@ -374,13 +483,27 @@ def _decide_and_write(paths: Paths, ledger: Ledger, key: bytes, *, outcome: Vali
         lake.write_quarantine(paths, submission_id, outcome, only_rows_in_error=kind == "reference")
     written.append(paths.feedback / submission_id)
     feedback_dir = write_report(paths.feedback / submission_id, summary, findings)
-    ledger.insert(LedgerEntry(
-        submission_id=submission_id, dataset=dataset_name, kind=kind, ukprn=ukprn, period=period,
-        file_name=file_name, file_timestamp=file_ts, sha256=sha, received_at=received_at,
-        rows_read=summary["rows_read"], rows_accepted=summary["rows_accepted"],
-        rows_rejected=summary["rows_rejected"], warnings=summary["warnings"], status=status,
-        superseded_by=None, submitted_by=submitted_by, channel=channel,
-    ))
+    ledger.insert(
+        LedgerEntry(
+            submission_id=submission_id,
+            dataset=dataset_name,
+            kind=kind,
+            ukprn=ukprn,
+            period=period,
+            file_name=file_name,
+            file_timestamp=file_ts,
+            sha256=sha,
+            received_at=received_at,
+            rows_read=summary["rows_read"],
+            rows_accepted=summary["rows_accepted"],
+            rows_rejected=summary["rows_rejected"],
+            warnings=summary["warnings"],
+            status=status,
+            superseded_by=None,
+            submitted_by=submitted_by,
+            channel=channel,
+        )
+    )
     if current is not None and status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS"):
         ledger.supersede(current.submission_id, submission_id)
     return SubmissionResult(submission_id, status, summary, findings, feedback_dir, outcome)
@@ -391,8 +514,9 @@ REFERENCE_REFUSALS = ("FILE_REFERENCE_REFUSED", "FILE_REFERENCE_LOAD_REFUSED")
 
 
 def _reference_file(folder: Path, dataset: Dataset) -> Path | None:
-    return next((p for p in (folder / f"{dataset.name}.csv", folder / f"{dataset.name}.parquet")
-                 if p.exists()), None)
+    return next(
+        (p for p in (folder / f"{dataset.name}.csv", folder / f"{dataset.name}.parquet") if p.exists()), None
+    )
 
 
 def _refused_whole(outcome: ValidationOutcome) -> ValidationOutcome:
@@ -400,24 +524,36 @@ def _refused_whole(outcome: ValidationOutcome) -> ValidationOutcome:
     rows_in_error = 0 if outcome.error_index is None else outcome.error_index.len()
     if rows_in_error == 0:
         return outcome  # accepted, or refused for the file itself (encoding, columns, size)
-    finding = file_finding("FILE_REFERENCE_REFUSED",
-                           detail=f"{rows_in_error} of {outcome.rows_read} rows break a rule")
+    finding = file_finding(
+        "FILE_REFERENCE_REFUSED", detail=f"{rows_in_error} of {outcome.rows_read} rows break a rule"
+    )
     # The share of rows in error (FILE_ERROR_RATE) says nothing more here: any one refuses the file.
     others = outcome.findings.filter(pl.col("rule_id") != "FILE_ERROR_RATE")
-    return replace(outcome, status="REJECTED", rows_rejected=outcome.rows_read,
-                   findings=pl.concat([pl.DataFrame([finding], schema=FINDING_SCHEMA), others]))
+    return replace(
+        outcome,
+        status="REJECTED",
+        rows_rejected=outcome.rows_read,
+        findings=pl.concat([pl.DataFrame([finding], schema=FINDING_SCHEMA), others]),
+    )
 
 
 def _refused_with_the_load(outcome: ValidationOutcome, refused: list[str]) -> ValidationOutcome:
     """A sound file of a load that another dataset got refused: not taken, nothing quarantined."""
     finding = file_finding("FILE_REFERENCE_LOAD_REFUSED", detail="refused: " + ", ".join(refused))
-    return replace(outcome, status="REJECTED", rows_rejected=outcome.rows_read, prepared=None,
-                   error_index=None, drops={},
-                   findings=pl.concat([pl.DataFrame([finding], schema=FINDING_SCHEMA), outcome.findings]))
+    return replace(
+        outcome,
+        status="REJECTED",
+        rows_rejected=outcome.rows_read,
+        prepared=None,
+        error_index=None,
+        drops={},
+        findings=pl.concat([pl.DataFrame([finding], schema=FINDING_SCHEMA), outcome.findings]),
+    )
 
 
-def load_reference(folder: Path, *, submitted_by: str = "cli", paths: Paths | None = None,
-                   progress=None) -> list[SubmissionResult]:
+def load_reference(
+    folder: Path, *, submitted_by: str = "cli", paths: Paths | None = None, progress=None
+) -> list[SubmissionResult]:
     """Load every DWP dataset present in ``folder`` (``{dataset}.csv`` or ``.parquet``), all or nothing.
 
     Each dataset file is one reference submission; a new load of a dataset
@@ -438,8 +574,11 @@ def load_reference(folder: Path, *, submitted_by: str = "cli", paths: Paths | No
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
     registry = load_registry()
-    found = [(dataset, path) for dataset in registry.reference
-             if (path := _reference_file(folder, dataset)) is not None]
+    found = [
+        (dataset, path)
+        for dataset in registry.reference
+        if (path := _reference_file(folder, dataset)) is not None
+    ]
     if not found:
         raise UsageError(f"{folder} holds no reference dataset file ({{dataset}}.csv)")
     preload_pandera()
@@ -474,12 +613,24 @@ def load_reference(folder: Path, *, submitted_by: str = "cli", paths: Paths | No
                 for dataset, path, sha, received_at, outcome in received:
                     if progress:
                         progress(f"{'recording' if refused else 'loading'} {dataset.name}")
-                    results.append(_decide_and_write(
-                        paths, ledger, key, outcome=outcome,
-                        identity=FileIdentity(None, dataset.name, None, received_at), kind="reference",
-                        dataset_name=dataset.name, file_name=path.name, sha=sha, received_at=received_at,
-                        submission_id=new_submission_id(received_at), submitted_by=submitted_by,
-                        channel="reference", written=written))
+                    results.append(
+                        _decide_and_write(
+                            paths,
+                            ledger,
+                            key,
+                            outcome=outcome,
+                            identity=FileIdentity(None, dataset.name, None, received_at),
+                            kind="reference",
+                            dataset_name=dataset.name,
+                            file_name=path.name,
+                            sha=sha,
+                            received_at=received_at,
+                            submission_id=new_submission_id(received_at),
+                            submitted_by=submitted_by,
+                            channel="reference",
+                            written=written,
+                        )
+                    )
         except BaseException:
             _remove(written)
             raise
@@ -497,8 +648,9 @@ def refusal_reasons(results: list[SubmissionResult], *, shown: int = 5) -> list[
         if result.status != "REJECTED":
             continue
         name = result.summary["return"]
-        errors = result.findings.filter((pl.col("severity") == "error")
-                                        & ~pl.col("rule_id").is_in(REFERENCE_REFUSALS))
+        errors = result.findings.filter(
+            (pl.col("severity") == "error") & ~pl.col("rule_id").is_in(REFERENCE_REFUSALS)
+        )
         for (rule_id,), group in errors.group_by(["rule_id"], maintain_order=True):
             message = group["message"][0]
             rows = group["row"].drop_nulls()
@@ -508,7 +660,9 @@ def refusal_reasons(results: list[SubmissionResult], *, shown: int = 5) -> list[
             where = ", ".join(str(r) for r in rows.head(shown))
             if rows.len() > shown:
                 where += f" and {rows.len() - shown} more"
-            values = [v for v in group["value"].unique(maintain_order=True).head(shown).to_list() if v is not None]
+            values = [
+                v for v in group["value"].unique(maintain_order=True).head(shown).to_list() if v is not None
+            ]
             seen = f" ({group['field'][0]}: {'; '.join(values)})" if values else ""
             lines.append(f"{name}: {rule_id} on row{'s' if rows.len() > 1 else ''} {where}{seen}: {message}")
     return lines
@@ -518,16 +672,18 @@ def _validate_parquet(data: bytes, dataset: Dataset) -> ValidationOutcome:
     """Parquet reference files go through the same text-based rules as CSV."""
     import io
 
-    from ingest.read import RawTable, SOURCE_ROW
+    from ingest.read import SOURCE_ROW, RawTable
 
     try:
         frame = pl.read_parquet(io.BytesIO(data))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return rejected_file(dataset, "FILE_FORMAT", detail="not a readable Parquet file")
     frame = frame.rename({c: c.strip().lower() for c in frame.columns})
     missing = [f for f in dataset.required_fields if f not in frame.columns]
     if missing:
-        return rejected_file(dataset, "FILE_COLUMNS", field=",".join(missing), detail="missing: " + ", ".join(missing))
+        return rejected_file(
+            dataset, "FILE_COLUMNS", field=",".join(missing), detail="missing: " + ", ".join(missing)
+        )
     known = [c for c in frame.columns if c in dataset.field_names]
     text = frame.select(pl.col(c).cast(pl.Utf8).str.strip_chars().replace("", None) for c in known)
     text = text.with_row_index(SOURCE_ROW, offset=2).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
@@ -535,5 +691,13 @@ def _validate_parquet(data: bytes, dataset: Dataset) -> ValidationOutcome:
     return validate_table(RawTable(text, "parquet", extra), dataset, CheckContext(), None)
 
 
-__all__ = ["check_file", "submit_file", "load_reference", "refusal_reasons", "parse_file_name",
-           "SubmissionResult", "UsageError", "sniff_format"]
+__all__ = [
+    "check_file",
+    "submit_file",
+    "load_reference",
+    "refusal_reasons",
+    "parse_file_name",
+    "SubmissionResult",
+    "UsageError",
+    "sniff_format",
+]

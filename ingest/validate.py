@@ -21,8 +21,14 @@ from contracts_schema.pandera_models import ROW, ReferenceData, build_schema, fa
 from contracts_schema.registry import Dataset, load_registry
 from ingest.read import SOURCE_ROW, RawTable
 
-FINDING_SCHEMA = {"row": pl.Int64, "field": pl.Utf8, "value": pl.Utf8, "rule_id": pl.Utf8,
-                  "severity": pl.Utf8, "message": pl.Utf8}
+FINDING_SCHEMA = {
+    "row": pl.Int64,
+    "field": pl.Utf8,
+    "value": pl.Utf8,
+    "rule_id": pl.Utf8,
+    "severity": pl.Utf8,
+    "message": pl.Utf8,
+}
 #: A file with more than this share of rows in error is rejected whole (FILE_ERROR_RATE).
 MAX_ERROR_SHARE = 0.5
 
@@ -31,9 +37,11 @@ def mask_nino(expr: pl.Expr) -> pl.Expr:
     """``QQ123456C`` → ``QQ****56C``: enough for a clerk to find the row, not to identify anyone."""
     text = expr.str.to_uppercase().str.replace_all(r"\s", "")
     n = text.str.len_chars()
-    return (pl.when(n >= 6)
-            .then(text.str.slice(0, 2) + pl.lit("****") + text.str.slice(-3, 3))
-            .otherwise(pl.lit("****")))
+    return (
+        pl.when(n >= 6)
+        .then(text.str.slice(0, 2) + pl.lit("****") + text.str.slice(-3, 3))
+        .otherwise(pl.lit("****"))
+    )
 
 
 def mask_personal(field_name: str, values: pl.Expr) -> pl.Expr:
@@ -73,18 +81,28 @@ class ValidationOutcome:
         return self.status == "REJECTED"
 
 
-def file_finding(rule_id: str, *, field: str | None = None, value: str | None = None, detail: str = "") -> dict:
+def file_finding(
+    rule_id: str, *, field: str | None = None, value: str | None = None, detail: str = ""
+) -> dict:
     rule = load_registry().file_rules[rule_id]
     message = rule.message if not detail else f"{rule.message} ({detail})"
-    return {"row": None, "field": field or None, "value": value or None, "rule_id": rule_id,
-            "severity": rule.severity, "message": message}
+    return {
+        "row": None,
+        "field": field or None,
+        "value": value or None,
+        "rule_id": rule_id,
+        "severity": rule.severity,
+        "message": message,
+    }
 
 
-def rejected_file(dataset: Dataset, rule_id: str, *, field: str = "", detail: str = "",
-                  rows_read: int = 0) -> ValidationOutcome:
+def rejected_file(
+    dataset: Dataset, rule_id: str, *, field: str = "", detail: str = "", rows_read: int = 0
+) -> ValidationOutcome:
     findings = pl.DataFrame([file_finding(rule_id, field=field, detail=detail)], schema=FINDING_SCHEMA)
-    return ValidationOutcome(dataset=dataset, rows_read=rows_read, findings=findings, status="REJECTED",
-                             rows_rejected=rows_read)
+    return ValidationOutcome(
+        dataset=dataset, rows_read=rows_read, findings=findings, status="REJECTED", rows_rejected=rows_read
+    )
 
 
 def _name_whole_keys(row_findings: pl.DataFrame, dataset: Dataset, prepared: pl.DataFrame) -> pl.DataFrame:
@@ -108,21 +126,28 @@ def _name_whole_keys(row_findings: pl.DataFrame, dataset: Dataset, prepared: pl.
             parts.append(value.fill_null(""))
         values = pl.select(pl.concat_str(parts, separator=", ")).to_series()
         row_findings = row_findings.with_columns(
-            pl.when(hits).then(pl.lit(",".join(rule.params["fields"]))).otherwise(pl.col("field")).alias("field"),
-            row_findings["value"].cast(pl.Utf8).scatter(hits.arg_true(), values).alias("value"))
+            pl.when(hits)
+            .then(pl.lit(",".join(rule.params["fields"])))
+            .otherwise(pl.col("field"))
+            .alias("field"),
+            row_findings["value"].cast(pl.Utf8).scatter(hits.arg_true(), values).alias("value"),
+        )
     return row_findings
 
 
-def validate_table(raw: RawTable, dataset: Dataset, ctx: CheckContext,
-                   reference: ReferenceData | None) -> ValidationOutcome:
+def validate_table(
+    raw: RawTable, dataset: Dataset, ctx: CheckContext, reference: ReferenceData | None
+) -> ValidationOutcome:
     """Apply every rule of ``dataset`` to ``raw`` and decide the file's status."""
     ctx = CheckContext(ukprn=ctx.ukprn, period=ctx.period, has_reference=reference is not None)
     prepared = prepare_frame(raw.frame.drop(SOURCE_ROW), dataset, reference)
     schema, skipped = build_schema(dataset, ctx)
     failures = failing_rows(schema, prepared)
     rule_meta = pl.DataFrame(
-        [{"rule_id": r.id, "field": r.field, "severity": r.severity, "message": r.message}
-         for r in dataset.all_rules],
+        [
+            {"rule_id": r.id, "field": r.field, "severity": r.severity, "message": r.message}
+            for r in dataset.all_rules
+        ],
         schema={"rule_id": pl.Utf8, "field": pl.Utf8, "severity": pl.Utf8, "message": pl.Utf8},
     )
     failures = failures.join(rule_meta, on="rule_id", how="left")
@@ -134,7 +159,7 @@ def validate_table(raw: RawTable, dataset: Dataset, ctx: CheckContext,
         if dataset.field(field_name).personal:
             frame = frame.with_columns(mask_personal(field_name, pl.col("value")).alias("value"))
         parts.append(frame)
-    row_findings = (pl.concat(parts) if parts else pl.DataFrame(schema={**FINDING_SCHEMA, "index": pl.Int64}))
+    row_findings = pl.concat(parts) if parts else pl.DataFrame(schema={**FINDING_SCHEMA, "index": pl.Int64})
     row_findings = _name_whole_keys(row_findings, dataset, prepared)
     error_index = row_findings.filter(pl.col("severity") == "error")["index"].unique().sort()
     drops = {}
@@ -156,10 +181,15 @@ def validate_table(raw: RawTable, dataset: Dataset, ctx: CheckContext,
         findings = pl.concat([pl.DataFrame(file_level, schema=FINDING_SCHEMA), findings])
     findings = findings.sort(["row", "rule_id"], nulls_last=False)
     return ValidationOutcome(
-        dataset=dataset, rows_read=rows_read, findings=findings, status=status,
+        dataset=dataset,
+        rows_read=rows_read,
+        findings=findings,
+        status=status,
         rows_rejected=rows_read if status == "REJECTED" else rows_rejected,
-        prepared=prepared.with_columns(source_rows.alias(SOURCE_ROW)), error_index=error_index,
-        drops=drops, reference_checked=reference is not None,
+        prepared=prepared.with_columns(source_rows.alias(SOURCE_ROW)),
+        error_index=error_index,
+        drops=drops,
+        reference_checked=reference is not None,
     )
 
 

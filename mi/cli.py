@@ -43,12 +43,14 @@ def _quiet_tools() -> None:
 
 # --- sub-commands -----------------------------------------------------------------------
 
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from synth import generate
 
     progress = Progress(args.quiet)
-    summary = generate(Path(args.out), scale=args.scale, seed=args.seed, bench_rows=args.bench_rows,
-                       progress=progress)
+    summary = generate(
+        Path(args.out), scale=args.scale, seed=args.seed, bench_rows=args.bench_rows, progress=progress
+    )
     progress(f"wrote the {args.scale} world to {args.out}")
     if not args.quiet:
         for key in ("extract_date", "periods"):
@@ -62,8 +64,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 def _print_result(result, *, verbose_findings: int = 10) -> None:
     s = result.summary
-    print(f"{s.get('file_name')}: {s['status']}  rows read {s['rows_read']}, accepted {s['rows_accepted']}, "
-          f"rejected {s['rows_rejected']}, warnings {s['warnings']}")
+    print(
+        f"{s.get('file_name')}: {s['status']}  rows read {s['rows_read']}, accepted {s['rows_accepted']}, "
+        f"rejected {s['rows_rejected']}, warnings {s['warnings']}"
+    )
     shown = result.findings.head(verbose_findings)
     for f in shown.iter_rows(named=True):
         where = f"row {f['row']}" if f["row"] is not None else "file"
@@ -79,9 +83,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"mi validate: {path} is not a file", file=sys.stderr)
         return EXIT_USAGE
-    result = check_file(path, ukprn=args.ukprn, dataset=args.return_, period=args.period,
-                        reference_dir=Path(args.reference) if args.reference else None,
-                        report_dir=Path(args.report) if args.report else None)
+    result = check_file(
+        path,
+        ukprn=args.ukprn,
+        dataset=args.return_,
+        period=args.period,
+        reference_dir=Path(args.reference) if args.reference else None,
+        report_dir=Path(args.report) if args.report else None,
+    )
     _print_result(result, verbose_findings=args.show)
     if args.report:
         print(f"report: {Path(args.report) / 'report.html'}")
@@ -98,8 +107,14 @@ def cmd_submit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     refused = False
     for path in files:
-        result = submit_file(path, ukprn=args.ukprn, dataset=args.return_, period=args.period,
-                             submitted_by=args.submitted_by, channel="cli")
+        result = submit_file(
+            path,
+            ukprn=args.ukprn,
+            dataset=args.return_,
+            period=args.period,
+            submitted_by=args.submitted_by,
+            channel="cli",
+        )
         _print_result(result, verbose_findings=args.show)
         print(f"  submission {result.submission_id}; feedback: {result.feedback_dir / 'report.html'}")
         refused = refused or result.has_errors
@@ -118,8 +133,10 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
     # All or nothing: one line per problem, and what stays in use.
     for line in refusal_reasons(results):
         print(f"mi load-reference: refused: {line}", file=sys.stderr)
-    print("mi load-reference: nothing of this load was taken; the reference data loaded before stays in use",
-          file=sys.stderr)
+    print(
+        "mi load-reference: nothing of this load was taken; the reference data loaded before stays in use",
+        file=sys.stderr,
+    )
     return EXIT_REFUSED
 
 
@@ -170,17 +187,24 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 # --- parser -----------------------------------------------------------------------------
 
+
 def _identity_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ukprn", help="submitter's UKPRN (with --return and --period the file name is free)")
-    p.add_argument("--return", dest="return_", metavar="RETURN",
-                   choices=["participants", "outcome_claims", "customer_survey"], help="the return type")
+    p.add_argument(
+        "--return",
+        dest="return_",
+        metavar="RETURN",
+        choices=["participants", "outcome_claims", "customer_survey"],
+        help="the return type",
+    )
     p.add_argument("--period", help="the quarter, YYYYQn")
     p.add_argument("--show", type=int, default=10, metavar="N", help="findings to print (default 10)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mi", description="MI warehouse for outcome-based commissioning of employment programmes.",
+        prog="mi",
+        description="MI warehouse for outcome-based commissioning of employment programmes.",
         epilog="Runtime state lives under MI_HOME (default ./var).",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -189,8 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder to write (reference/ and submissions/)")
     p.add_argument("--scale", choices=["small", "national", "history"], default="small")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--bench-rows", type=int, default=None, metavar="N",
-                   help="instead, write the reference data and one participants file of N rows")
+    p.add_argument(
+        "--bench-rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="instead, write the reference data and one participants file of N rows",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_synth)
 
@@ -216,17 +245,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="ingest pending submissions, build the warehouse, run every check")
     p.add_argument("--period", help="the quarter being processed, YYYYQn (default: all)")
-    p.add_argument("--engine", choices=["duckdb", "spark"], default=None,
-                   help="warehouse engine (default: MI_WAREHOUSE, else duckdb); see docs/scale.md")
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default=None,
+        help="warehouse engine (default: MI_WAREHOUSE, else duckdb); see docs/scale.md",
+    )
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("spec", help="render the MI specification document from the definitions")
     p.add_argument("--out", metavar="FILE")
-    p.add_argument("--dbt-sources", metavar="FILE",
-                   help="instead, write the dbt source definitions of the lake (models/staging/_sources.yml)")
-    p.add_argument("--code-labels", metavar="FILE",
-                   help="instead, write every code's label as the dbt seed (dbt_project/seeds/generated/code_labels.csv)")
+    p.add_argument(
+        "--dbt-sources",
+        metavar="FILE",
+        help="instead, write the dbt source definitions of the lake (models/staging/_sources.yml)",
+    )
+    p.add_argument(
+        "--code-labels",
+        metavar="FILE",
+        help="instead, write every code's label as the dbt seed (dbt_project/seeds/generated/code_labels.csv)",
+    )
     p.set_defaults(func=cmd_spec)
 
     p = sub.add_parser("demo", help="the whole trip on synthetic data, ending with where everything is")

@@ -26,8 +26,10 @@ def _table(rows: list[dict], columns: list[str]) -> str:
     if not rows:
         return "  (none)"
     widths = {c: max(len(c), *(len(_fmt(r.get(c))) for r in rows)) for c in columns}
-    lines = ["  " + "  ".join(c.ljust(widths[c]) for c in columns),
-             "  " + "  ".join("-" * widths[c] for c in columns)]
+    lines = [
+        "  " + "  ".join(c.ljust(widths[c]) for c in columns),
+        "  " + "  ".join("-" * widths[c] for c in columns),
+    ]
     lines += ["  " + "  ".join(_fmt(r.get(c)).ljust(widths[c]) for c in columns) for r in rows]
     return "\n".join(lines)
 
@@ -56,7 +58,7 @@ def query_analyst_copy(sql: str) -> list[dict]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cursor = con.execute(sql)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 def run_demo(out: Path | None = None, *, seed: int = 1, progress=print) -> int:
@@ -109,7 +111,9 @@ def _release(paths, progress) -> str:
     if candidate.state == "unchanged":  # a second demo on the same data publishes nothing new
         return f"release:          {candidate.folder} (unchanged since it was published)"
     if candidate.state != "candidate":
-        return f"release:          candidate {candidate.folder} FAILED its quality gate (see quality/summary.md)"
+        return (
+            f"release:          candidate {candidate.folder} FAILED its quality gate (see quality/summary.md)"
+        )
     approved = approve_release(period, approver=DEMO_APPROVER)
     return f"release:          {approved.folder} (prepared by {DEMO_PREPARER}, approved by {DEMO_APPROVER})"
 
@@ -125,8 +129,10 @@ def _portal_user(paths, summary: dict) -> str:
         return ""
     # Re-running the demo resets this user, so the sign-in printed below always works.
     ensure_user(paths, DEMO_PROVIDER_USER, role="provider", ukprn=ukprn, password=DEMO_PROVIDER_PASSWORD)
-    return (f"portal:           mi serve  ->  http://127.0.0.1:8000/  "
-            f"(sign in as {DEMO_PROVIDER_USER} / {DEMO_PROVIDER_PASSWORD}, provider {ukprn})")
+    return (
+        f"portal:           mi serve  ->  http://127.0.0.1:8000/  "
+        f"(sign in as {DEMO_PROVIDER_USER} / {DEMO_PROVIDER_PASSWORD}, provider {ukprn})"
+    )
 
 
 def _first_prime(summary: dict) -> str | None:
@@ -141,28 +147,67 @@ def _report(paths, results, statuses, release_line: str, portal_line: str) -> No
     print()
     print("Submissions: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
     interesting = [r for r in results if r.status != "ACCEPTED"][:8]
-    print(_table([{"file": r.summary["file_name"], "status": r.status, "rows": r.summary["rows_read"],
-                   "rejected": r.summary["rows_rejected"], "warnings": r.summary["warnings"],
-                   "feedback": str(r.feedback_dir / "report.html")} for r in interesting],
-                 ["file", "status", "rows", "rejected", "warnings", "feedback"]))
+    print(
+        _table(
+            [
+                {
+                    "file": r.summary["file_name"],
+                    "status": r.status,
+                    "rows": r.summary["rows_read"],
+                    "rejected": r.summary["rows_rejected"],
+                    "warnings": r.summary["warnings"],
+                    "feedback": str(r.feedback_dir / "report.html"),
+                }
+                for r in interesting
+            ],
+            ["file", "status", "rows", "rejected", "warnings", "feedback"],
+        )
+    )
     print()
     stars = query_analyst_copy(
         "select rank, contract_id, prime_ukprn, rating_quarter, stars, composite, outcomes_ratio, "
         "referrals_in_window from marts.mart_star_ratings "
         "where rating_quarter = (select max(rating_quarter) from marts.mart_star_ratings) "
-        "and rating_status = 'RATED' order by rank limit 10")
+        "and rating_status = 'RATED' order by rank limit 10"
+    )
     print("Top of the star ratings:")
-    print(_table(stars, ["rank", "contract_id", "prime_ukprn", "rating_quarter", "stars", "composite",
-                         "outcomes_ratio", "referrals_in_window"]))
+    print(
+        _table(
+            stars,
+            [
+                "rank",
+                "contract_id",
+                "prime_ukprn",
+                "rating_quarter",
+                "stars",
+                "composite",
+                "outcomes_ratio",
+                "referrals_in_window",
+            ],
+        )
+    )
     parking = query_analyst_copy(
         "select contract_id, rating_quarter, group_dimension, group_value, participants, group_index, "
         "contract_index from marts.mart_parking_indicators where parking_risk "
         "and rating_quarter = (select max(rating_quarter) from marts.mart_parking_indicators) "
-        "order by contract_id, group_dimension, group_value limit 12")
+        "order by contract_id, group_dimension, group_value limit 12"
+    )
     print()
     print("Parking flags (groups doing less than half as well as their contract):")
-    print(_table(parking, ["contract_id", "rating_quarter", "group_dimension", "group_value", "participants",
-                           "group_index", "contract_index"]))
+    print(
+        _table(
+            parking,
+            [
+                "contract_id",
+                "rating_quarter",
+                "group_dimension",
+                "group_value",
+                "participants",
+                "group_index",
+                "contract_index",
+            ],
+        )
+    )
     print()
     print("Where everything is:")
     print(f"  warehouse (read-only copy for analysts): {paths.warehouse}")
@@ -173,4 +218,6 @@ def _report(paths, results, statuses, release_line: str, portal_line: str) -> No
     print("  Dagster UI:        make ui  ->  http://127.0.0.1:3000")
     if portal_line:
         print("  " + portal_line)
-    print(f"  open the warehouse: duckdb -readonly {paths.warehouse}   (or python: duckdb.connect(path, read_only=True))")
+    print(
+        f"  open the warehouse: duckdb -readonly {paths.warehouse}   (or python: duckdb.connect(path, read_only=True))"
+    )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mi.settings import Paths, paths as default_paths
+from mi.settings import Paths
+from mi.settings import paths as default_paths
 
 LANDING_SUFFIXES = {".csv", ".xlsx"}
 
@@ -21,8 +22,11 @@ def pending_landing_files(paths: Paths) -> list[Path]:
     """Files waiting in the landing folder, oldest name first (names carry timestamps)."""
     if not paths.landing.exists():
         return []
-    files = [p for p in paths.landing.iterdir() if p.is_file() and p.suffix.lower() in LANDING_SUFFIXES
-             and not p.name.startswith(".")]
+    files = [
+        p
+        for p in paths.landing.iterdir()
+        if p.is_file() and p.suffix.lower() in LANDING_SUFFIXES and not p.name.startswith(".")
+    ]
     return sorted(files, key=lambda p: (_stamp(p.name), p.name))
 
 
@@ -46,8 +50,12 @@ def ingest_landing(paths: Paths | None = None, progress: Callable[[str], None] |
     return results
 
 
-def run_pipeline(period: str | None = None, progress: Callable[[str], None] | None = None,
-                 paths: Paths | None = None, engine: str | None = None) -> bool:
+def run_pipeline(
+    period: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    paths: Paths | None = None,
+    engine: str | None = None,
+) -> bool:
     """Ingest pending files and build the warehouse; True when everything passed.
 
     DuckDB (the default) runs through the Dagster definitions, like the UI and the

@@ -80,10 +80,19 @@ class Paths:
     def lake_dataset(self, dataset: str, *, reference: bool) -> Path:
         return self.lake / ("reference" if reference else "returns") / dataset
 
-    def ensure(self) -> "Paths":
-        for folder in (self.lake, self.ledger_db.parent, self.landing, self.quarantine,
-                       self.feedback, self.warehouse_dir, self.releases, self.ops,
-                       self.logs, self.secrets):
+    def ensure(self) -> Paths:
+        for folder in (
+            self.lake,
+            self.ledger_db.parent,
+            self.landing,
+            self.quarantine,
+            self.feedback,
+            self.warehouse_dir,
+            self.releases,
+            self.ops,
+            self.logs,
+            self.secrets,
+        ):
             folder.mkdir(parents=True, exist_ok=True)
         return self
 

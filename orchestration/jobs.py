@@ -22,16 +22,18 @@ ingest_and_build = dg.define_asset_job(
     selection=dg.AssetSelection.assets(submission_ledger, warehouse_models, analyst_warehouse),
     tags=WAREHOUSE_TAG,
     description="Submit what waits in the landing folder, rebuild the warehouse with every dbt test, "
-                "and swap in the analysts' copy if everything passed.",
+    "and swap in the analysts' copy if everything passed.",
 )
 
 load_reference_job = dg.define_asset_job(
-    "load_reference", selection=dg.AssetSelection.assets(reference_data),
+    "load_reference",
+    selection=dg.AssetSelection.assets(reference_data),
     description="Load a DWP reference extract (set the folder in the run config).",
 )
 
 submission_receipt_job = dg.define_asset_job(
-    "submission_receipt", selection=dg.AssetSelection.assets(provider_submission),
+    "submission_receipt",
+    selection=dg.AssetSelection.assets(provider_submission),
     partitions_def=provider_submission.partitions_def,
     description="Re-show one submission's validation outcome (partition = submission id).",
 )
@@ -50,9 +52,13 @@ def _landing_state() -> tuple[list[str], str | None]:
     return files, latest
 
 
-@dg.sensor(job=ingest_and_build, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Requests a build when files land in MI_HOME/landing or new submissions reach the ledger "
-                       "(portal, API, mi submit).")
+@dg.sensor(
+    job=ingest_and_build,
+    minimum_interval_seconds=30,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Requests a build when files land in MI_HOME/landing or new submissions reach the ledger "
+    "(portal, API, mi submit).",
+)
 def new_submissions_sensor(context: dg.SensorEvaluationContext):
     files, latest = _landing_state()
     state = "|".join(files) + "#" + (latest or "")
@@ -61,8 +67,9 @@ def new_submissions_sensor(context: dg.SensorEvaluationContext):
     if state == context.cursor:
         return dg.SkipReason("already requested a run for this state")
     context.update_cursor(latest if not files else state)
-    return dg.RunRequest(run_key=hashlib.sha256(state.encode()).hexdigest()[:16],
-                         tags={"trigger": "new_submissions"})
+    return dg.RunRequest(
+        run_key=hashlib.sha256(state.encode()).hexdigest()[:16], tags={"trigger": "new_submissions"}
+    )
 
 
 definitions = dg.Definitions(

@@ -17,7 +17,9 @@ from dagster_dbt import DbtProject
 REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO / "dbt_project"
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=Path("target"))
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=Path("target")
+)
 
 
 def _dbt_inputs() -> list[Path]:
@@ -44,9 +46,18 @@ def ensure_manifest(force: bool = False) -> Path:
         from dbt.cli.main import dbtRunner
 
         os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-        result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                                     "--profiles-dir", str(DBT_PROJECT_DIR),
-                                     "--target-path", str(DBT_PROJECT_DIR / "target")])
+        result = dbtRunner().invoke(
+            [
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target-path",
+                str(DBT_PROJECT_DIR / "target"),
+            ]
+        )
         if not result.success:
             raise RuntimeError(f"dbt parse failed: {result.exception}")
     return dbt_project.manifest_path

@@ -56,5 +56,8 @@ def apply_dbt_environment(paths: Paths) -> None:
 def dbt_resource() -> LocalDbtCliResource:
     # The venv's own dbt, whether or not the venv is on PATH.
     executable = Path(sys.executable).with_name("dbt")
-    return LocalDbtCliResource(project_dir=dbt_project, profiles_dir=str(dbt_project.profiles_dir),
-                               dbt_executable=str(executable) if executable.exists() else "dbt")
+    return LocalDbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(dbt_project.profiles_dir),
+        dbt_executable=str(executable) if executable.exists() else "dbt",
+    )

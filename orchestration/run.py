@@ -37,8 +37,9 @@ def warehouse_writer_lock(paths: Paths, *, wait: bool = True) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def run_in_process(paths: Paths, period: str | None = None,
-                   progress: Callable[[str], None] | None = None, *, instance=None) -> bool:
+def run_in_process(
+    paths: Paths, period: str | None = None, progress: Callable[[str], None] | None = None, *, instance=None
+) -> bool:
     """Execute ``ingest_and_build``; True when every step and every blocking check passed.
 
     Args:
@@ -59,14 +60,24 @@ def run_in_process(paths: Paths, period: str | None = None,
     job = defs.resolve_job_def("ingest_and_build")
     tags = {"trigger": "mi run"} | ({"period": period} if period else {})
     started = time.perf_counter()
-    say("waiting for the warehouse writer lock" if _locked(paths) else "running ingest_and_build through Dagster")
+    say(
+        "waiting for the warehouse writer lock"
+        if _locked(paths)
+        else "running ingest_and_build through Dagster"
+    )
     paths.logs.mkdir(parents=True, exist_ok=True)
     log_path = paths.logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
     # dbt's own log lines are echoed to stdout for the UI's compute logs; at the
     # terminal they would bury the summary, so they go to a file instead.
-    with warehouse_writer_lock(paths), (contextlib.nullcontext(instance) if instance else dg.DagsterInstance.get()) as dagster_instance, \
-            open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(instance=dagster_instance, raise_on_error=False, run_config=QUIET_LOGS, tags=tags)
+    with (
+        warehouse_writer_lock(paths),
+        contextlib.nullcontext(instance) if instance else dg.DagsterInstance.get() as dagster_instance,
+        open(log_path, "w", encoding="utf-8") as log,
+        contextlib.redirect_stdout(log),
+    ):
+        result = job.execute_in_process(
+            instance=dagster_instance, raise_on_error=False, run_config=QUIET_LOGS, tags=tags
+        )
     _report(result, say, time.perf_counter() - started)
     say(f"dbt's log of this run: {log_path}")
     return result.success
@@ -82,19 +93,27 @@ def _locked(paths: Paths) -> bool:
 
 def _report(result, say: Callable[[str], None], seconds: float) -> None:
     materialised = result.get_asset_materialization_events()
-    checks = [e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"]
+    checks = [
+        e.event_specific_data for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"
+    ]
     receipts = [c for c in checks if c.asset_key.to_user_string() == "provider_submission"]
     warehouse_checks = [c for c in checks if c not in receipts]
     failed = [c for c in warehouse_checks if not c.passed]
-    say(f"run {result.run_id[:8]} {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s: "
+    say(
+        f"run {result.run_id[:8]} {'succeeded' if result.success else 'FAILED'} in {seconds:.1f}s: "
         f"{len(materialised)} assets materialised, {len(warehouse_checks)} warehouse checks "
-        f"({len(failed)} failed or not run)")
+        f"({len(failed)} failed or not run)"
+    )
     if receipts:
         with_errors = sum(1 for c in receipts if not c.passed)
-        say(f"  {len(receipts)} new submissions shown in Dagster, {with_errors} with rows rejected or refused")
+        say(
+            f"  {len(receipts)} new submissions shown in Dagster, {with_errors} with rows rejected or refused"
+        )
     if not result.success:
         for event in result.all_events:
             if event.event_type_value == "STEP_FAILURE":
                 error = event.event_specific_data.error
-                message = (error.message if error else "").replace("dagster._core.definitions.events.Failure: ", "")
+                message = (error.message if error else "").replace(
+                    "dagster._core.definitions.events.Failure: ", ""
+                )
                 say(f"step {event.step_key} failed: {message.strip()}")

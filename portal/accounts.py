@@ -103,8 +103,10 @@ def check_new_user(name: str, role: str, ukprn: str | None) -> tuple[str, str, s
     """
     name = normalise_name(name)
     if not USER_NAME_PATTERN.match(name):
-        raise AccountError("a user name is 1-64 characters: lower-case letters, digits and . _ @ -, "
-                           "starting with a letter or digit")
+        raise AccountError(
+            "a user name is 1-64 characters: lower-case letters, digits and . _ @ -, "
+            "starting with a letter or digit"
+        )
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
     if role == "provider":
@@ -151,8 +153,10 @@ def ensure_user(paths: Paths, name: str, *, role: str, password: str, ukprn: str
     password_hash = _hasher.hash(password)
     with opsdb.connect(paths) as conn, opsdb.transaction(conn):
         if conn.execute("select 1 from users where name = ?", (name,)).fetchone():
-            conn.execute("update users set role = ?, ukprn = ?, password_hash = ?, disabled_at = null where name = ?",
-                         (role, ukprn, password_hash, name))
+            conn.execute(
+                "update users set role = ?, ukprn = ?, password_hash = ?, disabled_at = null where name = ?",
+                (role, ukprn, password_hash, name),
+            )
         else:
             conn.execute(
                 "insert into users (name, role, ukprn, password_hash, created_at) values (?, ?, ?, ?, ?)",
@@ -172,7 +176,8 @@ def list_users(paths: Paths) -> list[tuple[User, int]]:
     with opsdb.connect(paths) as conn:
         rows = conn.execute(
             "select u.*, (select count(*) from api_tokens t where t.user_id = u.user_id "
-            "and t.revoked_at is null) as tokens from users u order by u.name").fetchall()
+            "and t.revoked_at is null) as tokens from users u order by u.name"
+        ).fetchall()
     return [(_user(r), r["tokens"]) for r in rows]
 
 
@@ -183,7 +188,9 @@ def disable_user(paths: Paths, name: str) -> User:
         if row is None:
             raise AccountError(f"there is no user called {normalise_name(name)!r}")
         if row["disabled_at"] is None:
-            conn.execute("update users set disabled_at = ? where user_id = ?", (opsdb.timestamp(), row["user_id"]))
+            conn.execute(
+                "update users set disabled_at = ? where user_id = ?", (opsdb.timestamp(), row["user_id"])
+            )
         conn.execute("delete from sessions where user_id = ?", (row["user_id"],))
         return _user(conn.execute("select * from users where user_id = ?", (row["user_id"],)).fetchone())
 
@@ -205,12 +212,15 @@ def authenticate_password(paths: Paths, name: str, password: str) -> User | None
     if _hasher.check_needs_rehash(stored):
         # Hash parameters were raised since this password was set: upgrade it now we know it.
         with opsdb.connect(paths) as conn:
-            conn.execute("update users set password_hash = ? where user_id = ?",
-                         (_hasher.hash(password), row["user_id"]))
+            conn.execute(
+                "update users set password_hash = ? where user_id = ?",
+                (_hasher.hash(password), row["user_id"]),
+            )
     return _user(row)
 
 
 # --- API tokens -------------------------------------------------------------------------
+
 
 def issue_token(paths: Paths, name: str, *, replace: bool = False) -> str:
     """A new API token for an active user, returned once; only its hash is kept.
@@ -231,17 +241,26 @@ def issue_token(paths: Paths, name: str, *, replace: bool = False) -> str:
             raise AccountError(f"{row['name']} is disabled; a disabled user gets no token")
         now = opsdb.timestamp()
         if replace:
-            conn.execute("update api_tokens set revoked_at = ? where user_id = ? and revoked_at is null",
-                         (now, row["user_id"]))
-        conn.execute("insert into api_tokens (token_id, user_id, secret_hash, created_at) values (?, ?, ?, ?)",
-                     (token_id, row["user_id"], secret_hash, now))
+            conn.execute(
+                "update api_tokens set revoked_at = ? where user_id = ? and revoked_at is null",
+                (now, row["user_id"]),
+            )
+        conn.execute(
+            "insert into api_tokens (token_id, user_id, secret_hash, created_at) values (?, ?, ?, ?)",
+            (token_id, row["user_id"], secret_hash, now),
+        )
     return f"{TOKEN_PREFIX}_{token_id}_{secret}"
 
 
 def token_id_of(token: str) -> str | None:
     """The lookup id of a well-formed token (unverified), else None."""
     parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not re.fullmatch(r"[0-9a-f]{16}", parts[1]) or not parts[2]:
+    if (
+        len(parts) != 3
+        or parts[0] != TOKEN_PREFIX
+        or not re.fullmatch(r"[0-9a-f]{16}", parts[1])
+        or not parts[2]
+    ):
         return None
     return parts[1]
 
@@ -255,7 +274,9 @@ def authenticate_token(paths: Paths, token: str) -> User | None:
     with opsdb.connect(paths) as conn:
         row = conn.execute(
             "select u.*, t.secret_hash from api_tokens t join users u on u.user_id = t.user_id "
-            "where t.token_id = ? and t.revoked_at is null", (token_id,)).fetchone()
+            "where t.token_id = ? and t.revoked_at is null",
+            (token_id,),
+        ).fetchone()
     if row is None:
         return None
     try:
@@ -265,11 +286,14 @@ def authenticate_token(paths: Paths, token: str) -> User | None:
     if row["disabled_at"] is not None:
         return None
     with opsdb.connect(paths) as conn:
-        conn.execute("update api_tokens set last_used_at = ? where token_id = ?", (opsdb.timestamp(), token_id))
+        conn.execute(
+            "update api_tokens set last_used_at = ? where token_id = ?", (opsdb.timestamp(), token_id)
+        )
     return _user(row)
 
 
 # --- sessions ---------------------------------------------------------------------------
+
 
 def _session_hash(session_id: str) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
@@ -286,11 +310,15 @@ def start_session(paths: Paths, user: User) -> str:
     now = opsdb.timestamp(moment)
     with opsdb.connect(paths) as conn:
         # Sweep sessions that can no longer be used, so the table does not grow without end.
-        conn.execute("delete from sessions where created_at < ? or last_seen_at < ?",
-                     (opsdb.timestamp(moment - SESSION_MAX_AGE), opsdb.timestamp(moment - SESSION_IDLE)))
+        conn.execute(
+            "delete from sessions where created_at < ? or last_seen_at < ?",
+            (opsdb.timestamp(moment - SESSION_MAX_AGE), opsdb.timestamp(moment - SESSION_IDLE)),
+        )
         conn.execute(
             "insert into sessions (session_hash, user_id, csrf_token, created_at, last_seen_at) "
-            "values (?, ?, ?, ?, ?)", (_session_hash(session_id), user.user_id, secrets.token_urlsafe(32), now, now))
+            "values (?, ?, ?, ?, ?)",
+            (_session_hash(session_id), user.user_id, secrets.token_urlsafe(32), now, now),
+        )
     return session_id
 
 
@@ -303,17 +331,23 @@ def find_session(paths: Paths, session_id: str | None) -> Session | None:
     with opsdb.connect(paths) as conn:
         row = conn.execute(
             "select u.*, s.csrf_token, s.created_at as session_created, s.last_seen_at from sessions s "
-            "join users u on u.user_id = s.user_id where s.session_hash = ?", (key,)).fetchone()
+            "join users u on u.user_id = s.user_id where s.session_hash = ?",
+            (key,),
+        ).fetchone()
         if row is None:
             return None
-        expired = (now - dt.datetime.fromisoformat(row["last_seen_at"]) > SESSION_IDLE
-                   or now - dt.datetime.fromisoformat(row["session_created"]) > SESSION_MAX_AGE)
+        expired = (
+            now - dt.datetime.fromisoformat(row["last_seen_at"]) > SESSION_IDLE
+            or now - dt.datetime.fromisoformat(row["session_created"]) > SESSION_MAX_AGE
+        )
         if expired or row["disabled_at"] is not None:
             conn.execute("delete from sessions where session_hash = ?", (key,))
             return None
         # Touch at most once a minute: a write per page view would serialise every reader.
         if now - dt.datetime.fromisoformat(row["last_seen_at"]) > dt.timedelta(minutes=1):
-            conn.execute("update sessions set last_seen_at = ? where session_hash = ?", (opsdb.timestamp(now), key))
+            conn.execute(
+                "update sessions set last_seen_at = ? where session_hash = ?", (opsdb.timestamp(now), key)
+            )
     return Session(_user(row), row["csrf_token"])
 
 

@@ -22,7 +22,13 @@ from ingest.ledger import LedgerEntry
 from portal import accounts
 from portal.accounts import User
 from portal.returns import (
-    findings_csv, may_list, submit_upload, summary_of, uploads_folder, visible_submission, visible_submissions,
+    findings_csv,
+    may_list,
+    submit_upload,
+    summary_of,
+    uploads_folder,
+    visible_submission,
+    visible_submissions,
 )
 from portal.uploads import ReceivedUpload, UploadRefused, receive_upload
 from portal.web import portal_of, record
@@ -31,9 +37,15 @@ PREFIX = "/api/v1"
 
 #: Every error code the API answers with, by HTTP status.
 ERROR_CODES = {
-    401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    413: "payload_too_large", 415: "unsupported_media_type",
-    422: "missing_field / invalid_field / invalid_request", 429: "rate_limited", 500: "internal_error",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "missing_field / invalid_field / invalid_request",
+    429: "rate_limited",
+    500: "internal_error",
 }
 
 
@@ -106,7 +118,9 @@ class SubmissionList(BaseModel):
 
 
 _ERRORS = {status: {"model": ErrorBody} for status in (401, 403, 404, 413, 415, 422, 429)}
-_bearer = HTTPBearer(auto_error=False, description="An API token from `mi users token NAME`: mi_<id>_<secret>")
+_bearer = HTTPBearer(
+    auto_error=False, description="An API token from `mi users token NAME`: mi_<id>_<secret>"
+)
 router = APIRouter(prefix=PREFIX, tags=["submissions"])
 
 
@@ -117,11 +131,21 @@ def _urls(request: Request, submission_id: str) -> dict:
 
 
 def _item(request: Request, entry: LedgerEntry) -> dict:
-    return {"id": entry.submission_id, "status": entry.status, "ukprn": entry.ukprn, "return": entry.dataset,
-            "period": entry.period, "file_name": entry.file_name, "received_at": entry.received_at,
-            "rows_read": entry.rows_read, "rows_accepted": entry.rows_accepted,
-            "rows_rejected": entry.rows_rejected, "warnings": entry.warnings,
-            "superseded_by": entry.superseded_by, **_urls(request, entry.submission_id)}
+    return {
+        "id": entry.submission_id,
+        "status": entry.status,
+        "ukprn": entry.ukprn,
+        "return": entry.dataset,
+        "period": entry.period,
+        "file_name": entry.file_name,
+        "received_at": entry.received_at,
+        "rows_read": entry.rows_read,
+        "rows_accepted": entry.rows_accepted,
+        "rows_rejected": entry.rows_rejected,
+        "warnings": entry.warnings,
+        "superseded_by": entry.superseded_by,
+        **_urls(request, entry.submission_id),
+    }
 
 
 def _summary(request: Request, summary: dict) -> dict:
@@ -129,13 +153,18 @@ def _summary(request: Request, summary: dict) -> dict:
     return {"id": submission_id, **summary, **_urls(request, submission_id)}
 
 
-async def api_caller(request: Request,
-                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> User:
+async def api_caller(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> User:
     """The active user behind the bearer token, after the per-token rate limit."""
     portal = portal_of(request)
     action = f"api {request.method} {request.url.path}"
-    unauthorized = ApiError(401, "unauthorized", "Send a valid API token: Authorization: Bearer mi_<id>_<secret>.",
-                            {"WWW-Authenticate": "Bearer"})
+    unauthorized = ApiError(
+        401,
+        "unauthorized",
+        "Send a valid API token: Authorization: Bearer mi_<id>_<secret>.",
+        {"WWW-Authenticate": "Bearer"},
+    )
     if credentials is None:
         record(request, action, "unauthenticated")
         raise unauthorized
@@ -147,8 +176,12 @@ async def api_caller(request: Request,
     allowed, retry_after = portal.api_calls.allow(token_id)
     if not allowed:
         record(request, action, "rate_limited", detail=f"token {token_id}")
-        raise ApiError(429, "rate_limited", f"Too many requests with this token. Try again in {retry_after} seconds.",
-                       {"Retry-After": str(retry_after)})
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Too many requests with this token. Try again in {retry_after} seconds.",
+            {"Retry-After": str(retry_after)},
+        )
     user = await run_in_threadpool(accounts.authenticate_token, portal.paths, credentials.credentials)
     if user is None:
         record(request, action, "unauthenticated", detail=f"token {token_id}")
@@ -161,38 +194,61 @@ def _not_found() -> ApiError:
     # One body for "does not exist" and "not yours": nothing tells a provider which it was.
     return ApiError(404, "not_found", "There is no submission with this id.")
 
+
 _UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {
-                "file": {"type": "string", "format": "binary",
-                         "description": "The return: CSV (UTF-8) or XLSX. Its name is recorded as text only."},
-                "return": {"type": "string", "enum": ["participants", "outcome_claims", "customer_survey"],
-                           "description": "Needed when the file name does not carry it"},
-                "period": {"type": "string", "pattern": "^[0-9]{4}Q[1-4]$",
-                           "description": "YYYYQn; needed when the file name does not carry it"},
-            },
-        }}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The return: CSV (UTF-8) or XLSX. Its name is recorded as text only.",
+                        },
+                        "return": {
+                            "type": "string",
+                            "enum": ["participants", "outcome_claims", "customer_survey"],
+                            "description": "Needed when the file name does not carry it",
+                        },
+                        "period": {
+                            "type": "string",
+                            "pattern": "^[0-9]{4}Q[1-4]$",
+                            "description": "YYYYQn; needed when the file name does not carry it",
+                        },
+                    },
+                }
+            }
+        },
     },
 }
 
 
-@router.post("/submissions", status_code=201, response_model=Summary, openapi_extra=_UPLOAD_BODY,
-             responses=_ERRORS, summary="Submit a return",
-             description="Validates the file exactly as `mi submit` does and records it in the same ledger. "
-                         "Answers 201 with the feedback summary whatever the outcome of validation "
-                         "(see `status`); refusals before validation are 403, 413, 415 and 422.")
+@router.post(
+    "/submissions",
+    status_code=201,
+    response_model=Summary,
+    openapi_extra=_UPLOAD_BODY,
+    responses=_ERRORS,
+    summary="Submit a return",
+    description="Validates the file exactly as `mi submit` does and records it in the same ledger. "
+    "Answers 201 with the feedback summary whatever the outcome of validation "
+    "(see `status`); refusals before validation are 403, 413, 415 and 422.",
+)
 async def create_submission(request: Request, user: User = Depends(api_caller)) -> Response:
     portal = portal_of(request)
     action = "api POST /api/v1/submissions"
     received: ReceivedUpload | None = None
     try:
-        received = await receive_upload(request, folder=uploads_folder(portal.paths), limit=portal.upload_limit)
-        result = await run_in_threadpool(submit_upload, portal.paths, user, received, channel="api",
-                                         limit=portal.upload_limit)
+        received = await receive_upload(
+            request, folder=uploads_folder(portal.paths), limit=portal.upload_limit
+        )
+        result = await run_in_threadpool(
+            submit_upload, portal.paths, user, received, channel="api", limit=portal.upload_limit
+        )
     except UploadRefused as refusal:
         record(request, action, "refused", user=user, detail=f"{refusal.status} {refusal.code}")
         headers = {"Connection": "close"} if refusal.status == 413 else None
@@ -200,14 +256,25 @@ async def create_submission(request: Request, user: User = Depends(api_caller)) 
     finally:
         if received is not None:
             received.discard()
-    record(request, action, "success", user=user, target=result.submission_id,
-           detail=f"{result.status}; rows read {result.summary.get('rows_read')}")
+    record(
+        request,
+        action,
+        "success",
+        user=user,
+        target=result.submission_id,
+        detail=f"{result.status}; rows read {result.summary.get('rows_read')}",
+    )
     body = _summary(request, {**result.summary, "superseded_by": None})
     return JSONResponse(body, status_code=201, headers={"Location": body["url"]})
 
 
-@router.get("/submissions", response_model=SubmissionList, responses=_ERRORS, summary="List your submissions",
-            description="The caller's own submissions (an admin's token: everyone's), newest first.")
+@router.get(
+    "/submissions",
+    response_model=SubmissionList,
+    responses=_ERRORS,
+    summary="List your submissions",
+    description="The caller's own submissions (an admin's token: everyone's), newest first.",
+)
 def list_submissions(request: Request, user: User = Depends(api_caller)) -> Response:
     action = "api GET /api/v1/submissions"
     if not may_list(user):
@@ -218,9 +285,13 @@ def list_submissions(request: Request, user: User = Depends(api_caller)) -> Resp
     return JSONResponse({"submissions": [_item(request, e) for e in entries]})
 
 
-@router.get("/submissions/{submission_id}", response_model=Summary, responses=_ERRORS,
-            summary="One submission's feedback summary",
-            description="404 for another provider's submission, exactly as for one that does not exist.")
+@router.get(
+    "/submissions/{submission_id}",
+    response_model=Summary,
+    responses=_ERRORS,
+    summary="One submission's feedback summary",
+    description="404 for another provider's submission, exactly as for one that does not exist.",
+)
 def get_submission(request: Request, submission_id: str, user: User = Depends(api_caller)) -> Response:
     action = "api GET /api/v1/submissions/{id}"
     paths = portal_of(request).paths
@@ -236,10 +307,18 @@ def get_submission(request: Request, submission_id: str, user: User = Depends(ap
     return JSONResponse(_summary(request, summary))
 
 
-@router.get("/submissions/{submission_id}/findings.csv", responses={
-    200: {"content": {"text/csv": {"schema": {"type": "string"}}},
-          "description": "Header row,field,value,rule_id,severity,message (MI spec §6)"}, **_ERRORS},
-    response_class=Response, summary="One submission's findings as CSV")
+@router.get(
+    "/submissions/{submission_id}/findings.csv",
+    responses={
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "Header row,field,value,rule_id,severity,message (MI spec §6)",
+        },
+        **_ERRORS,
+    },
+    response_class=Response,
+    summary="One submission's findings as CSV",
+)
 def get_findings(request: Request, submission_id: str, user: User = Depends(api_caller)) -> Response:
     action = "api GET /api/v1/submissions/{id}/findings.csv"
     paths = portal_of(request).paths
@@ -248,5 +327,8 @@ def get_findings(request: Request, submission_id: str, user: User = Depends(api_
         record(request, action, "not_found", user=user, target=submission_id)
         raise _not_found()
     record(request, action, "success", user=user, target=entry.submission_id)
-    return FileResponse(findings_csv(paths, entry), media_type="text/csv; charset=utf-8",
-                        filename=f"findings_{entry.submission_id}.csv")
+    return FileResponse(
+        findings_csv(paths, entry),
+        media_type="text/csv; charset=utf-8",
+        filename=f"findings_{entry.submission_id}.csv",
+    )

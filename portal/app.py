@@ -22,7 +22,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mi.settings import Paths, paths as default_paths, upload_limit_bytes
+from mi.settings import Paths, upload_limit_bytes
+from mi.settings import paths as default_paths
 from portal import api, opsdb, pages
 from portal.api import ApiError, error_response
 from portal.ratelimit import RateLimits
@@ -38,8 +39,11 @@ UPLOAD_ROUTES = {("POST", "/upload"), ("POST", api.PREFIX + "/submissions")}
 
 _SECURITY_HEADERS = [
     # No scripts at all, styles only from ourselves, forms only to ourselves, never framed.
-    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-                                 b"frame-ancestors 'none'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        b"frame-ancestors 'none'; base-uri 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
     (b"referrer-policy", b"no-referrer"),
@@ -109,6 +113,7 @@ class GuardMiddleware:
             response = error_response(413, "payload_too_large", "The request body is too large.")
         else:
             from starlette.responses import PlainTextResponse
+
             response = PlainTextResponse("The request is too large.", status_code=413)
         response.headers["connection"] = "close"
         await response({"type": "http"}, None, send)
@@ -118,9 +123,17 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-_HTTP_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-               422: "invalid_request", 429: "rate_limited"}
+_HTTP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+}
 _HTTP_TITLES = {404: "Page not found", 405: "That cannot be done here", 403: "You cannot see this page"}
 
 
@@ -133,13 +146,21 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = _HTTP_CODES.get(exc.status_code, "error")
         if _is_api(request):
-            message = {404: "There is nothing at this address.",
-                       405: "This address does not accept that method."}.get(exc.status_code, "The request was refused.")
+            message = {
+                404: "There is nothing at this address.",
+                405: "This address does not accept that method.",
+            }.get(exc.status_code, "The request was refused.")
             return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
         title = _HTTP_TITLES.get(exc.status_code, "The request was refused")
-        return error_page(request, exc.status_code, title,
-                          "Check the address, or go back to your account page." if exc.status_code == 404
-                          else "Nothing was done.", headers=getattr(exc, "headers", None))
+        return error_page(
+            request,
+            exc.status_code,
+            title,
+            "Check the address, or go back to your account page."
+            if exc.status_code == 404
+            else "Nothing was done.",
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -154,15 +175,27 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         # The type and the frames, never the message: a library's message can quote data.
-        log.error("unhandled %s on %s %s\n%s", type(exc).__name__, request.method, request.url.path,
-                  "".join(traceback.format_tb(exc.__traceback__)))
+        log.error(
+            "unhandled %s on %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
         if _is_api(request):
-            return error_response(500, "internal_error", "Something went wrong on our side. Nothing was lost.")
+            return error_response(
+                500, "internal_error", "Something went wrong on our side. Nothing was lost."
+            )
         return error_page(request, 500, "Sorry, there is a problem with the service", "Try again later.")
 
 
-def create_app(paths: Paths | None = None, *, upload_limit: int | None = None,
-               rate_limits: RateLimits = RateLimits(), secure_cookies: bool | None = None) -> FastAPI:
+def create_app(
+    paths: Paths | None = None,
+    *,
+    upload_limit: int | None = None,
+    rate_limits: RateLimits = RateLimits(),
+    secure_cookies: bool | None = None,
+) -> FastAPI:
     """Build a portal over ``paths`` (default: ``MI_HOME``).
 
     Args:
@@ -174,17 +207,26 @@ def create_app(paths: Paths | None = None, *, upload_limit: int | None = None,
             default it is set when the request came over https.
     """
     paths = paths or default_paths()
-    portal = Portal(paths=paths, upload_limit=upload_limit if upload_limit is not None else upload_limit_bytes(),
-                    rate_limits=rate_limits, secure_cookies=secure_cookies)
+    portal = Portal(
+        paths=paths,
+        upload_limit=upload_limit if upload_limit is not None else upload_limit_bytes(),
+        rate_limits=rate_limits,
+        secure_cookies=secure_cookies,
+    )
     paths.ops.mkdir(parents=True, exist_ok=True)
     with opsdb.connect(paths):
         pass  # creates the database and its schema now, not on the first request
     sweep_stale(uploads_folder(paths))
 
-    app = FastAPI(title="MI provider portal API", version="1",
-                  description="Upload quarterly MI returns and read their feedback (spec 04 §4.1). "
-                              "Every error body is JSON {\"error\": CODE, \"message\": TEXT}.",
-                  openapi_url=api.PREFIX + "/openapi.json", docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="MI provider portal API",
+        version="1",
+        description="Upload quarterly MI returns and read their feedback (spec 04 §4.1). "
+        'Every error body is JSON {"error": CODE, "message": TEXT}.',
+        openapi_url=api.PREFIX + "/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.portal = portal
     app.add_middleware(GuardMiddleware)
     _install_error_handlers(app)

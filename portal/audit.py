@@ -43,15 +43,32 @@ def _clip(value: str | None) -> str | None:
     return text[:_MAX_TEXT]
 
 
-def record(paths: Paths, *, actor: str, action: str, outcome: str, client: str,
-           role: str | None = None, target: str | None = None, detail: str | None = None) -> None:
+def record(
+    paths: Paths,
+    *,
+    actor: str,
+    action: str,
+    outcome: str,
+    client: str,
+    role: str | None = None,
+    target: str | None = None,
+    detail: str | None = None,
+) -> None:
     """Append one entry. ``detail`` is for reasons and counts, never for file content."""
     with opsdb.connect(paths) as conn:
         conn.execute(
             "insert into audit (at, actor, role, action, target, client, outcome, detail) "
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
-            (opsdb.timestamp(), _clip(actor) or "-", role, action, _clip(target), _clip(client) or "-",
-             outcome, _clip(detail)),
+            (
+                opsdb.timestamp(),
+                _clip(actor) or "-",
+                role,
+                action,
+                _clip(target),
+                _clip(client) or "-",
+                outcome,
+                _clip(detail),
+            ),
         )
 
 
@@ -68,7 +85,9 @@ def entries(paths: Paths, *, limit: int = 200, before: int | None = None) -> lis
     return [AuditEntry(**dict(r)) for r in rows]
 
 
-def recent_sign_in_failures(paths: Paths, *, actor: str, client: str, window: dt.timedelta) -> tuple[int, str | None]:
+def recent_sign_in_failures(
+    paths: Paths, *, actor: str, client: str, window: dt.timedelta
+) -> tuple[int, str | None]:
     """Failed sign-ins for this user name from this address within the window, since their last success.
 
     Returns:
@@ -78,9 +97,11 @@ def recent_sign_in_failures(paths: Paths, *, actor: str, client: str, window: dt
     with opsdb.connect(paths) as conn:
         last_ok = conn.execute(
             "select max(at) from audit where action = 'sign_in' and actor = ? and client = ? and outcome = 'success'",
-            (_clip(actor), _clip(client))).fetchone()[0]
+            (_clip(actor), _clip(client)),
+        ).fetchone()[0]
         row = conn.execute(
             "select count(*), min(at) from audit where action = 'sign_in' and actor = ? and client = ? "
             "and outcome = 'failure' and at > ?",
-            (_clip(actor), _clip(client), max(since, last_ok or ""))).fetchone()
+            (_clip(actor), _clip(client), max(since, last_ok or "")),
+        ).fetchone()
     return row[0], row[1]

@@ -23,15 +23,16 @@ def _operator() -> str:
 
     try:
         return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return "cli:unknown"
 
 
 def _audit(paths, action: str, outcome: str, target: str, detail: str | None = None) -> None:
     from portal import audit
 
-    audit.record(paths, actor=_operator(), action=action, outcome=outcome, client="local", target=target,
-                 detail=detail)
+    audit.record(
+        paths, actor=_operator(), action=action, outcome=outcome, client="local", target=target, detail=detail
+    )
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
@@ -63,8 +64,10 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     password = _read_password(args)
     if password is None:
-        print("mi users add: give the password with --password-stdin, or run at a terminal to be asked",
-              file=sys.stderr)
+        print(
+            "mi users add: give the password with --password-stdin, or run at a terminal to be asked",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     try:
         user = accounts.add_user(paths, args.name, role=args.role, ukprn=args.ukprn, password=password)
@@ -72,7 +75,13 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         print(f"mi users add: {exc}", file=sys.stderr)
         _audit(paths, "user_add", "refused", accounts.normalise_name(args.name), str(exc))
         return EXIT_USAGE
-    _audit(paths, "user_add", "success", user.name, f"role {user.role}" + (f", UKPRN {user.ukprn}" if user.ukprn else ""))
+    _audit(
+        paths,
+        "user_add",
+        "success",
+        user.name,
+        f"role {user.role}" + (f", UKPRN {user.ukprn}" if user.ukprn else ""),
+    )
     print(f"added {user.name} ({user.role}{', UKPRN ' + user.ukprn if user.ukprn else ''})")
     return EXIT_OK
 
@@ -88,11 +97,18 @@ def cmd_users_token(args: argparse.Namespace) -> int:
         print(f"mi users token: {exc}", file=sys.stderr)
         _audit(paths, "user_token", "refused", accounts.normalise_name(args.name), str(exc))
         return EXIT_USAGE
-    _audit(paths, "user_token", "success", accounts.normalise_name(args.name),
-           f"token {accounts.token_id_of(token)}" + ("; earlier tokens revoked" if args.replace else ""))
+    _audit(
+        paths,
+        "user_token",
+        "success",
+        accounts.normalise_name(args.name),
+        f"token {accounts.token_id_of(token)}" + ("; earlier tokens revoked" if args.replace else ""),
+    )
     print(token)
-    print("This token is shown once; only its hash is kept. Send it as: Authorization: Bearer <token>",
-          file=sys.stderr)
+    print(
+        "This token is shown once; only its hash is kept. Send it as: Authorization: Bearer <token>",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -109,7 +125,9 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     print(f"{'name':<24} {'role':<10} {'ukprn':<9} {'state':<9} {'tokens':>6}  created (UTC)")
     for user, tokens in users:
         state = "active" if user.active else "disabled"
-        print(f"{user.name:<24} {user.role:<10} {user.ukprn or '-':<9} {state:<9} {tokens:>6}  {user.created_at[:19]}")
+        print(
+            f"{user.name:<24} {user.role:<10} {user.ukprn or '-':<9} {state:<9} {tokens:>6}  {user.created_at[:19]}"
+        )
     return EXIT_OK
 
 
@@ -136,10 +154,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     secure = {"auto": None, "on": True, "off": False}[args.secure_cookies]
     app = create_app(secure_cookies=secure)
-    print(f"MI returns portal on http://{args.host}:{args.port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)",
-          file=sys.stderr, flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips,
-                server_header=False, log_level="info")
+    print(
+        f"MI returns portal on http://{args.host}:{args.port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)",
+        file=sys.stderr,
+        flush=True,
+    )
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        server_header=False,
+        log_level="info",
+    )
     return EXIT_OK
 
 
@@ -148,10 +176,18 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("serve", help="run the provider portal (web pages and the HTTP API)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--secure-cookies", choices=["auto", "on", "off"], default="auto",
-                   help="mark cookies Secure: auto = when the request came over https (default)")
-    p.add_argument("--forwarded-allow-ips", default="127.0.0.1", metavar="IPS",
-                   help="proxies trusted for X-Forwarded-For/-Proto (default 127.0.0.1)")
+    p.add_argument(
+        "--secure-cookies",
+        choices=["auto", "on", "off"],
+        default="auto",
+        help="mark cookies Secure: auto = when the request came over https (default)",
+    )
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="proxies trusted for X-Forwarded-For/-Proto (default 127.0.0.1)",
+    )
     p.set_defaults(func=cmd_serve)
 
     users = subparsers.add_parser("users", help="manage portal users and API tokens")
@@ -161,8 +197,11 @@ def register(subparsers) -> None:
     p.add_argument("name", help="user name (lower-case letters, digits, . _ @ -)")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--ukprn", help="for a provider user: the one UKPRN it submits for (8 digits, starting 1)")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="read the password from the first line of stdin (else asked at a terminal)")
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (else asked at a terminal)",
+    )
     p.set_defaults(func=cmd_users_add)
 
     p = commands.add_parser("token", help="issue a new API token for a user (printed once)")

@@ -23,13 +23,28 @@ from starlette.concurrency import run_in_threadpool
 
 from portal import accounts, audit
 from portal.returns import (
-    RETURN_LABELS, may_list, may_submit, report_html, findings_csv, submit_upload, uploads_folder,
-    visible_submission, visible_submissions,
+    RETURN_LABELS,
+    findings_csv,
+    may_list,
+    may_submit,
+    report_html,
+    submit_upload,
+    uploads_folder,
+    visible_submission,
+    visible_submissions,
 )
 from portal.uploads import ReceivedUpload, UploadRefused, receive_upload
 from portal.web import (
-    SESSION_COOKIE, SIGN_IN_CSRF_COOKIE, clear_cookie, client_address, current_session, error_page,
-    portal_of, record, render, set_cookie,
+    SESSION_COOKIE,
+    SIGN_IN_CSRF_COOKIE,
+    clear_cookie,
+    client_address,
+    current_session,
+    error_page,
+    portal_of,
+    record,
+    render,
+    set_cookie,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -40,9 +55,13 @@ AUDIT_PAGE = 200
 def _not_found(request: Request) -> Response:
     # One wording for every missing or forbidden submission: the answer must not tell
     # a provider whether another provider's id exists.
-    return error_page(request, 404, "Page not found",
-                      "There is nothing at this address that you can see. Check the address, "
-                      "or go to the list of submissions.")
+    return error_page(
+        request,
+        404,
+        "Page not found",
+        "There is nothing at this address that you can see. Check the address, "
+        "or go to the list of submissions.",
+    )
 
 
 def _to_sign_in(request: Request, action: str) -> Response:
@@ -55,8 +74,13 @@ def _to_sign_in(request: Request, action: str) -> Response:
 
 def _safe_next(value: str | None) -> str:
     """Only a path on this site: an open redirect would help phishing."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value \
-            and not any(ch in value for ch in "\r\n\t"):
+    if (
+        value
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and not any(ch in value for ch in "\r\n\t")
+    ):
         return value
     return "/"
 
@@ -68,13 +92,30 @@ def _text(form, name: str, limit: int = 1024) -> str:
 
 # --- sign-in and sign-out ---------------------------------------------------------------
 
-def _sign_in_page(request: Request, *, status_code: int = 200, errors: list | None = None,
-                  username: str = "", next_path: str = "/", notice: str | None = None,
-                  headers: dict | None = None) -> Response:
+
+def _sign_in_page(
+    request: Request,
+    *,
+    status_code: int = 200,
+    errors: list | None = None,
+    username: str = "",
+    next_path: str = "/",
+    notice: str | None = None,
+    headers: dict | None = None,
+) -> Response:
     token = secrets.token_urlsafe(32)
-    response = render(request, "sign_in.html", title="Sign in", status_code=status_code, errors=errors or [],
-                      username=username, next_path=_safe_next(next_path), notice=notice,
-                      sign_in_csrf=token, headers=headers)
+    response = render(
+        request,
+        "sign_in.html",
+        title="Sign in",
+        status_code=status_code,
+        errors=errors or [],
+        username=username,
+        next_path=_safe_next(next_path),
+        notice=notice,
+        sign_in_csrf=token,
+        headers=headers,
+    )
     # Strict: the cookie only ever goes back to our own sign-in form.
     set_cookie(response, request, SIGN_IN_CSRF_COOKIE, token, samesite="strict")
     return response
@@ -94,8 +135,13 @@ async def sign_in(request: Request) -> Response:
     next_path = _safe_next(_text(form, "next"))
     if not accounts.tokens_match(request.cookies.get(SIGN_IN_CSRF_COOKIE, ""), _text(form, "csrf_token")):
         record(request, "sign_in", "csrf_failed", actor=username or "-")
-        return _sign_in_page(request, status_code=403, username=username, next_path=next_path, errors=[
-            {"field": "username", "text": "The sign-in form had expired. Enter your details again."}])
+        return _sign_in_page(
+            request,
+            status_code=403,
+            username=username,
+            next_path=next_path,
+            errors=[{"field": "username", "text": "The sign-in form had expired. Enter your details again."}],
+        )
     errors = []
     if not username:
         errors.append({"field": "username", "text": "Enter your user name"})
@@ -107,22 +153,42 @@ async def sign_in(request: Request) -> Response:
 
     window = portal.rate_limits.sign_in_window
     failures, oldest = await run_in_threadpool(
-        audit.recent_sign_in_failures, portal.paths, actor=username, client=client_address(request), window=window)
+        audit.recent_sign_in_failures,
+        portal.paths,
+        actor=username,
+        client=client_address(request),
+        window=window,
+    )
     if failures >= portal.rate_limits.sign_in_failures:
         # Checked before the password: while blocked, even the right password is not tried.
         wait = dt.datetime.fromisoformat(oldest) + window - dt.datetime.now(dt.UTC).replace(tzinfo=None)
         seconds = max(1, int(wait.total_seconds()) + 1)
         record(request, "sign_in", "rate_limited", actor=username)
-        return _sign_in_page(request, status_code=429, username=username, next_path=next_path,
-                             headers={"Retry-After": str(seconds)}, errors=[
-            {"field": "username", "text": "There have been too many failed attempts to sign in as this user "
-                                          f"from your address. Try again in {-(-seconds // 60)} minutes."}])
+        return _sign_in_page(
+            request,
+            status_code=429,
+            username=username,
+            next_path=next_path,
+            headers={"Retry-After": str(seconds)},
+            errors=[
+                {
+                    "field": "username",
+                    "text": "There have been too many failed attempts to sign in as this user "
+                    f"from your address. Try again in {-(-seconds // 60)} minutes.",
+                }
+            ],
+        )
 
     user = await run_in_threadpool(accounts.authenticate_password, portal.paths, username, password)
     if user is None:
         record(request, "sign_in", "failure", actor=username)
-        return _sign_in_page(request, status_code=401, username=username, next_path=next_path, errors=[
-            {"field": "username", "text": "The user name or password is not right"}])
+        return _sign_in_page(
+            request,
+            status_code=401,
+            username=username,
+            next_path=next_path,
+            errors=[{"field": "username", "text": "The user name or password is not right"}],
+        )
     # Whatever session this browser had before is ended, not left to linger beside the new one.
     await run_in_threadpool(accounts.end_session, portal.paths, request.cookies.get(SESSION_COOKIE))
     session_id = await run_in_threadpool(accounts.start_session, portal.paths, user)
@@ -148,8 +214,12 @@ async def sign_out(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10)
     if not accounts.tokens_match(session.csrf_token, _text(form, "csrf_token")):
         record(request, "sign_out", "csrf_failed", user=session.user)
-        return error_page(request, 403, "The form had expired", "Nothing was done. Go back, reload the page and try again.")
-    await run_in_threadpool(accounts.end_session, portal_of(request).paths, request.cookies.get(SESSION_COOKIE))
+        return error_page(
+            request, 403, "The form had expired", "Nothing was done. Go back, reload the page and try again."
+        )
+    await run_in_threadpool(
+        accounts.end_session, portal_of(request).paths, request.cookies.get(SESSION_COOKIE)
+    )
     record(request, "sign_out", "success", user=session.user)
     response = RedirectResponse("/sign-in?signed_out=1", status_code=303)
     clear_cookie(response, request, SESSION_COOKIE)
@@ -157,6 +227,7 @@ async def sign_out(request: Request) -> Response:
 
 
 # --- pages for signed-in users -----------------------------------------------------------
+
 
 @router.get("/")
 def home(request: Request) -> Response:
@@ -167,11 +238,20 @@ def home(request: Request) -> Response:
     return render(request, "home.html", title="Your account")
 
 
-def _upload_page(request: Request, *, status_code: int = 200, errors: list | None = None,
-                 form: dict | None = None) -> Response:
+def _upload_page(
+    request: Request, *, status_code: int = 200, errors: list | None = None, form: dict | None = None
+) -> Response:
     limit_mb = f"{portal_of(request).upload_limit / (1024 * 1024):g}"
-    return render(request, "upload.html", title="Upload a return", status_code=status_code, errors=errors or [],
-                  form=form or {}, returns=RETURN_LABELS, limit_mb=limit_mb)
+    return render(
+        request,
+        "upload.html",
+        title="Upload a return",
+        status_code=status_code,
+        errors=errors or [],
+        form=form or {},
+        returns=RETURN_LABELS,
+        limit_mb=limit_mb,
+    )
 
 
 @router.get("/upload")
@@ -203,28 +283,44 @@ async def upload(request: Request) -> Response:
 
     received: ReceivedUpload | None = None
     try:
-        received = await receive_upload(request, folder=uploads_folder(portal.paths), limit=portal.upload_limit,
-                                        before_file=check_csrf)
+        received = await receive_upload(
+            request, folder=uploads_folder(portal.paths), limit=portal.upload_limit, before_file=check_csrf
+        )
         check_csrf(received.fields)
-        result = await run_in_threadpool(submit_upload, portal.paths, user, received, channel="portal",
-                                         limit=portal.upload_limit)
+        result = await run_in_threadpool(
+            submit_upload, portal.paths, user, received, channel="portal", limit=portal.upload_limit
+        )
     except UploadRefused as refusal:
         record(request, "upload", "refused", user=user, detail=f"{refusal.status} {refusal.code}")
         if refusal.code == "csrf_failed":
-            return error_page(request, 403, "The form had expired",
-                              "Nothing was uploaded. Go back, reload the page and choose the file again.")
+            return error_page(
+                request,
+                403,
+                "The form had expired",
+                "Nothing was uploaded. Go back, reload the page and choose the file again.",
+            )
         form = {k: v for k, v in (received.fields.items() if received else ()) if k in ("return", "period")}
         headers = {"Connection": "close"} if refusal.status == 413 else None
-        response = _upload_page(request, status_code=refusal.status, form=form,
-                                errors=[{"field": refusal.field, "text": refusal.message}])
+        response = _upload_page(
+            request,
+            status_code=refusal.status,
+            form=form,
+            errors=[{"field": refusal.field, "text": refusal.message}],
+        )
         if headers:
             response.headers.update(headers)
         return response
     finally:
         if received is not None:
             received.discard()
-    record(request, "upload", "success", user=user, target=result.submission_id,
-           detail=f"{result.status}; rows read {result.summary.get('rows_read')}")
+    record(
+        request,
+        "upload",
+        "success",
+        user=user,
+        target=result.submission_id,
+        detail=f"{result.status}; rows read {result.summary.get('rows_read')}",
+    )
     return RedirectResponse(f"/submissions/{result.submission_id}", status_code=303)
 
 
@@ -236,8 +332,12 @@ def submissions(request: Request) -> Response:
     user = session.user
     if not may_list(user):
         record(request, "view_submissions", "forbidden", user=user)
-        return error_page(request, 403, "You cannot see submissions",
-                          "Submissions are seen by the provider that sent them and by administrators.")
+        return error_page(
+            request,
+            403,
+            "You cannot see submissions",
+            "Submissions are seen by the provider that sent them and by administrators.",
+        )
     entries = visible_submissions(portal_of(request).paths, user)
     record(request, "view_submissions", "success", user=user, detail=f"{len(entries)} listed")
     title = "All submissions" if user.is_admin else "Your submissions"
@@ -259,7 +359,9 @@ def feedback(request: Request, submission_id: str) -> Response:
         record(request, "view_feedback", "not_found", user=session.user, target=submission_id)
         return _not_found(request)
     record(request, "view_feedback", "success", user=session.user, target=entry.submission_id)
-    return render(request, "feedback.html", title=f"Feedback on {entry.file_name}", report=report, entry=entry)
+    return render(
+        request, "feedback.html", title=f"Feedback on {entry.file_name}", report=report, entry=entry
+    )
 
 
 @router.get("/submissions/{submission_id}/findings.csv")
@@ -273,8 +375,11 @@ def findings_download(request: Request, submission_id: str) -> Response:
         record(request, "download_findings", "not_found", user=session.user, target=submission_id)
         return _not_found(request)
     record(request, "download_findings", "success", user=session.user, target=entry.submission_id)
-    return FileResponse(findings_csv(paths, entry), media_type="text/csv; charset=utf-8",
-                        filename=f"findings_{entry.submission_id}.csv")
+    return FileResponse(
+        findings_csv(paths, entry),
+        media_type="text/csv; charset=utf-8",
+        filename=f"findings_{entry.submission_id}.csv",
+    )
 
 
 @functools.cache
@@ -303,7 +408,9 @@ def audit_log(request: Request, before: int | None = None) -> Response:
         return _to_sign_in(request, "view_audit")
     if not session.user.is_admin:
         record(request, "view_audit", "forbidden", user=session.user)
-        return error_page(request, 403, "You cannot see the audit log", "The audit log is for administrators.")
+        return error_page(
+            request, 403, "You cannot see the audit log", "The audit log is for administrators."
+        )
     record(request, "view_audit", "success", user=session.user)
     entries = audit.entries(portal_of(request).paths, limit=AUDIT_PAGE, before=before)
     older = entries[-1].audit_id if len(entries) == AUDIT_PAGE else None

@@ -28,8 +28,11 @@ from mi.settings import Paths
 from portal.accounts import User
 from portal.uploads import ReceivedUpload, UploadRefused, classify_content
 
-RETURN_LABELS = {"participants": "Participants", "outcome_claims": "Outcome claims",
-                 "customer_survey": "Customer survey"}
+RETURN_LABELS = {
+    "participants": "Participants",
+    "outcome_claims": "Outcome claims",
+    "customer_survey": "Customer survey",
+}
 #: The shape of ingest's submission ids; anything else is not looked up at all.
 SUBMISSION_ID = re.compile(r"^[0-9]{14}-[0-9a-f]{8}$")
 #: The name recorded when the client sent none.
@@ -49,8 +52,9 @@ def may_list(user: User) -> bool:
     return user.is_provider or user.is_admin
 
 
-def submit_upload(paths: Paths, user: User, upload: ReceivedUpload, *, channel: str,
-                  limit: int) -> SubmissionResult:
+def submit_upload(
+    paths: Paths, user: User, upload: ReceivedUpload, *, channel: str, limit: int
+) -> SubmissionResult:
     """Check a received upload and submit it for the user's own UKPRN.
 
     Runs the cheap refusals first, so a refused upload costs no validation and
@@ -71,32 +75,53 @@ def submit_upload(paths: Paths, user: User, upload: ReceivedUpload, *, channel: 
     dataset = upload.field("return")
     period = upload.field("period")
     if dataset is not None and dataset not in RETURN_NAMES:
-        raise UploadRefused(422, "invalid_field", "The return must be one of " + ", ".join(RETURN_NAMES) + ".",
-                            field="return")
+        raise UploadRefused(
+            422, "invalid_field", "The return must be one of " + ", ".join(RETURN_NAMES) + ".", field="return"
+        )
     if period is not None:
         try:
             period = Period.parse(period).code
         except ValueError:
-            raise UploadRefused(422, "invalid_field", "Enter the period as a year and quarter, for example 2026Q2.",
-                                field="period") from None
+            raise UploadRefused(
+                422,
+                "invalid_field",
+                "Enter the period as a year and quarter, for example 2026Q2.",
+                field="period",
+            ) from None
     name = upload.file_name or UNNAMED
     named = parse_file_name(name)
     if named is not None and named.ukprn != user.ukprn:
         # Said plainly: the sender named the UKPRN itself, so this tells them nothing new.
-        raise UploadRefused(403, "forbidden",
-                            f"The file name is for UKPRN {named.ukprn}, but you submit for UKPRN {user.ukprn}. "
-                            "You can only submit your own organisation's returns.")
+        raise UploadRefused(
+            403,
+            "forbidden",
+            f"The file name is for UKPRN {named.ukprn}, but you submit for UKPRN {user.ukprn}. "
+            "You can only submit your own organisation's returns.",
+        )
     if not (dataset and period) and named is None:
-        raise UploadRefused(422, "missing_field",
-                            "Give the return type and the period, or name the file "
-                            "{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.csv (or .xlsx).", field="return")
+        raise UploadRefused(
+            422,
+            "missing_field",
+            "Give the return type and the period, or name the file "
+            "{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.csv (or .xlsx).",
+            field="return",
+        )
     classify_content(upload.temp_path, limit=limit)
     try:
-        return submit_file(upload.temp_path, ukprn=user.ukprn, dataset=dataset, period=period,
-                           submitted_by=user.name, channel=channel, file_name=name, paths=paths)
+        return submit_file(
+            upload.temp_path,
+            ukprn=user.ukprn,
+            dataset=dataset,
+            period=period,
+            submitted_by=user.name,
+            channel=channel,
+            file_name=name,
+            paths=paths,
+        )
     except UsageError:
-        raise UploadRefused(422, "invalid_field", "The return type or the period is not valid.",
-                            field="period") from None
+        raise UploadRefused(
+            422, "invalid_field", "The return type or the period is not valid.", field="period"
+        ) from None
 
 
 def visible_submission(paths: Paths, user: User, submission_id: str) -> LedgerEntry | None:

@@ -59,9 +59,12 @@ class UploadRefused(Exception):
 
 
 def too_large(limit: int) -> UploadRefused:
-    return UploadRefused(413, "payload_too_large",
-                         f"The file is larger than the upload limit of {limit / (1024 * 1024):g} MB. "
-                         "Nothing of it has been kept.")
+    return UploadRefused(
+        413,
+        "payload_too_large",
+        f"The file is larger than the upload limit of {limit / (1024 * 1024):g} MB. "
+        "Nothing of it has been kept.",
+    )
 
 
 @dataclass
@@ -184,7 +187,9 @@ class _Receiver:
         else:
             self._value += data[start:end]
             if len(self._value) > MAX_FIELD_BYTES:
-                raise UploadRefused(422, "invalid_request", f"The form field {self._part_name!r} is too long.")
+                raise UploadRefused(
+                    422, "invalid_request", f"The form field {self._part_name!r} is too long."
+                )
 
     def on_part_end(self) -> None:
         if self._part_is_file:
@@ -202,8 +207,9 @@ class _Receiver:
             self._handle = None
 
 
-async def receive_upload(request: Request, *, folder: Path, limit: int,
-                         before_file: Callable[[dict[str, str]], None] | None = None) -> ReceivedUpload:
+async def receive_upload(
+    request: Request, *, folder: Path, limit: int, before_file: Callable[[dict[str, str]], None] | None = None
+) -> ReceivedUpload:
     """Read a ``multipart/form-data`` request into a :class:`ReceivedUpload`.
 
     The caller owns the result and must call :meth:`ReceivedUpload.discard`
@@ -223,8 +229,11 @@ async def receive_upload(request: Request, *, folder: Path, limit: int,
     content_type = request.headers.get("content-type", "")
     media_type, params = parse_options_header(content_type.encode("latin-1", errors="replace"))
     if media_type.lower() != b"multipart/form-data":
-        raise UploadRefused(415, "unsupported_media_type",
-                            f"Send the upload as multipart/form-data with the file in a field named {FILE_FIELD!r}.")
+        raise UploadRefused(
+            415,
+            "unsupported_media_type",
+            f"Send the upload as multipart/form-data with the file in a field named {FILE_FIELD!r}.",
+        )
     boundary = params.get(b"boundary")
     if not boundary or len(boundary) > 200:
         raise UploadRefused(422, "invalid_request", "The multipart form has no valid boundary.")
@@ -234,12 +243,19 @@ async def receive_upload(request: Request, *, folder: Path, limit: int,
         raise too_large(limit)
     sweep_stale(folder)
     receiver = _Receiver(folder, limit, before_file)
-    parser = MultipartParser(boundary, {
-        "on_part_begin": receiver.on_part_begin, "on_part_data": receiver.on_part_data,
-        "on_part_end": receiver.on_part_end, "on_header_field": receiver.on_header_field,
-        "on_header_value": receiver.on_header_value, "on_header_end": receiver.on_header_end,
-        "on_headers_finished": receiver.on_headers_finished, "on_end": receiver.on_end,
-    })
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": receiver.on_part_begin,
+            "on_part_data": receiver.on_part_data,
+            "on_part_end": receiver.on_part_end,
+            "on_header_field": receiver.on_header_field,
+            "on_header_value": receiver.on_header_value,
+            "on_header_end": receiver.on_header_end,
+            "on_headers_finished": receiver.on_headers_finished,
+            "on_end": receiver.on_end,
+        },
+    )
     received = 0
     try:
         async for chunk in request.stream():
@@ -284,15 +300,24 @@ def classify_content(path: Path, *, limit: int) -> str:
             guard_xlsx(path.read_bytes(), limit)
         except FileRejected as exc:
             if exc.rule_id == "FILE_TOO_LARGE":
-                raise UploadRefused(413, "payload_too_large",
-                                    "The workbook expands far beyond its size (a zip bomb?), so it was not opened. "
-                                    "Nothing of it has been kept.") from None
-            raise UploadRefused(415, "unsupported_media_type",
-                                f"The file is not an Excel workbook that can be accepted: {exc.detail}.") from None
+                raise UploadRefused(
+                    413,
+                    "payload_too_large",
+                    "The workbook expands far beyond its size (a zip bomb?), so it was not opened. "
+                    "Nothing of it has been kept.",
+                ) from None
+            raise UploadRefused(
+                415,
+                "unsupported_media_type",
+                f"The file is not an Excel workbook that can be accepted: {exc.detail}.",
+            ) from None
         return "xlsx"
-    not_text = UploadRefused(415, "unsupported_media_type",
-                             "The file is neither CSV text nor an Excel workbook (.xlsx). "
-                             "Save it as 'CSV UTF-8' or as .xlsx and upload it again.")
+    not_text = UploadRefused(
+        415,
+        "unsupported_media_type",
+        "The file is neither CSV text nor an Excel workbook (.xlsx). "
+        "Save it as 'CSV UTF-8' or as .xlsx and upload it again.",
+    )
     if b"\x00" in head:
         raise not_text
     try:

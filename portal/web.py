@@ -64,7 +64,9 @@ def cookies_secure(request: Request) -> bool:
 
 def set_cookie(response, request: Request, name: str, value: str, *, samesite: str = "lax") -> None:
     """A session-lifetime cookie that scripts cannot read and other sites cannot send along."""
-    response.set_cookie(name, value, httponly=True, samesite=samesite, secure=cookies_secure(request), path="/")
+    response.set_cookie(
+        name, value, httponly=True, samesite=samesite, secure=cookies_secure(request), path="/"
+    )
 
 
 def clear_cookie(response, request: Request, name: str) -> None:
@@ -74,17 +76,33 @@ def clear_cookie(response, request: Request, name: str) -> None:
 def current_session(request: Request) -> Session | None:
     """The signed-in session of this request, looked up once per request."""
     if not hasattr(request.state, "session"):
-        request.state.session = accounts.find_session(portal_of(request).paths,
-                                                      request.cookies.get(SESSION_COOKIE))
+        request.state.session = accounts.find_session(
+            portal_of(request).paths, request.cookies.get(SESSION_COOKIE)
+        )
     return request.state.session
 
 
-def record(request: Request, action: str, outcome: str, *, user: User | None = None,
-           actor: str | None = None, target: str | None = None, detail: str | None = None) -> None:
+def record(
+    request: Request,
+    action: str,
+    outcome: str,
+    *,
+    user: User | None = None,
+    actor: str | None = None,
+    target: str | None = None,
+    detail: str | None = None,
+) -> None:
     """Write one audit row for this request (who, what, when, from where, outcome)."""
-    audit.record(portal_of(request).paths, actor=user.name if user else (actor or "-"),
-                 role=user.role if user else None, action=action, target=target,
-                 client=client_address(request), outcome=outcome, detail=detail)
+    audit.record(
+        portal_of(request).paths,
+        actor=user.name if user else (actor or "-"),
+        role=user.role if user else None,
+        action=action,
+        target=target,
+        client=client_address(request),
+        outcome=outcome,
+        detail=detail,
+    )
 
 
 def navigation(user: User | None, current: str) -> list[dict]:
@@ -101,20 +119,37 @@ def navigation(user: User | None, current: str) -> list[dict]:
     return [{"href": href, "label": label, "current": current == href} for href, label in items]
 
 
-def render(request: Request, template: str, *, title: str, status_code: int = 200,
-           headers: dict | None = None, **context) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    *,
+    title: str,
+    status_code: int = 200,
+    headers: dict | None = None,
+    **context,
+) -> HTMLResponse:
     """A page with the common furniture; ``errors`` (list of {field, text}) drives the error summary."""
     session = current_session(request)
     user = session.user if session else None
     context.setdefault("errors", [])
     return TEMPLATES.TemplateResponse(
-        request, template,
-        {"title": title, "user": user, "csrf_token": session.csrf_token if session else "",
-         "nav": navigation(user, request.url.path), **context},
-        status_code=status_code, headers=headers,
+        request,
+        template,
+        {
+            "title": title,
+            "user": user,
+            "csrf_token": session.csrf_token if session else "",
+            "nav": navigation(user, request.url.path),
+            **context,
+        },
+        status_code=status_code,
+        headers=headers,
     )
 
 
-def error_page(request: Request, status_code: int, title: str, message: str,
-               headers: dict | None = None) -> HTMLResponse:
-    return render(request, "error.html", title=title, message=message, status_code=status_code, headers=headers)
+def error_page(
+    request: Request, status_code: int, title: str, message: str, headers: dict | None = None
+) -> HTMLResponse:
+    return render(
+        request, "error.html", title=title, message=message, status_code=status_code, headers=headers
+    )

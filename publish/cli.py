@@ -28,7 +28,7 @@ def default_preparer() -> str:
         return user
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
+    except Exception:
         return "unknown"
 
 
@@ -49,13 +49,16 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     from publish.release import ReleaseError, prepare_release
 
     try:
-        candidate = prepare_release(args.period, preparer=args.preparer or default_preparer(),
-                                    progress=_progress(args.quiet))
+        candidate = prepare_release(
+            args.period, preparer=args.preparer or default_preparer(), progress=_progress(args.quiet)
+        )
     except ReleaseError as exc:
         return _refused("prepare", exc)
     if candidate.state == "unchanged":
-        print(f"{candidate.period}: unchanged since the published v{candidate.version}; no new version "
-              f"({candidate.folder})")
+        print(
+            f"{candidate.period}: unchanged since the published v{candidate.version}; no new version "
+            f"({candidate.folder})"
+        )
         return EXIT_OK
     print(f"{candidate.period} v{candidate.version}: {candidate.state}, prepared by {candidate.preparer}")
     print(f"  folder:          {candidate.folder}")
@@ -67,8 +70,10 @@ def cmd_prepare(args: argparse.Namespace) -> int:
         for failure in candidate.gate_failures[:10]:
             print(f"  failed: {failure}")
         return EXIT_REFUSED
-    print(f"  next: mi publish approve {candidate.period} --approver NAME  (someone other than "
-          f"{candidate.preparer})")
+    print(
+        f"  next: mi publish approve {candidate.period} --approver NAME  (someone other than "
+        f"{candidate.preparer})"
+    )
     return EXIT_OK
 
 
@@ -79,8 +84,10 @@ def cmd_approve(args: argparse.Namespace) -> int:
         release = approve_release(args.period, approver=args.approver, progress=_progress(args.quiet))
     except ReleaseError as exc:
         return _refused("approve", exc)
-    print(f"{release.period} v{release.version}: published, prepared by {release.preparer}, "
-          f"approved by {release.approver}")
+    print(
+        f"{release.period} v{release.version}: published, prepared by {release.preparer}, "
+        f"approved by {release.approver}"
+    )
     print(f"  folder:          {release.folder}")
     print(f"  manifest digest: {release.manifest_digest}")
     return EXIT_OK
@@ -94,8 +101,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("no releases or candidates yet")
         return EXIT_OK
     columns = ["period", "version", "state", "preparer", "approver", "gate", "manifest_digest", "folder"]
-    rows = [{**e, "version": f"v{e['version']}",
-             "manifest_digest": (e.get("manifest_digest") or "")[:16]} for e in entries]
+    rows = [
+        {**e, "version": f"v{e['version']}", "manifest_digest": (e.get("manifest_digest") or "")[:16]}
+        for e in entries
+    ]
     widths = {c: max(len(c), *(len(str(r.get(c) or "-")) for r in rows)) for c in columns}
     print("  ".join(c.ljust(widths[c]) for c in columns))
     for r in rows:
@@ -105,7 +114,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     """Add ``mi publish`` with its three sub-commands to ``mi``'s sub-parsers."""
-    publish = subparsers.add_parser("publish", help="prepare, approve and list the quarterly open-data release")
+    publish = subparsers.add_parser(
+        "publish", help="prepare, approve and list the quarterly open-data release"
+    )
     actions = publish.add_subparsers(dest="publish_command", metavar="ACTION", required=True)
 
     p = actions.add_parser("prepare", help="build a release candidate and run its quality gate")

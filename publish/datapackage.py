@@ -36,8 +36,9 @@ _RANGES: dict[str, dict[str, Any]] = {
 _PATTERNS = {"period": r"\d{4}Q[1-4]"}
 
 
-def field_descriptor(column: Column, table: ReleaseTable, vocabulary: dict[str, list[str]],
-                     parameters: ReleaseParameters) -> dict[str, Any]:
+def field_descriptor(
+    column: Column, table: ReleaseTable, vocabulary: dict[str, list[str]], parameters: ReleaseParameters
+) -> dict[str, Any]:
     constraints: dict[str, Any] = dict(_RANGES.get(column.kind, {}))
     if column.name in table.key:
         constraints["required"] = True
@@ -56,8 +57,9 @@ def field_descriptor(column: Column, table: ReleaseTable, vocabulary: dict[str, 
     return descriptor
 
 
-def table_schema(table: ReleaseTable, vocabulary: dict[str, list[str]],
-                 parameters: ReleaseParameters) -> dict[str, Any]:
+def table_schema(
+    table: ReleaseTable, vocabulary: dict[str, list[str]], parameters: ReleaseParameters
+) -> dict[str, Any]:
     return {
         "fields": [field_descriptor(c, table, vocabulary, parameters) for c in table.columns],
         "primaryKey": list(table.key),
@@ -65,29 +67,47 @@ def table_schema(table: ReleaseTable, vocabulary: dict[str, list[str]],
     }
 
 
-def resource(table: ReleaseTable, vocabulary: dict[str, list[str]], parameters: ReleaseParameters,
-             *, size: int, sha256: str) -> dict[str, Any]:
+def resource(
+    table: ReleaseTable,
+    vocabulary: dict[str, list[str]],
+    parameters: ReleaseParameters,
+    *,
+    size: int,
+    sha256: str,
+) -> dict[str, Any]:
     return {
         "name": table.name,
         "path": f"{table.name}.csv",
         "title": table.title,
-        "description": table.description + (f" Also as {table.name}.parquet (a symbol there is a null)."
-                                            if table.name != "revisions" else ""),
+        "description": table.description
+        + (f" Also as {table.name}.parquet (a symbol there is a null)." if table.name != "revisions" else ""),
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
-        "dialect": {"delimiter": ",", "lineTerminator": "\n", "quoteChar": '"', "doubleQuote": True,
-                    "header": True},
+        "dialect": {
+            "delimiter": ",",
+            "lineTerminator": "\n",
+            "quoteChar": '"',
+            "doubleQuote": True,
+            "header": True,
+        },
         "bytes": size,
         "hash": f"sha256:{sha256}",
         "schema": table_schema(table, vocabulary, parameters),
     }
 
 
-def datapackage(*, period: str, version: int, release_date: dt.date, tables: list[ReleaseTable],
-                file_facts: dict[str, tuple[int, str]], vocabulary: dict[str, list[str]],
-                parameters: ReleaseParameters) -> dict[str, Any]:
+def datapackage(
+    *,
+    period: str,
+    version: int,
+    release_date: dt.date,
+    tables: list[ReleaseTable],
+    file_facts: dict[str, tuple[int, str]],
+    vocabulary: dict[str, list[str]],
+    parameters: ReleaseParameters,
+) -> dict[str, Any]:
     """The descriptor of one release.
 
     Args:
@@ -115,8 +135,10 @@ def datapackage(*, period: str, version: int, release_date: dt.date, tables: lis
         "licenses": [{"name": licence["name"], "path": licence["path"], "title": licence["title"]}],
         "contributors": [{"title": package["publisher"], "role": "publisher"}],
         "sources": [dict(source) for source in package["sources"]],
-        "resources": [resource(t, vocabulary, parameters, size=file_facts[t.name][0], sha256=file_facts[t.name][1])
-                      for t in tables],
+        "resources": [
+            resource(t, vocabulary, parameters, size=file_facts[t.name][0], sha256=file_facts[t.name][1])
+            for t in tables
+        ],
     }
 
 

@@ -86,6 +86,8 @@ def seed_descriptions(project: Path = DBT_PROJECT) -> dict[str, tuple[str, dict[
     for path in sorted((project / "seeds").glob("*.yml")):
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for seed in raw.get("seeds") or []:
-            columns = {c["name"]: _resolve(c.get("description") or "", project) for c in seed.get("columns") or []}
+            columns = {
+                c["name"]: _resolve(c.get("description") or "", project) for c in seed.get("columns") or []
+            }
             seeds[seed["name"]] = (_resolve(seed.get("description") or "", project), columns)
     return seeds

@@ -58,33 +58,71 @@ class Kind:
 KINDS: dict[str, Kind] = {
     "period": Kind("string", "string", (), r"\d{{4}}Q[1-4]"),
     "identifier": Kind("string", "string", (), None),
-    "name": Kind("string", "string", ("not_available",), None,
-                 "Text from outside the department: a value that a spreadsheet would run as a formula "
-                 "starts with an apostrophe. {not_available} where unknown."),
+    "name": Kind(
+        "string",
+        "string",
+        ("not_available",),
+        None,
+        "Text from outside the department: a value that a spreadsheet would run as a formula "
+        "starts with an apostrophe. {not_available} where unknown.",
+    ),
     "code": Kind("string", "string", ("not_available", "not_applicable"), None),
-    "text": Kind("string", "string", ("not_available", "not_applicable"), None,
-                 "{not_applicable} where not applicable."),
-    "count": Kind("integer", "int64", ("low", "not_available"), "{count}",
-                  "Rounded to the nearest {count_rounding_base}; {low} when the true count is "
-                  "{low_count_min} to {low_count_max} (so a published 0 is a true zero)."),
-    "rate": Kind("number", "rate", ("confidential", "not_available", "not_applicable"),
-                 r"(?:0\.\d{{{rate_places}}}|1\.0{{{rate_places}}})",
-                 "A proportion from 0 to 1 to {rate_decimal_places} decimal places, computed from unrounded "
-                 "counts; {confidential} when computed over fewer than {min_denominator} people or from "
-                 "{suppressed_numerators} outcomes, {not_applicable} when there is nobody to compute it over."),
-    "index": Kind("number", "index", ("confidential", "not_available", "not_applicable"),
-                  r"(?:0|[1-9]\d*)\.\d{{{index_places}}}",
-                  "1.00 is the national position; {index_decimal_places} decimal places; {confidential} "
-                  "when computed over fewer than {min_denominator} people or from {suppressed_numerators} "
-                  "outcomes, {not_available} when the warehouse has no value, {not_applicable} when there "
-                  "is nobody to compute it over."),
-    "stars": Kind("integer", "int64", ("not_available", "not_applicable"), r"[1-5]",
-                  "{not_applicable} when not rated, {not_available} when there is no rating."),
-    "rank": Kind("integer", "int64", ("not_available", "not_applicable"), r"[1-9]\d*",
-                 "{not_applicable} when not rated."),
-    "money": Kind("integer", "int64", ("confidential", "not_available"), "{money}",
-                  "Whole pounds rounded to the nearest {money_rounding_base_gbp}; {confidential} when made "
-                  "up of {suppressed_numerators} payments."),
+    "text": Kind(
+        "string",
+        "string",
+        ("not_available", "not_applicable"),
+        None,
+        "{not_applicable} where not applicable.",
+    ),
+    "count": Kind(
+        "integer",
+        "int64",
+        ("low", "not_available"),
+        "{count}",
+        "Rounded to the nearest {count_rounding_base}; {low} when the true count is "
+        "{low_count_min} to {low_count_max} (so a published 0 is a true zero).",
+    ),
+    "rate": Kind(
+        "number",
+        "rate",
+        ("confidential", "not_available", "not_applicable"),
+        r"(?:0\.\d{{{rate_places}}}|1\.0{{{rate_places}}})",
+        "A proportion from 0 to 1 to {rate_decimal_places} decimal places, computed from unrounded "
+        "counts; {confidential} when computed over fewer than {min_denominator} people or from "
+        "{suppressed_numerators} outcomes, {not_applicable} when there is nobody to compute it over.",
+    ),
+    "index": Kind(
+        "number",
+        "index",
+        ("confidential", "not_available", "not_applicable"),
+        r"(?:0|[1-9]\d*)\.\d{{{index_places}}}",
+        "1.00 is the national position; {index_decimal_places} decimal places; {confidential} "
+        "when computed over fewer than {min_denominator} people or from {suppressed_numerators} "
+        "outcomes, {not_available} when the warehouse has no value, {not_applicable} when there "
+        "is nobody to compute it over.",
+    ),
+    "stars": Kind(
+        "integer",
+        "int64",
+        ("not_available", "not_applicable"),
+        r"[1-5]",
+        "{not_applicable} when not rated, {not_available} when there is no rating.",
+    ),
+    "rank": Kind(
+        "integer",
+        "int64",
+        ("not_available", "not_applicable"),
+        r"[1-9]\d*",
+        "{not_applicable} when not rated.",
+    ),
+    "money": Kind(
+        "integer",
+        "int64",
+        ("confidential", "not_available"),
+        "{money}",
+        "Whole pounds rounded to the nearest {money_rounding_base_gbp}; {confidential} when made "
+        "up of {suppressed_numerators} payments.",
+    ),
 }
 
 
@@ -159,12 +197,17 @@ class ReleaseTable:
 def _note_values(parameters: ReleaseParameters) -> dict[str, object]:
     d, s, f = parameters.disclosure, parameters.symbols, parameters.formats
     return {
-        "count_rounding_base": d.count_rounding_base, "low_count_min": d.low_count_min,
-        "low_count_max": d.low_count_max, "min_denominator": d.min_denominator,
+        "count_rounding_base": d.count_rounding_base,
+        "low_count_min": d.low_count_min,
+        "low_count_max": d.low_count_max,
+        "min_denominator": d.min_denominator,
         "suppressed_numerators": " or ".join(str(n) for n in d.suppressed_numerators),
         "money_rounding_base_gbp": d.money_rounding_base_gbp,
-        "rate_decimal_places": f.rate_decimal_places, "index_decimal_places": f.index_decimal_places,
-        "confidential": s.confidential, "low": s.low, "not_available": s.not_available,
+        "rate_decimal_places": f.rate_decimal_places,
+        "index_decimal_places": f.index_decimal_places,
+        "confidential": s.confidential,
+        "low": s.low,
+        "not_available": s.not_available,
         "not_applicable": s.not_applicable,
     }
 
@@ -176,11 +219,11 @@ def _multiples_pattern(base: int) -> str:
     the smallest k with ``base`` dividing 10**k; so the pattern lists those
     k-digit endings after a non-zero lead, plus the multiples shorter than that.
     """
-    k = next((k for k in range(1, 10) if 10 ** k % base == 0), None)
+    k = next((k for k in range(1, 10) if 10**k % base == 0), None)
     if k is None:
         raise ValueError(f"rounding base {base} does not divide a power of ten")
-    endings = "|".join(f"{m:0{k}d}" for m in range(0, 10 ** k, base))
-    short = [str(m) for m in range(base, 10 ** k, base)]
+    endings = "|".join(f"{m:0{k}d}" for m in range(0, 10**k, base))
+    short = [str(m) for m in range(base, 10**k, base)]
     return "(?:" + "|".join(["0", rf"[1-9]\d*(?:{endings})", *short]) + ")"
 
 
@@ -208,8 +251,11 @@ def allowed_symbols(column: Column, parameters: ReleaseParameters) -> list[str]:
 
 _WINDOW = "Over the referral cohorts of the rating window that ends in the period (spec §4)."
 
-PERIOD = Column("period", "period", description=(
-    "Release period YYYYQn: the rating quarter whose rating window the figures cover."))
+PERIOD = Column(
+    "period",
+    "period",
+    description=("Release period YYYYQn: the rating quarter whose rating window the figures cover."),
+)
 
 CONTRACT_PERFORMANCE = ReleaseTable(
     name="contract_performance",
@@ -217,7 +263,8 @@ CONTRACT_PERFORMANCE = ReleaseTable(
     description=(
         "One row per contract that was live in the period or ended within the year before it: who holds it, "
         "where, and how it performed over the rating window (the four most recent mature referral cohorts), "
-        "with its like-for-like index and star rating."),
+        "with its like-for-like index and star rating."
+    ),
     key=("period", "contract_id"),
     columns=(
         PERIOD,
@@ -231,8 +278,12 @@ CONTRACT_PERFORMANCE = ReleaseTable(
         Column("referrals", "count", dbt=("fct_expected_outcomes", "participants")),
         Column("starts", "count", dbt=("fct_cohort_performance", "starts"), description=_WINDOW),
         Column("job_outcomes", "count", dbt=("fct_cohort_performance", "job_outcomes"), description=_WINDOW),
-        Column("sustained_26w_outcomes", "count", dbt=("fct_cohort_performance", "sustained_26w_outcomes"),
-               description=_WINDOW),
+        Column(
+            "sustained_26w_outcomes",
+            "count",
+            dbt=("fct_cohort_performance", "sustained_26w_outcomes"),
+            description=_WINDOW,
+        ),
         Column("job_outcome_rate", "rate", dbt=("fct_cohort_performance", "job_outcome_rate")),
         Column("sustained_outcome_rate", "rate", dbt=("fct_cohort_performance", "sustained_outcome_rate")),
         Column("like_for_like_index", "index", dbt=("fct_expected_outcomes", "like_for_like_index")),
@@ -248,13 +299,18 @@ PERFORMANCE_BY_GROUP = ReleaseTable(
         "One row per contract, characteristic (customer group, impairment group, age band, sex, ethnicity) "
         "and value of it, over the rating window: referrals, sustained outcomes, their rate and the group's "
         "like-for-like index. Shows whether a contract serves some groups much worse than others "
-        "(parking, spec §6)."),
+        "(parking, spec §6)."
+    ),
     key=("period", "contract_id", "group_dimension", "group_value"),
     columns=(
         PERIOD,
         Column("contract_id", "identifier", dbt=("mart_parking_indicators", "contract_id")),
-        Column("group_dimension", "code", dbt=("mart_parking_indicators", "group_dimension"),
-               codes=("group_dimension",)),
+        Column(
+            "group_dimension",
+            "code",
+            dbt=("mart_parking_indicators", "group_dimension"),
+            codes=("group_dimension",),
+        ),
         Column("group_value", "code", dbt=("mart_parking_indicators", "group_value"), codes=("group_value",)),
         Column("referrals", "count", dbt=("mart_parking_indicators", "participants")),
         Column("sustained_26w_outcomes", "count", dbt=("mart_parking_indicators", "actual_outcomes")),
@@ -268,13 +324,22 @@ STAR_RATINGS = ReleaseTable(
     title="Star ratings of contracts and prime providers",
     description=(
         "One row per contract, and per prime provider over all its contracts, and rating quarter up to the "
-        "period: each domain ratio, the composite, the stars, or NOT_RATED with its reason (spec §4)."),
+        "period: each domain ratio, the composite, the stars, or NOT_RATED with its reason (spec §4)."
+    ),
     key=("period", "unit_type", "unit_id"),
     columns=(
         Column("period", "period", dbt=("mart_star_ratings", "rating_quarter")),
-        Column("unit_type", "code", codes=("unit_type",), description=(
-            "CONTRACT for a contract's rating, PRIME for the rating of a prime provider over all its contracts.")),
-        Column("unit_id", "identifier", description="contract_id of a CONTRACT row, prime_ukprn of a PRIME row."),
+        Column(
+            "unit_type",
+            "code",
+            codes=("unit_type",),
+            description=(
+                "CONTRACT for a contract's rating, PRIME for the rating of a prime provider over all its contracts."
+            ),
+        ),
+        Column(
+            "unit_id", "identifier", description="contract_id of a CONTRACT row, prime_ukprn of a PRIME row."
+        ),
         Column("prime_ukprn", "identifier", dbt=("mart_star_ratings", "prime_ukprn")),
         Column("prime_name", "name", dbt=("mart_market_share", "prime_name")),
         Column("referrals_in_window", "count", dbt=("mart_star_ratings", "referrals_in_window")),
@@ -286,7 +351,9 @@ STAR_RATINGS = ReleaseTable(
         Column("stars", "stars", dbt=("mart_star_ratings", "stars")),
         Column("rating_status", "code", dbt=("mart_star_ratings", "rating_status"), codes=("rating_status",)),
         Column("not_rated_reason", "text", dbt=("mart_star_ratings", "not_rated_reason")),
-        Column("rank", "rank", dbt=("mart_star_ratings", "rank"), description="Among units of the same type."),
+        Column(
+            "rank", "rank", dbt=("mart_star_ratings", "rank"), description="Among units of the same type."
+        ),
         Column("previous_stars", "stars", dbt=("mart_star_ratings", "previous_stars")),
     ),
 )
@@ -298,24 +365,46 @@ NATIONAL_SUMMARY = ReleaseTable(
         "Totals of the contracts in contract_performance by nation and customer group, with ALL rows for "
         "the totals: referrals, starts and outcomes over the rating window, their rates, and the payments "
         "falling due to primes in the period. Each total is rounded from its true value, so it can differ "
-        "from the sum of rounded rows by a few."),
+        "from the sum of rounded rows by a few."
+    ),
     key=("period", "nation", "customer_group"),
     columns=(
         PERIOD,
-        Column("nation", "code", dbt=("fct_participants", "nation"), codes=("nation",), with_total=True,
-               description="ALL for the United Kingdom total."),
-        Column("customer_group", "code", dbt=("fct_participants", "customer_group"), codes=("customer_group",),
-               with_total=True, description="ALL for every customer group together."),
+        Column(
+            "nation",
+            "code",
+            dbt=("fct_participants", "nation"),
+            codes=("nation",),
+            with_total=True,
+            description="ALL for the United Kingdom total.",
+        ),
+        Column(
+            "customer_group",
+            "code",
+            dbt=("fct_participants", "customer_group"),
+            codes=("customer_group",),
+            with_total=True,
+            description="ALL for every customer group together.",
+        ),
         Column("referrals", "count", dbt=("fct_cohort_performance", "referrals"), description=_WINDOW),
         Column("starts", "count", dbt=("fct_cohort_performance", "starts"), description=_WINDOW),
         Column("job_outcomes", "count", dbt=("fct_cohort_performance", "job_outcomes"), description=_WINDOW),
-        Column("sustained_26w_outcomes", "count", dbt=("fct_cohort_performance", "sustained_26w_outcomes"),
-               description=_WINDOW),
+        Column(
+            "sustained_26w_outcomes",
+            "count",
+            dbt=("fct_cohort_performance", "sustained_26w_outcomes"),
+            description=_WINDOW,
+        ),
         Column("job_outcome_rate", "rate", dbt=("fct_cohort_performance", "job_outcome_rate")),
         Column("sustained_outcome_rate", "rate", dbt=("fct_cohort_performance", "sustained_outcome_rate")),
-        Column("payments_made_gbp", "money", description=(
-            "Payments made to primes in the period: start fees of participants who started in it and fees of "
-            "verified outcome claims falling due in it (as mart_contract_review's payments_due_gbp).")),
+        Column(
+            "payments_made_gbp",
+            "money",
+            description=(
+                "Payments made to primes in the period: start fees of participants who started in it and fees of "
+                "verified outcome claims falling due in it (as mart_contract_review's payments_due_gbp)."
+            ),
+        ),
     ),
 )
 
@@ -325,12 +414,18 @@ REVISIONS = ReleaseTable(
     description=(
         "Every published figure of this version that differs from the previous version of the same period: "
         "one row per table, row key and column, with the old and the new cell as published. Only in "
-        "version 2 and later; no Parquet twin."),
+        "version 2 and later; no Parquet twin."
+    ),
     key=("table", "key", "column"),
     columns=(
         Column("table", "code", codes=("release_table",), description="The table the figure is in."),
-        Column("key", "identifier", description=(
-            "The row's key as name=value pairs joined by '; ' in the order of the table's primary key.")),
+        Column(
+            "key",
+            "identifier",
+            description=(
+                "The row's key as name=value pairs joined by '; ' in the order of the table's primary key."
+            ),
+        ),
         Column("column", "identifier", description="The column of the figure."),
         Column("old", "identifier", description="The cell in the previous version; [z] when the row is new."),
         Column("new", "identifier", description="The cell in this version; [z] when the row was removed."),
@@ -338,7 +433,12 @@ REVISIONS = ReleaseTable(
 )
 
 #: The data tables of every release, in the order of the spec.
-DATA_TABLES: tuple[ReleaseTable, ...] = (CONTRACT_PERFORMANCE, PERFORMANCE_BY_GROUP, STAR_RATINGS, NATIONAL_SUMMARY)
+DATA_TABLES: tuple[ReleaseTable, ...] = (
+    CONTRACT_PERFORMANCE,
+    PERFORMANCE_BY_GROUP,
+    STAR_RATINGS,
+    NATIONAL_SUMMARY,
+)
 ALL_TABLES: tuple[ReleaseTable, ...] = (*DATA_TABLES, REVISIONS)
 
 

@@ -36,10 +36,20 @@ from publish.parameters import ReleaseParameters
 INERT_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 #: Columns that identify a person or an exact event (spec §2). None may appear in any published file.
-PERSONAL_COLUMNS = frozenset({
-    "nino", "person_key", "participant_ref", "claim_id", "response_id", "date_of_birth", "dob",
-    "age_at_referral", "employer_paye_ref", "la_code",
-})
+PERSONAL_COLUMNS = frozenset(
+    {
+        "nino",
+        "person_key",
+        "participant_ref",
+        "claim_id",
+        "response_id",
+        "date_of_birth",
+        "dob",
+        "age_at_referral",
+        "employer_paye_ref",
+        "la_code",
+    }
+)
 #: Exact dates: any column named like a date (``referral_date``, ``verified_on``, ``spell_start``...).
 PERSONAL_COLUMN_PATTERN = re.compile(r"(?:^|_)(?:date|dob|birth|nino)(?:_|$)|_on$|^spell_|_start$|_end$")
 
@@ -113,8 +123,9 @@ def rate_cell(numerator: int | None, denominator: int | None, parameters: Releas
     return _fixed(exact, parameters.formats.rate_decimal_places)
 
 
-def index_cell(value: float | None, numerator: int | None, denominator: int | None,
-               parameters: ReleaseParameters) -> str:
+def index_cell(
+    value: float | None, numerator: int | None, denominator: int | None, parameters: ReleaseParameters
+) -> str:
     """The published text of an index or ratio (1.00 = the national position), 2 decimal places.
 
     Args:

@@ -78,7 +78,7 @@ class Figures:
 def _rows(con, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
 
 _COVERED_CONTRACTS = """
@@ -288,14 +288,24 @@ inner join covered on review.contract_id = covered.contract_id
 where review.period = $period
 """
 
-SEEDS = ("outcome_rules", "star_domain_weights", "star_bands", "inspection_grade_scores",
-         "measure_thresholds", "age_bands")
+SEEDS = (
+    "outcome_rules",
+    "star_domain_weights",
+    "star_bands",
+    "inspection_grade_scores",
+    "measure_thresholds",
+    "age_bands",
+)
 
 
 def available_periods(con) -> list[str]:
     """Rating quarters the warehouse holds, oldest first: the periods a release can be prepared for."""
-    return [r[0] for r in con.execute(
-        "select distinct rating_quarter from marts.mart_star_ratings order by 1").fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select distinct rating_quarter from marts.mart_star_ratings order by 1"
+        ).fetchall()
+    ]
 
 
 def read_figures(con, period: str, *, recently_ended_months: int) -> Figures:
@@ -309,8 +319,12 @@ def read_figures(con, period: str, *, recently_ended_months: int) -> Figures:
         span = f"{periods[0]} to {periods[-1]}" if periods else "none"
         raise PeriodNotAvailable(f"the warehouse holds no ratings for {period} (it holds {span})")
     start, end = period_bounds(period)
-    params = {"period": period, "period_start": start, "period_end": end,
-              "recently_ended_months": recently_ended_months}
+    params = {
+        "period": period,
+        "period_start": start,
+        "period_end": end,
+        "recently_ended_months": recently_ended_months,
+    }
     figures = Figures(period=period)
     figures.contracts = _rows(con, CONTRACTS_SQL, params)
     figures.groups = _rows(con, GROUPS_SQL, params)
@@ -318,5 +332,7 @@ def read_figures(con, period: str, *, recently_ended_months: int) -> Figures:
     figures.national = _rows(con, NATIONAL_SQL, params)
     figures.warehouse_payments_gbp = float(_rows(con, WAREHOUSE_PAYMENTS_SQL, params)[0]["payments_gbp"])
     figures.seeds = {name: _rows(con, f"select * from seeds.{name}", {}) for name in SEEDS}
-    figures.age_bands = [r["age_band"] for r in sorted(figures.seeds["age_bands"], key=lambda r: r["min_age"])]
+    figures.age_bands = [
+        r["age_band"] for r in sorted(figures.seeds["age_bands"], key=lambda r: r["min_age"])
+    ]
     return figures

@@ -36,8 +36,11 @@ def sha256_file(path: Path) -> str:
 
 def release_files(folder: Path) -> list[str]:
     """Every file under the folder except the manifest, as sorted POSIX relative paths."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST)
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).as_posix() != MANIFEST
+    )
 
 
 def write_manifest(folder: Path) -> str:

@@ -62,8 +62,14 @@ def star_band_ranges(bands: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return ranges
 
 
-def render_methodology(*, period: str, figures: Figures, tables: list[ReleaseTable],
-                       vocabulary: dict[str, list[str]], parameters: ReleaseParameters) -> str:
+def render_methodology(
+    *,
+    period: str,
+    figures: Figures,
+    tables: list[ReleaseTable],
+    vocabulary: dict[str, list[str]],
+    parameters: ReleaseParameters,
+) -> str:
     """The text of ``methodology.md`` for one release."""
     import jinja2
 
@@ -72,8 +78,12 @@ def render_methodology(*, period: str, figures: Figures, tables: list[ReleaseTab
     seeds = figures.seeds
     thresholds = {t["name"]: t["value"] for t in seeds["measure_thresholds"]}
     seed_docs = seed_descriptions()
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), keep_trailing_newline=True,
-                                     undefined=jinja2.StrictUndefined, autoescape=False)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
     template = environment.get_template("methodology.md")
 
     def threshold(name: str) -> str:
@@ -84,15 +94,28 @@ def render_methodology(*, period: str, figures: Figures, tables: list[ReleaseTab
         # "Grain: ..." is for analysts of the warehouse, not for readers of the release.
         return re.sub(r"\s*Grain:[^.]*\.", "", text).strip()
 
-    table_context = [{
-        "name": t.name, "title": t.title, "description": t.description, "key": t.key,
-        "fields": [{"name": c.name, "type": KINDS[c.kind].schema_type,
-                    "description": field_descriptor(c, t, vocabulary, parameters)["description"]}
-                   for c in t.columns],
-    } for t in tables]
+    table_context = [
+        {
+            "name": t.name,
+            "title": t.title,
+            "description": t.description,
+            "key": t.key,
+            "fields": [
+                {
+                    "name": c.name,
+                    "type": KINDS[c.kind].schema_type,
+                    "description": field_descriptor(c, t, vocabulary, parameters)["description"],
+                }
+                for c in t.columns
+            ],
+        }
+        for t in tables
+    ]
     order = ["outcomes", "value_for_money", "quality", "customer_experience"]
-    weights = sorted(seeds["star_domain_weights"],
-                     key=lambda w: order.index(w["domain"]) if w["domain"] in order else len(order))
+    weights = sorted(
+        seeds["star_domain_weights"],
+        key=lambda w: order.index(w["domain"]) if w["domain"] in order else len(order),
+    )
     return template.render(
         title=parameters.package["title"],
         period=period,
@@ -101,8 +124,12 @@ def render_methodology(*, period: str, figures: Figures, tables: list[ReleaseTab
         number=_number,
         seed_description=seed_description,
         verification_order=column_description("fct_outcome_claims", "verification_status"),
-        like_for_like=" ".join([model_description("fct_expected_outcomes"),
-                                column_description("fct_expected_outcomes", "like_for_like_index")]),
+        like_for_like=" ".join(
+            [
+                model_description("fct_expected_outcomes"),
+                column_description("fct_expected_outcomes", "like_for_like_index"),
+            ]
+        ),
         benchmark_levels=_benchmark_levels(),
         outcome_rules=sorted(seeds["outcome_rules"], key=lambda r: r["days_required"]),
         age_bands=sorted(seeds["age_bands"], key=lambda b: b["min_age"]),

@@ -69,19 +69,38 @@ class ReleaseParameters:
         """(name, value, meaning) for methodology.md: every disclosure and format setting."""
         d, s, f = self.disclosure, self.symbols, self.formats
         return [
-            ("count_rounding_base", str(d.count_rounding_base), "every count is rounded to the nearest multiple of this"),
-            ("low_count_min .. low_count_max", f"{d.low_count_min} .. {d.low_count_max}",
-             f"true counts in this range are shown as {s.low} (they round to zero)"),
-            ("min_denominator", str(d.min_denominator),
-             f"a rate or index over fewer people than this is shown as {s.confidential}"),
-            ("suppressed_numerators", ", ".join(str(n) for n in d.suppressed_numerators),
-             f"a rate or index whose numerator is one of these is shown as {s.confidential}"),
-            ("money_rounding_base_gbp", str(d.money_rounding_base_gbp),
-             "money totals are rounded to the nearest multiple of this many pounds"),
+            (
+                "count_rounding_base",
+                str(d.count_rounding_base),
+                "every count is rounded to the nearest multiple of this",
+            ),
+            (
+                "low_count_min .. low_count_max",
+                f"{d.low_count_min} .. {d.low_count_max}",
+                f"true counts in this range are shown as {s.low} (they round to zero)",
+            ),
+            (
+                "min_denominator",
+                str(d.min_denominator),
+                f"a rate or index over fewer people than this is shown as {s.confidential}",
+            ),
+            (
+                "suppressed_numerators",
+                ", ".join(str(n) for n in d.suppressed_numerators),
+                f"a rate or index whose numerator is one of these is shown as {s.confidential}",
+            ),
+            (
+                "money_rounding_base_gbp",
+                str(d.money_rounding_base_gbp),
+                "money totals are rounded to the nearest multiple of this many pounds",
+            ),
             ("rate_decimal_places", str(f.rate_decimal_places), "decimal places of every rate"),
             ("index_decimal_places", str(f.index_decimal_places), "decimal places of every index and ratio"),
-            ("recently_ended_months", str(self.recently_ended_months),
-             "a contract that ended no more than this many months before the period began is still published"),
+            (
+                "recently_ended_months",
+                str(self.recently_ended_months),
+                "a contract that ended no more than this many months before the period began is still published",
+            ),
         ]
 
 
@@ -99,14 +118,23 @@ def release_parameters(path: Path = PARAMETERS_FILE) -> ReleaseParameters:
         money_rounding_base_gbp=int(d["money_rounding_base_gbp"]),
     )
     s = raw["symbols"]
-    symbols = Symbols(confidential=s["confidential"], low=s["low"], not_available=s["not_available"],
-                      not_applicable=s["not_applicable"])
+    symbols = Symbols(
+        confidential=s["confidential"],
+        low=s["low"],
+        not_available=s["not_available"],
+        not_applicable=s["not_applicable"],
+    )
     f = raw["formats"]
-    formats = Formats(rate_decimal_places=int(f["rate_decimal_places"]),
-                      index_decimal_places=int(f["index_decimal_places"]))
+    formats = Formats(
+        rate_decimal_places=int(f["rate_decimal_places"]), index_decimal_places=int(f["index_decimal_places"])
+    )
     if disclosure.low_count_max * 2 >= disclosure.count_rounding_base:
         # A "low" count that rounds to the base instead of zero would be published as a number.
         raise ValueError("low_count_max must round to zero under count_rounding_base")
-    return ReleaseParameters(disclosure=disclosure, symbols=symbols, formats=formats,
-                             recently_ended_months=int(raw["coverage"]["recently_ended_months"]),
-                             package=raw["package"])
+    return ReleaseParameters(
+        disclosure=disclosure,
+        symbols=symbols,
+        formats=formats,
+        recently_ended_months=int(raw["coverage"]["recently_ended_months"]),
+        package=raw["package"],
+    )

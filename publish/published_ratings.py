@@ -35,8 +35,16 @@ from mi.settings import paths as default_paths
 
 PERIOD = re.compile(r"^[0-9]{4}Q[1-4]$")
 #: Columns the caller supplies; the release's period, version and approval time are added here.
-RATING_COLUMNS = ("rated_unit_type", "rated_unit_id", "contract_id", "prime_ukprn", "rating_quarter",
-                  "rating_status", "stars", "composite")
+RATING_COLUMNS = (
+    "rated_unit_type",
+    "rated_unit_id",
+    "contract_id",
+    "prime_ukprn",
+    "rating_quarter",
+    "rating_status",
+    "stars",
+    "composite",
+)
 
 
 class PublishedRatingsError(ValueError):
@@ -49,8 +57,14 @@ def published_ratings_folder(period: str, version: int, paths: Paths | None = No
     return paths.lake / dataset.FOLDER / dataset.folder_name(period, version)
 
 
-def write_published_ratings(period: str, version: int, ratings: pl.DataFrame | Iterable[Mapping[str, Any]], *,
-                            approved_at: str, paths: Paths | None = None) -> Path:
+def write_published_ratings(
+    period: str,
+    version: int,
+    ratings: pl.DataFrame | Iterable[Mapping[str, Any]],
+    *,
+    approved_at: str,
+    paths: Paths | None = None,
+) -> Path:
     """Write the rating rows of release ``period`` v``version`` to the lake, atomically.
 
     Args:
@@ -81,10 +95,13 @@ def write_published_ratings(period: str, version: int, ratings: pl.DataFrame | I
     if missing:
         raise PublishedRatingsError(f"published ratings lack the column(s) {', '.join(missing)}")
     schema = published_ratings_schema()
-    rows = (frame.select(RATING_COLUMNS)
-            .with_columns(release_period=pl.lit(period), release_version=pl.lit(version),
-                          approved_at=pl.lit(approved_at))
-            .select([pl.col(name).cast(kind) for name, kind in schema.items()]))
+    rows = (
+        frame.select(RATING_COLUMNS)
+        .with_columns(
+            release_period=pl.lit(period), release_version=pl.lit(version), approved_at=pl.lit(approved_at)
+        )
+        .select([pl.col(name).cast(kind) for name, kind in schema.items()])
+    )
     _check(rows)
 
     folder = published_ratings_folder(period, version, paths)
@@ -103,16 +120,34 @@ def _check(rows: pl.DataFrame) -> None:
             first = bad.row(0, named=True)
             raise PublishedRatingsError(
                 f"{bad.height} published rating row(s) {why}, first row {first['row']}: "
-                f"{first['rated_unit_type']} {first['rated_unit_id']} {first['rating_quarter']}")
+                f"{first['rated_unit_type']} {first['rated_unit_id']} {first['rating_quarter']}"
+            )
 
-    fail(~pl.col("rated_unit_type").is_in(dataset.UNIT_TYPES) | pl.col("rated_unit_type").is_null(),
-         f"have a rated_unit_type other than {' or '.join(dataset.UNIT_TYPES)}")
-    fail(pl.col("rated_unit_id").is_null() | pl.col("prime_ukprn").is_null(), "lack a rated_unit_id or prime_ukprn")
-    fail(~pl.col("rating_quarter").str.contains(PERIOD.pattern).fill_null(False), "have a rating_quarter not YYYYQn")
-    fail(~pl.col("rating_status").is_in(["RATED", "NOT_RATED"]).fill_null(False),
-         "have a rating_status other than RATED or NOT_RATED")
-    fail((pl.col("rating_status") == "RATED") & ~pl.col("stars").is_between(1, 5).fill_null(False),
-         "are RATED without stars from 1 to 5")
-    fail((pl.col("rating_status") == "NOT_RATED") & pl.col("stars").is_not_null(), "are NOT_RATED but carry stars")
-    fail(pl.struct("rated_unit_type", "rated_unit_id", "rating_quarter").is_duplicated(),
-         "give the same unit and quarter twice")
+    fail(
+        ~pl.col("rated_unit_type").is_in(dataset.UNIT_TYPES) | pl.col("rated_unit_type").is_null(),
+        f"have a rated_unit_type other than {' or '.join(dataset.UNIT_TYPES)}",
+    )
+    fail(
+        pl.col("rated_unit_id").is_null() | pl.col("prime_ukprn").is_null(),
+        "lack a rated_unit_id or prime_ukprn",
+    )
+    fail(
+        ~pl.col("rating_quarter").str.contains(PERIOD.pattern).fill_null(False),
+        "have a rating_quarter not YYYYQn",
+    )
+    fail(
+        ~pl.col("rating_status").is_in(["RATED", "NOT_RATED"]).fill_null(False),
+        "have a rating_status other than RATED or NOT_RATED",
+    )
+    fail(
+        (pl.col("rating_status") == "RATED") & ~pl.col("stars").is_between(1, 5).fill_null(False),
+        "are RATED without stars from 1 to 5",
+    )
+    fail(
+        (pl.col("rating_status") == "NOT_RATED") & pl.col("stars").is_not_null(),
+        "are NOT_RATED but carry stars",
+    )
+    fail(
+        pl.struct("rated_unit_type", "rated_unit_id", "rating_quarter").is_duplicated(),
+        "give the same unit and quarter twice",
+    )

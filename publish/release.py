@@ -51,7 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mi.settings import Paths, paths as default_paths
+from mi.settings import Paths
+from mi.settings import paths as default_paths
 
 PERIOD_PATTERN = re.compile(r"^\d{4}Q[1-4]$")
 STAGING = ".staging"
@@ -59,6 +60,7 @@ Progress = Callable[[str], None]
 
 
 # --- errors ------------------------------------------------------------------------------------
+
 
 class ReleaseError(Exception):
     """A release operation was refused; ``exit_code`` is what ``mi publish`` returns (spec 04 §2)."""
@@ -104,6 +106,7 @@ class PromotionFailed(ReleaseError):
 
 # --- results -----------------------------------------------------------------------------------
 
+
 @dataclass
 class Candidate:
     """What :func:`prepare_release` produced.
@@ -146,6 +149,7 @@ class Release:
 
 # --- small helpers -----------------------------------------------------------------------------
 
+
 def _paths(paths: Paths | None) -> Paths:
     return paths or default_paths()
 
@@ -167,7 +171,7 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _say(progress: Progress | None, message: str) -> None:
@@ -209,7 +213,11 @@ def _remove_debris(folder: Path, prefix: str) -> None:
     """Remove hidden temporary folders a killed process left (the caller holds the lock)."""
     if folder.is_dir():
         for path in folder.iterdir():
-            if path.is_dir() and path.name.startswith(prefix) and ("building" in path.name or "promoting" in path.name):
+            if (
+                path.is_dir()
+                and path.name.startswith(prefix)
+                and ("building" in path.name or "promoting" in path.name)
+            ):
                 _remove_tree(path)
 
 
@@ -254,8 +262,15 @@ def _read_record(path: Path) -> dict[str, Any]:
 
 # --- prepare -----------------------------------------------------------------------------------
 
-def prepare_release(period: str, *, preparer: str, paths: Paths | None = None,
-                    progress: Progress | None = None, release_date: dt.date | None = None) -> Candidate:
+
+def prepare_release(
+    period: str,
+    *,
+    preparer: str,
+    paths: Paths | None = None,
+    progress: Progress | None = None,
+    release_date: dt.date | None = None,
+) -> Candidate:
     """Build the release candidate of ``period`` from the analysts' copy of the warehouse.
 
     Args:
@@ -290,8 +305,9 @@ def prepare_release(period: str, *, preparer: str, paths: Paths | None = None,
     return candidate
 
 
-def _prepare_locked(period: str, preparer: str, paths: Paths, progress: Progress | None,
-                    release_date: dt.date | None) -> Candidate:
+def _prepare_locked(
+    period: str, preparer: str, paths: Paths, progress: Progress | None, release_date: dt.date | None
+) -> Candidate:
     import duckdb
 
     from publish.definitions import ALL_TABLES, DATA_TABLES, REVISIONS, vocabularies
@@ -332,35 +348,62 @@ def _prepare_locked(period: str, preparer: str, paths: Paths, progress: Progress
         # Every table, revisions included, whatever the version: the page must not differ between versions.
         _write_methodology(building, period, figures, list(ALL_TABLES), vocabulary, parameters)
         # The digest ignores release dates and version numbers: write with a provisional date.
-        _write_datapackage(building, period, version, release_date or dt.date.today(), tables, file_facts,
-                           vocabulary, parameters)
+        _write_datapackage(
+            building,
+            period,
+            version,
+            release_date or dt.date.today(),
+            tables,
+            file_facts,
+            vocabulary,
+            parameters,
+        )
         digest = content_digest(building, [t.name for t in DATA_TABLES])
 
         if previous is not None and content_digest(previous, [t.name for t in DATA_TABLES]) == digest:
             _say(progress, f"prepare {period}: the figures equal the published v{published[-1]}; nothing new")
             _remove_tree(building)
-            _supersede_waiting_candidates(paths, period, reason=f"the data equal the published v{published[-1]}")
+            _supersede_waiting_candidates(
+                paths, period, reason=f"the data equal the published v{published[-1]}"
+            )
             record = _read_record(_record_path(paths, period, published[-1]))
-            return Candidate(period=period, version=published[-1], folder=previous, state="unchanged",
-                             gate_passed=bool(record.get("gate", {}).get("passed", True)),
-                             manifest_digest=sha256_file(previous / "MANIFEST.sha256"),
-                             content_digest=digest, preparer=preparer,
-                             release_date=record.get("release_date", ""))
+            return Candidate(
+                period=period,
+                version=published[-1],
+                folder=previous,
+                state="unchanged",
+                gate_passed=bool(record.get("gate", {}).get("passed", True)),
+                manifest_digest=sha256_file(previous / "MANIFEST.sha256"),
+                content_digest=digest,
+                preparer=preparer,
+                release_date=record.get("release_date", ""),
+            )
 
         earlier = _read_record(_record_path(paths, period, version))
         if release_date is None:
             # Same figures as the waiting candidate: keep its date, so the bytes stay the same.
             same = earlier.get("content_digest") == digest and earlier.get("release_date")
             release_date = dt.date.fromisoformat(earlier["release_date"]) if same else dt.date.today()
-        _write_datapackage(building, period, version, release_date, tables, file_facts, vocabulary, parameters)
+        _write_datapackage(
+            building, period, version, release_date, tables, file_facts, vocabulary, parameters
+        )
 
         _say(progress, f"prepare {period}: quality gate (Great Expectations) on the files as written")
         from publish.quality_gate import GateInputs, run_quality_gate
 
-        gate = run_quality_gate(building, GateInputs(
-            period=period, version=version, release_date=release_date, tables=tables, vocabulary=vocabulary,
-            expected_contracts=figures.contract_ids, warehouse_payments_gbp=figures.warehouse_payments_gbp,
-            parameters=parameters))
+        gate = run_quality_gate(
+            building,
+            GateInputs(
+                period=period,
+                version=version,
+                release_date=release_date,
+                tables=tables,
+                vocabulary=vocabulary,
+                expected_contracts=figures.contract_ids,
+                warehouse_payments_gbp=figures.warehouse_payments_gbp,
+                parameters=parameters,
+            ),
+        )
         manifest_digest = write_manifest(building)
         _seal(building)
 
@@ -379,22 +422,48 @@ def _prepare_locked(period: str, preparer: str, paths: Paths, progress: Progress
         raise
 
     state = "candidate" if gate.passed else "failed"
-    files = {p.relative_to(target).as_posix(): p.stat().st_size for p in sorted(target.iterdir()) if p.is_file()}
+    files = {
+        p.relative_to(target).as_posix(): p.stat().st_size for p in sorted(target.iterdir()) if p.is_file()
+    }
     record = {
-        "period": period, "version": version, "state": state,
-        "preparer": preparer, "prepared_at": _now(), "approver": None, "approved_at": None,
-        "gate": gate.as_record(), "manifest_digest": manifest_digest, "content_digest": digest,
-        "release_date": release_date.isoformat(), "revisions": len(revisions) if revisions is not None else None,
-        "candidate_folder": str(target), "folder": None, "files": files,
+        "period": period,
+        "version": version,
+        "state": state,
+        "preparer": preparer,
+        "prepared_at": _now(),
+        "approver": None,
+        "approved_at": None,
+        "gate": gate.as_record(),
+        "manifest_digest": manifest_digest,
+        "content_digest": digest,
+        "release_date": release_date.isoformat(),
+        "revisions": len(revisions) if revisions is not None else None,
+        "candidate_folder": str(target),
+        "folder": None,
+        "files": files,
     }
     _write_json_atomically(_record_path(paths, period, version), record)
     if not gate.passed:
-        _say(progress, f"prepare {period}: the quality gate FAILED ({len(gate.failures)} expectations"
-                       f"{'; ' + gate.error if gate.error else ''}); see {target / 'quality' / 'summary.md'}")
-    return Candidate(period=period, version=version, folder=target, state=state, gate_passed=gate.passed,
-                     manifest_digest=manifest_digest, content_digest=digest, preparer=preparer,
-                     release_date=release_date.isoformat(), revisions=len(revisions or []), files=files,
-                     gate_summary=target / "quality" / "summary.md", gate_failures=record["gate"]["failures"])
+        _say(
+            progress,
+            f"prepare {period}: the quality gate FAILED ({len(gate.failures)} expectations"
+            f"{'; ' + gate.error if gate.error else ''}); see {target / 'quality' / 'summary.md'}",
+        )
+    return Candidate(
+        period=period,
+        version=version,
+        folder=target,
+        state=state,
+        gate_passed=gate.passed,
+        manifest_digest=manifest_digest,
+        content_digest=digest,
+        preparer=preparer,
+        release_date=release_date.isoformat(),
+        revisions=len(revisions or []),
+        files=files,
+        gate_summary=target / "quality" / "summary.md",
+        gate_failures=record["gate"]["failures"],
+    )
 
 
 def _write_tables(folder: Path, tables, rows, parameters) -> dict[str, tuple[int, str]]:
@@ -416,17 +485,27 @@ def _write_methodology(folder, period, figures, tables, vocabulary, parameters) 
     from publish.methodology import render_methodology
     from publish.writers import text_bytes, write_bytes
 
-    text = render_methodology(period=period, figures=figures, tables=tables, vocabulary=vocabulary,
-                              parameters=parameters)
+    text = render_methodology(
+        period=period, figures=figures, tables=tables, vocabulary=vocabulary, parameters=parameters
+    )
     write_bytes(folder / "methodology.md", text_bytes(text))
 
 
-def _write_datapackage(folder, period, version, release_date, tables, file_facts, vocabulary, parameters) -> None:
+def _write_datapackage(
+    folder, period, version, release_date, tables, file_facts, vocabulary, parameters
+) -> None:
     from publish.datapackage import datapackage
     from publish.writers import json_bytes, write_bytes
 
-    descriptor = datapackage(period=period, version=version, release_date=release_date, tables=tables,
-                             file_facts=file_facts, vocabulary=vocabulary, parameters=parameters)
+    descriptor = datapackage(
+        period=period,
+        version=version,
+        release_date=release_date,
+        tables=tables,
+        file_facts=file_facts,
+        vocabulary=vocabulary,
+        parameters=parameters,
+    )
     write_bytes(folder / "datapackage.json", json_bytes(descriptor))
 
 
@@ -458,8 +537,10 @@ def _supersede_waiting_candidates(paths: Paths, period: str, *, reason: str) -> 
 
 # --- approve -----------------------------------------------------------------------------------
 
-def approve_release(period: str, *, approver: str, paths: Paths | None = None,
-                    progress: Progress | None = None) -> Release:
+
+def approve_release(
+    period: str, *, approver: str, paths: Paths | None = None, progress: Progress | None = None
+) -> Release:
     """Publish the waiting candidate of ``period``, signed off by ``approver``.
 
     Raises:
@@ -500,13 +581,17 @@ def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress
     _remove_debris(paths.releases / period, ".v")
     waiting = _waiting_candidate(paths, period)
     if waiting is None:
-        raise NoCandidate(f"no candidate of {period} is waiting for approval; run `mi publish prepare {period}`")
+        raise NoCandidate(
+            f"no candidate of {period} is waiting for approval; run `mi publish prepare {period}`"
+        )
     version, record = waiting
     candidate = _staging(paths) / period / f"v{version}"
     gate = record.get("gate") or {}
     if record.get("state") == "failed" or not gate.get("passed"):
-        raise GateFailed(f"{period} v{version} failed its quality gate and can never be approved; "
-                         f"see {candidate / 'quality' / 'summary.md'}")
+        raise GateFailed(
+            f"{period} v{version} failed its quality gate and can never be approved; "
+            f"see {candidate / 'quality' / 'summary.md'}"
+        )
     preparer = record.get("preparer") or ""
     if _same_person(approver, preparer):
         raise SamePerson(f"{approver} prepared {period} v{version}; a different person must approve it")
@@ -519,7 +604,9 @@ def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress
         # The gate's verdict in the record belongs to exactly one manifest.
         problems.insert(0, "MANIFEST.sha256 is not the one the quality gate sealed")
     if problems:
-        raise CandidateChanged(f"{period} v{version} changed after its quality gate: {'; '.join(problems[:5])}")
+        raise CandidateChanged(
+            f"{period} v{version} changed after its quality gate: {'; '.join(problems[:5])}"
+        )
 
     record_path = _record_path(paths, period, version)
     # Who approved is on disk before the release can appear (see the module's Notes).
@@ -533,17 +620,26 @@ def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress
         record.update(state="candidate", approver=None, approval_started_at=None)
         _write_json_atomically(record_path, record)
         if isinstance(exc, Exception):
-            raise PromotionFailed(f"promotion of {period} v{version} stopped ({type(exc).__name__}: {exc}); "
-                                  f"nothing was published and the candidate is intact") from exc
+            raise PromotionFailed(
+                f"promotion of {period} v{version} stopped ({type(exc).__name__}: {exc}); "
+                f"nothing was published and the candidate is intact"
+            ) from exc
         raise
     approved_at = _now()
     record.update(state="published", approved_at=approved_at, folder=str(target), candidate_folder=None)
     _write_json_atomically(record_path, record)
     _remove_tree(candidate)
     _say(progress, f"approve {period}: published {target}")
-    return Release(period=period, version=version, folder=target, manifest_digest=record["manifest_digest"],
-                   content_digest=record.get("content_digest", ""), preparer=preparer, approver=approver,
-                   approved_at=approved_at)
+    return Release(
+        period=period,
+        version=version,
+        folder=target,
+        manifest_digest=record["manifest_digest"],
+        content_digest=record.get("content_digest", ""),
+        preparer=preparer,
+        approver=approver,
+        approved_at=approved_at,
+    )
 
 
 def promote(candidate: Path, target: Path) -> None:
@@ -565,7 +661,9 @@ def promote(candidate: Path, target: Path) -> None:
         for root, dirs, files in os.walk(temp, topdown=False):
             for name in files:
                 os.chmod(os.path.join(root, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.chmod(root, stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
+            os.chmod(
+                root, stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+            )
         os.rename(temp, target)
         _fsync_dir(parent)
     except BaseException:
@@ -575,6 +673,7 @@ def promote(candidate: Path, target: Path) -> None:
 
 
 # --- list --------------------------------------------------------------------------------------
+
 
 def list_releases(paths: Paths | None = None) -> list[dict[str, Any]]:
     """Every published release and every candidate, oldest period and version first.
@@ -597,13 +696,20 @@ def list_releases(paths: Paths | None = None) -> list[dict[str, Any]]:
             state = "candidate"
         gate = record.get("gate") or {}
         entries[(period, version)] = {
-            "period": period, "version": version, "state": state,
-            "preparer": record.get("preparer"), "approver": record.get("approver") if published else None,
+            "period": period,
+            "version": version,
+            "state": state,
+            "preparer": record.get("preparer"),
+            "approver": record.get("approver") if published else None,
             "gate": "passed" if gate.get("passed") else ("failed" if gate else "unknown"),
-            "manifest_digest": record.get("manifest_digest"), "content_digest": record.get("content_digest"),
-            "release_date": record.get("release_date"), "prepared_at": record.get("prepared_at"),
+            "manifest_digest": record.get("manifest_digest"),
+            "content_digest": record.get("content_digest"),
+            "release_date": record.get("release_date"),
+            "prepared_at": record.get("prepared_at"),
             "approved_at": record.get("approved_at") if published else None,
-            "folder": str(paths.releases / period / f"v{version}") if published else record.get("candidate_folder"),
+            "folder": str(paths.releases / period / f"v{version}")
+            if published
+            else record.get("candidate_folder"),
         }
     # Published folders without a record (copied in by hand) are releases too.
     if paths.releases.exists():
@@ -615,10 +721,17 @@ def list_releases(paths: Paths | None = None) -> list[dict[str, Any]]:
                     continue
                 manifest = period_dir / f"v{version}" / "MANIFEST.sha256"
                 entries[(period_dir.name, version)] = {
-                    "period": period_dir.name, "version": version, "state": "published", "preparer": None,
-                    "approver": None, "gate": "unknown",
+                    "period": period_dir.name,
+                    "version": version,
+                    "state": "published",
+                    "preparer": None,
+                    "approver": None,
+                    "gate": "unknown",
                     "manifest_digest": sha256_file(manifest) if manifest.exists() else None,
-                    "content_digest": None, "release_date": None, "prepared_at": None, "approved_at": None,
+                    "content_digest": None,
+                    "release_date": None,
+                    "prepared_at": None,
+                    "approved_at": None,
                     "folder": str(period_dir / f"v{version}"),
                 }
     return [entries[k] for k in sorted(entries)]

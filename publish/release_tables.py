@@ -19,7 +19,11 @@ from __future__ import annotations
 
 from publish import disclosure_control as dc
 from publish.definitions import (
-    CONTRACT_PERFORMANCE, NATIONAL_SUMMARY, PERFORMANCE_BY_GROUP, STAR_RATINGS, ReleaseTable,
+    CONTRACT_PERFORMANCE,
+    NATIONAL_SUMMARY,
+    PERFORMANCE_BY_GROUP,
+    STAR_RATINGS,
+    ReleaseTable,
 )
 from publish.figures import Figures
 from publish.parameters import ReleaseParameters
@@ -35,43 +39,50 @@ def contract_performance(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
     for c in figures.contracts:
         rated = c["rating_status"] == "RATED"
-        rows.append({
-            "period": figures.period,
-            "contract_id": dc.inert_text(c["contract_id"]),
-            "programme": dc.text_cell(c["programme"], p),
-            "prime_ukprn": dc.inert_text(c["prime_ukprn"]),
-            "prime_name": dc.text_cell(c["prime_name"], p),
-            "cpa_id": dc.text_cell(c["cpa_id"], p),
-            "cpa_name": dc.text_cell(c["cpa_name"], p),
-            "nation": dc.text_cell(c["nation"], p),
-            "referrals": dc.round_count(c["referrals"], p),
-            "starts": dc.round_count(c["starts"], p),
-            "job_outcomes": dc.round_count(c["job_outcomes"], p),
-            "sustained_26w_outcomes": dc.round_count(c["sustained_26w_outcomes"], p),
-            "job_outcome_rate": dc.rate_cell(c["job_outcomes"], c["referrals"], p),
-            "sustained_outcome_rate": dc.rate_cell(c["sustained_26w_outcomes"], c["referrals"], p),
-            "like_for_like_index": dc.index_cell(c["like_for_like_index"], c["index_outcomes"],
-                                                 c["index_people"] or 0, p),
-            # no rating row at all is "not available"; a NOT_RATED row is "not applicable"
-            "star_rating": dc.whole_number_cell(c["stars"], p, applicable=rated or not c["has_rating"]),
-            "star_rating_previous": dc.whole_number_cell(c["previous_stars"], p),
-        })
+        rows.append(
+            {
+                "period": figures.period,
+                "contract_id": dc.inert_text(c["contract_id"]),
+                "programme": dc.text_cell(c["programme"], p),
+                "prime_ukprn": dc.inert_text(c["prime_ukprn"]),
+                "prime_name": dc.text_cell(c["prime_name"], p),
+                "cpa_id": dc.text_cell(c["cpa_id"], p),
+                "cpa_name": dc.text_cell(c["cpa_name"], p),
+                "nation": dc.text_cell(c["nation"], p),
+                "referrals": dc.round_count(c["referrals"], p),
+                "starts": dc.round_count(c["starts"], p),
+                "job_outcomes": dc.round_count(c["job_outcomes"], p),
+                "sustained_26w_outcomes": dc.round_count(c["sustained_26w_outcomes"], p),
+                "job_outcome_rate": dc.rate_cell(c["job_outcomes"], c["referrals"], p),
+                "sustained_outcome_rate": dc.rate_cell(c["sustained_26w_outcomes"], c["referrals"], p),
+                "like_for_like_index": dc.index_cell(
+                    c["like_for_like_index"], c["index_outcomes"], c["index_people"] or 0, p
+                ),
+                # no rating row at all is "not available"; a NOT_RATED row is "not applicable"
+                "star_rating": dc.whole_number_cell(c["stars"], p, applicable=rated or not c["has_rating"]),
+                "star_rating_previous": dc.whole_number_cell(c["previous_stars"], p),
+            }
+        )
     return sort_rows(rows, CONTRACT_PERFORMANCE)
 
 
 def performance_by_group(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
     for g in figures.groups:
-        rows.append({
-            "period": figures.period,
-            "contract_id": dc.inert_text(g["contract_id"]),
-            "group_dimension": dc.text_cell(g["group_dimension"], p),
-            "group_value": dc.text_cell(g["group_value"], p),
-            "referrals": dc.round_count(g["participants"], p),
-            "sustained_26w_outcomes": dc.round_count(g["actual_outcomes"], p),
-            "sustained_outcome_rate": dc.rate_cell(g["actual_outcomes"], g["participants"], p),
-            "like_for_like_index": dc.index_cell(g["group_index"], g["actual_outcomes"], g["participants"], p),
-        })
+        rows.append(
+            {
+                "period": figures.period,
+                "contract_id": dc.inert_text(g["contract_id"]),
+                "group_dimension": dc.text_cell(g["group_dimension"], p),
+                "group_value": dc.text_cell(g["group_value"], p),
+                "referrals": dc.round_count(g["participants"], p),
+                "sustained_26w_outcomes": dc.round_count(g["actual_outcomes"], p),
+                "sustained_outcome_rate": dc.rate_cell(g["actual_outcomes"], g["participants"], p),
+                "like_for_like_index": dc.index_cell(
+                    g["group_index"], g["actual_outcomes"], g["participants"], p
+                ),
+            }
+        )
     return sort_rows(rows, PERFORMANCE_BY_GROUP)
 
 
@@ -101,13 +112,15 @@ def star_ratings(figures: Figures, p: ReleaseParameters) -> list[Row]:
         # are not built on outcome counts: published as they are.
         for name in _PUBLIC_RATIOS:
             row[name] = dc.index_cell(r[name], None, None, p)
-        row.update({
-            "stars": dc.whole_number_cell(r["stars"], p, applicable=rated),
-            "rating_status": dc.text_cell(r["rating_status"], p),
-            "not_rated_reason": dc.text_cell(r["not_rated_reason"], p, applicable=not rated),
-            "rank": dc.whole_number_cell(r["rank"], p, applicable=rated),
-            "previous_stars": dc.whole_number_cell(r["previous_stars"], p),
-        })
+        row.update(
+            {
+                "stars": dc.whole_number_cell(r["stars"], p, applicable=rated),
+                "rating_status": dc.text_cell(r["rating_status"], p),
+                "not_rated_reason": dc.text_cell(r["not_rated_reason"], p, applicable=not rated),
+                "rank": dc.whole_number_cell(r["rank"], p, applicable=rated),
+                "previous_stars": dc.whole_number_cell(r["previous_stars"], p),
+            }
+        )
         rows.append(row)
     return sort_rows(rows, STAR_RATINGS)
 
@@ -115,18 +128,20 @@ def star_ratings(figures: Figures, p: ReleaseParameters) -> list[Row]:
 def national_summary(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
     for n in figures.national:
-        rows.append({
-            "period": figures.period,
-            "nation": dc.text_cell(n["nation"], p),
-            "customer_group": dc.text_cell(n["customer_group"], p),
-            "referrals": dc.round_count(n["referrals"], p),
-            "starts": dc.round_count(n["starts"], p),
-            "job_outcomes": dc.round_count(n["job_outcomes"], p),
-            "sustained_26w_outcomes": dc.round_count(n["sustained_26w_outcomes"], p),
-            "job_outcome_rate": dc.rate_cell(n["job_outcomes"], n["referrals"], p),
-            "sustained_outcome_rate": dc.rate_cell(n["sustained_26w_outcomes"], n["referrals"], p),
-            "payments_made_gbp": dc.money_cell(n["payments_gbp"], n["payments"], p),
-        })
+        rows.append(
+            {
+                "period": figures.period,
+                "nation": dc.text_cell(n["nation"], p),
+                "customer_group": dc.text_cell(n["customer_group"], p),
+                "referrals": dc.round_count(n["referrals"], p),
+                "starts": dc.round_count(n["starts"], p),
+                "job_outcomes": dc.round_count(n["job_outcomes"], p),
+                "sustained_26w_outcomes": dc.round_count(n["sustained_26w_outcomes"], p),
+                "job_outcome_rate": dc.rate_cell(n["job_outcomes"], n["referrals"], p),
+                "sustained_outcome_rate": dc.rate_cell(n["sustained_26w_outcomes"], n["referrals"], p),
+                "payments_made_gbp": dc.money_cell(n["payments_gbp"], n["payments"], p),
+            }
+        )
     return sort_rows(rows, NATIONAL_SUMMARY)
 
 
@@ -141,4 +156,3 @@ BUILDERS = {
 def published_rows(figures: Figures, p: ReleaseParameters) -> dict[str, list[Row]]:
     """Every data table's published rows, by table name."""
     return {name: build(figures, p) for name, build in BUILDERS.items()}
-

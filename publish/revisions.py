@@ -25,8 +25,9 @@ def row_key(table: ReleaseTable, row: Row) -> str:
     return "; ".join(f"{name}={row[name]}" for name in table.key)
 
 
-def table_revisions(table: ReleaseTable, old_rows: list[Row], new_rows: list[Row],
-                    parameters: ReleaseParameters) -> list[Row]:
+def table_revisions(
+    table: ReleaseTable, old_rows: list[Row], new_rows: list[Row], parameters: ReleaseParameters
+) -> list[Row]:
     absent = parameters.symbols.not_applicable
     old = {row_key(table, r): r for r in old_rows}
     new = {row_key(table, r): r for r in new_rows}
@@ -39,13 +40,15 @@ def table_revisions(table: ReleaseTable, old_rows: list[Row], new_rows: list[Row
             old_cell = before.get(column, absent) if before is not None else absent
             new_cell = after.get(column, absent) if after is not None else absent
             if old_cell != new_cell:
-                revisions.append({"table": table.name, "key": key, "column": column, "old": old_cell,
-                                  "new": new_cell})
+                revisions.append(
+                    {"table": table.name, "key": key, "column": column, "old": old_cell, "new": new_cell}
+                )
     return revisions
 
 
-def revisions_since(previous_folder: Path, new_tables: dict[str, list[Row]],
-                    parameters: ReleaseParameters) -> list[Row]:
+def revisions_since(
+    previous_folder: Path, new_tables: dict[str, list[Row]], parameters: ReleaseParameters
+) -> list[Row]:
     """Every differing cell between the previous published version and the new rows, sorted by key."""
     revisions: list[Row] = []
     for table in DATA_TABLES:

@@ -92,8 +92,16 @@ def parquet_bytes(table: ReleaseTable, rows: list[dict[str, str]], parameters: R
     arrow_table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     sink = pa.BufferOutputStream()
     # store_schema=False: no ARROW:schema blob; the Parquet types say everything needed.
-    pq.write_table(arrow_table, sink, compression="zstd", compression_level=9, store_schema=False,
-                   write_statistics=True, use_dictionary=True, version="2.6")
+    pq.write_table(
+        arrow_table,
+        sink,
+        compression="zstd",
+        compression_level=9,
+        store_schema=False,
+        write_statistics=True,
+        use_dictionary=True,
+        version="2.6",
+    )
     return sink.getvalue().to_pybytes()
 
 

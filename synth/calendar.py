@@ -112,8 +112,9 @@ class Quarters:
 def quarter_labels(days: np.ndarray) -> pl.Series:
     """``YYYYQn`` of each day, any day (not only the world's quarters)."""
     dates = pl.Series(np.asarray(days, dtype=np.int32)).cast(pl.Date)
-    return pl.select(pl.concat_str([dates.dt.year().cast(pl.String), pl.lit("Q"),
-                                    dates.dt.quarter().cast(pl.String)])).to_series()
+    return pl.select(
+        pl.concat_str([dates.dt.year().cast(pl.String), pl.lit("Q"), dates.dt.quarter().cast(pl.String)])
+    ).to_series()
 
 
 def weekday(days: np.ndarray) -> np.ndarray:

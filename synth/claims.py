@@ -44,8 +44,16 @@ from synth.calendar import NO_DATE, iso_series, to_next_weekday, weekday_within
 from synth.cohort import Cohort
 from synth.reference import ReferenceWorld
 
-TRUTHS = ("honest", "no_evidence", "insufficient", "duplicate", "contract_mismatch",
-          "unknown_participant", "started_before_referral", "withdrawal")
+TRUTHS = (
+    "honest",
+    "no_evidence",
+    "insufficient",
+    "duplicate",
+    "contract_mismatch",
+    "unknown_participant",
+    "started_before_referral",
+    "withdrawal",
+)
 _SUFFIX = {"JOB_OUTCOME": "J", "SUSTAINED_26W": "S26", "SUSTAINED_78W": "S78"}
 
 
@@ -87,7 +95,9 @@ class Intent:
     planned: dict[str, np.ndarray]
 
 
-def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> tuple[pl.DataFrame, Intent]:
+def draw_claims(
+    world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator
+) -> tuple[pl.DataFrame, Intent]:
     """Every claim the primes make about this cohort in their returns, and what they meant to claim."""
     n = len(cohort)
     last_day = world.last_day
@@ -105,58 +115,117 @@ def draw_claims(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator)
 
     batches: list[dict] = []
 
-    def add(rows: np.ndarray, outcome: str, job_start: np.ndarray, claim_date: np.ndarray,
-            hours: np.ndarray, employer: np.ndarray, truth: str) -> None:
+    def add(
+        rows: np.ndarray,
+        outcome: str,
+        job_start: np.ndarray,
+        claim_date: np.ndarray,
+        hours: np.ndarray,
+        employer: np.ndarray,
+        truth: str,
+    ) -> None:
         claim_date = to_next_weekday(np.minimum(claim_date, NO_DATE).astype(np.int32))
         made = claim_date <= last_day  # a claim is in a return, and the last return ends here
-        batches.append(dict(row=rows[made], outcome=np.full(made.sum(), outcome),
-                            job_start=job_start[made].astype(np.int32), claim_date=claim_date[made],
-                            hours=hours[made], employer=employer[made],
-                            truth=np.full(made.sum(), truth, dtype=object)))
+        batches.append(
+            dict(
+                row=rows[made],
+                outcome=np.full(made.sum(), outcome),
+                job_start=job_start[made].astype(np.int32),
+                claim_date=claim_date[made],
+                hours=hours[made],
+                employer=employer[made],
+                truth=np.full(made.sum(), truth, dtype=object),
+            )
+        )
 
     # Honest claims of true outcomes.
     rows = np.flatnonzero(claimable & (rng.random(n) < job_share))
-    reported = js[rows] + np.where(rng.random(len(rows)) < P.JOB_START_NOISE_SHARE,
-                                   rng.integers(-5, 6, len(rows)), 0)
+    reported = js[rows] + np.where(
+        rng.random(len(rows)) < P.JOB_START_NOISE_SHARE, rng.integers(-5, 6, len(rows)), 0
+    )
     reported = np.maximum(reported, cohort.start[rows])
     claim_date = reported + _lag(rng, len(rows), P.CLAIM_LAG_DAYS)
-    add(rows, "JOB_OUTCOME", reported, claim_date, cohort.job1_hours[rows], cohort.job1_employer[rows], "honest")
+    add(
+        rows,
+        "JOB_OUTCOME",
+        reported,
+        claim_date,
+        cohort.job1_hours[rows],
+        cohort.job1_employer[rows],
+        "honest",
+    )
     # Sustained outcomes: due when the evidence shows them met (the warehouse's rule, from
     # the evidence job start, which is the first job), the job is 16+ hours and the
     # programme pays for the type; claimed in the next return after the quarter met.
     intent = Intent({}, {}, {})
     for outcome, met in (("SUSTAINED_26W", cohort.met26), ("SUSTAINED_78W", cohort.met78)):
-        due = (met != NO_DATE) & (cohort.evidence_start == cohort.job1_start) & (cohort.job1_hours >= 16) \
+        due = (
+            (met != NO_DATE)
+            & (cohort.evidence_start == cohort.job1_start)
+            & (cohort.job1_hours >= 16)
             & world.fee_paid(cohort.contract, cohort.group, outcome)
+        )
         intended = due & (rng.random(n) < sustained_share)
         planned = np.where(intended, next_return_day(world, rng, met), NO_DATE).astype(np.int32)
         intent.due[outcome], intent.intended[outcome], intent.planned[outcome] = due, intended, planned
         rows = np.flatnonzero(intended)
-        add(rows, outcome, js[rows], planned[rows], cohort.job1_hours[rows], cohort.job1_employer[rows], "honest")
+        add(
+            rows,
+            outcome,
+            js[rows],
+            planned[rows],
+            cohort.job1_hours[rows],
+            cohort.job1_employer[rows],
+            "honest",
+        )
 
     # Invented job outcomes: a job start and an employer that no record supports.
     rows = np.flatnonzero(started & ~has_job & (rng.random(n) < false_job_share))
     fake_start = cohort.start[rows].astype(np.int64) + rng.integers(20, 300, len(rows))
-    fake_start = to_next_weekday(np.minimum(fake_start, np.minimum(cohort.leave[rows], NO_DATE)).astype(np.int32)).astype(np.int64)
+    fake_start = to_next_weekday(
+        np.minimum(fake_start, np.minimum(cohort.leave[rows], NO_DATE)).astype(np.int32)
+    ).astype(np.int64)
     fake_hours = rng.choice(P.HOURS_FULL, len(rows))
     fake_employer = rng.integers(0, world.scale.n_employers, len(rows))
-    add(rows, "JOB_OUTCOME", fake_start, fake_start + _lag(rng, len(rows), P.CLAIM_LAG_DAYS),
-        fake_hours, fake_employer, "no_evidence")
+    add(
+        rows,
+        "JOB_OUTCOME",
+        fake_start,
+        fake_start + _lag(rng, len(rows), P.CLAIM_LAG_DAYS),
+        fake_hours,
+        fake_employer,
+        "no_evidence",
+    )
     also = rng.random(len(rows)) < 0.3
-    add(rows[also], "SUSTAINED_26W", fake_start[also], next_return_day(world, rng, fake_start[also] + 181),
-        fake_hours[also], fake_employer[also], "no_evidence")
+    add(
+        rows[also],
+        "SUSTAINED_26W",
+        fake_start[also],
+        next_return_day(world, rng, fake_start[also] + 181),
+        fake_hours[also],
+        fake_employer[also],
+        "no_evidence",
+    )
 
     # Sustained outcomes claimed for jobs that ended before 26 weeks.
     rows = np.flatnonzero(claimable & (cohort.met26 == NO_DATE) & (rng.random(n) < false_sustained_share))
-    add(rows, "SUSTAINED_26W", js[rows], next_return_day(world, rng, js[rows] + 181),
-        cohort.job1_hours[rows], cohort.job1_employer[rows], "insufficient")
+    add(
+        rows,
+        "SUSTAINED_26W",
+        js[rows],
+        next_return_day(world, rng, js[rows] + 181),
+        cohort.job1_hours[rows],
+        cohort.job1_employer[rows],
+        "insufficient",
+    )
 
     claims = {k: np.concatenate([b[k] for b in batches]) for k in batches[0]}
     return _claims_frame(world, cohort, rng, claims), intent
 
 
-def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator,
-                  claims: dict) -> pl.DataFrame:
+def _claims_frame(
+    world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator, claims: dict
+) -> pl.DataFrame:
     extract = world.last_day  # no claim is dated after the last return's period
     row = claims["row"]
     m = len(row)
@@ -175,48 +244,64 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
         if len(others):
             contract[i] = others[int(rng.integers(len(others)))]
             truth[i] = "contract_mismatch"
-    unknown = (slip >= P.CONTRACT_MISMATCH_SHARE) \
-        & (slip < P.CONTRACT_MISMATCH_SHARE + P.UNKNOWN_PARTICIPANT_SHARE) & (truth == "honest")
+    unknown = (
+        (slip >= P.CONTRACT_MISMATCH_SHARE)
+        & (slip < P.CONTRACT_MISMATCH_SHARE + P.UNKNOWN_PARTICIPANT_SHARE)
+        & (truth == "honest")
+    )
     truth[unknown] = "unknown_participant"
     # A job the person already had before the referral, claimed as if the programme found it.
     low = P.CONTRACT_MISMATCH_SHARE + P.UNKNOWN_PARTICIPANT_SHARE
-    before = (slip >= low) & (slip < low + P.STARTED_BEFORE_REFERRAL_SHARE) & (truth == "honest") \
+    before = (
+        (slip >= low)
+        & (slip < low + P.STARTED_BEFORE_REFERRAL_SHARE)
+        & (truth == "honest")
         & (claims["outcome"] == "JOB_OUTCOME")
+    )
     truth[before] = "started_before_referral"
-    job_start = np.where(before, cohort.referral[row] - rng.integers(3, 61, m), claims["job_start"]).astype(np.int32)
+    job_start = np.where(before, cohort.referral[row] - rng.integers(3, 61, m), claims["job_start"]).astype(
+        np.int32
+    )
     claim_id = pl.select(pl.concat_str([ref, pl.lit("-"), suffix])).to_series()
-    ref = pl.select(pl.when(pl.Series(unknown)).then(pl.concat_str([ref, pl.lit("X")]))
-                    .otherwise(ref)).to_series()
+    ref = pl.select(
+        pl.when(pl.Series(unknown)).then(pl.concat_str([ref, pl.lit("X")])).otherwise(ref)
+    ).to_series()
 
-    frame = pl.DataFrame({
-        "row": row.astype(np.int64),
-        "prime": prime.astype(np.int32),
-        "claim_id": claim_id,
-        "contract": contract.astype(np.int32),
-        "participant_ref": ref,
-        "outcome_type": claims["outcome"],
-        "job_start": job_start,
-        "claim_day": claims["claim_date"],
-        "hours": claims["hours"].astype(np.float64),
-        "employer": claims["employer"].astype(np.int32),
-        "withdrawn": np.zeros(m, dtype=bool),
-        "delivery": cohort.delivery[row].astype(np.int32),
-        "truth": truth,
-        # never written: who the claim is about, whether its reference names them, and whether
-        # a clerk's mistake may fall on it (not when it claims an outcome the evidence shows:
-        # world.json's unclaimed counts must be exactly what the warehouse finds)
-        "person": cohort.person[row].astype(np.int64),
-        "resolves": ~unknown,
-        "protect": _claims_a_met_outcome(cohort, row, claims["outcome"]),
-    })
+    frame = pl.DataFrame(
+        {
+            "row": row.astype(np.int64),
+            "prime": prime.astype(np.int32),
+            "claim_id": claim_id,
+            "contract": contract.astype(np.int32),
+            "participant_ref": ref,
+            "outcome_type": claims["outcome"],
+            "job_start": job_start,
+            "claim_day": claims["claim_date"],
+            "hours": claims["hours"].astype(np.float64),
+            "employer": claims["employer"].astype(np.int32),
+            "withdrawn": np.zeros(m, dtype=bool),
+            "delivery": cohort.delivery[row].astype(np.int32),
+            "truth": truth,
+            # never written: who the claim is about, whether its reference names them, and whether
+            # a clerk's mistake may fall on it (not when it claims an outcome the evidence shows:
+            # world.json's unclaimed counts must be exactly what the warehouse finds)
+            "person": cohort.person[row].astype(np.int64),
+            "resolves": ~unknown,
+            "protect": _claims_a_met_outcome(cohort, row, claims["outcome"]),
+        }
+    )
 
     # The same outcome claimed again under a new claim id: only the first may be paid.
     duplicate_share = _profile_array(world, "duplicate_claim_share")[prime]
     twice = np.flatnonzero(rng.random(m) < duplicate_share)
     again = frame.select(pl.all().gather(twice)).with_columns(
         (pl.col("claim_id") + "B"),
-        pl.Series("claim_day", to_next_weekday((claims["claim_date"][twice] + rng.integers(0, 41, len(twice))).astype(np.int32))),
-        pl.lit("duplicate").alias("truth"))
+        pl.Series(
+            "claim_day",
+            to_next_weekday((claims["claim_date"][twice] + rng.integers(0, 41, len(twice))).astype(np.int32)),
+        ),
+        pl.lit("duplicate").alias("truth"),
+    )
     frame = pl.concat([frame, again.filter(pl.col("claim_day") <= extract)])
 
     # Withdrawals: the claim id re-sent in a later quarter, claim_status WITHDRAWN.
@@ -229,7 +314,8 @@ def _claims_frame(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generato
     next_quarter = world.quarters.starts[np.minimum(quarter[pick] + 1, len(world.quarters) - 1)]
     later = to_next_weekday(np.maximum(later, next_quarter + rng.integers(0, 20, len(pick))).astype(np.int32))
     withdrawals = frame.select(pl.all().gather(pick)).with_columns(
-        pl.Series("claim_day", later), pl.lit(True).alias("withdrawn"), pl.lit("withdrawal").alias("truth"))
+        pl.Series("claim_day", later), pl.lit(True).alias("withdrawn"), pl.lit("withdrawal").alias("truth")
+    )
     frame = pl.concat([frame, withdrawals.filter(pl.col("claim_day") <= extract)])
     frame = frame.with_columns(pl.Series("period", world.quarters.index_of(frame["claim_day"].to_numpy())))
     return frame.with_columns(pl.Series("delivery", _deliverer_on(world, frame)))
@@ -254,7 +340,9 @@ def _deliverer_on(world: ReferenceWorld, frame: pl.DataFrame) -> np.ndarray:
     day = frame["claim_day"].to_numpy()
     valid = delivery == c.prime[contract]
     for k in np.unique(contract):
-        for provider, valid_from, valid_to in zip(c.chain_provider[k], c.chain_from[k], c.chain_to[k]):
+        for provider, valid_from, valid_to in zip(
+            c.chain_provider[k], c.chain_from[k], c.chain_to[k], strict=False
+        ):
             valid |= (contract == k) & (delivery == provider) & (valid_from <= day) & (day < valid_to)
     return np.where(valid, delivery, c.prime[contract]).astype(np.int32)
 
@@ -265,17 +353,28 @@ def claim_rows(world: ReferenceWorld, frame: pl.DataFrame) -> pl.DataFrame:
     withdrawn = frame["withdrawn"].to_numpy()
     status = np.where(withdrawn, "WITHDRAWN", np.where(writes_status, "ACTIVE", None))
     hours = frame["hours"]
-    return pl.DataFrame([
-        frame["prime"], frame["period"], frame["person"], frame["protect"],
-        frame["claim_id"],
-        pl.Series(world.contracts.contract_id).gather(frame["contract"]).alias("contract_id"),
-        frame["participant_ref"],
-        frame["outcome_type"],
-        iso_series("job_start_date", frame["job_start"].to_numpy()),
-        iso_series("claim_date", frame["claim_day"].to_numpy()),
-        pl.select(pl.when(hours == hours.floor()).then(hours.cast(pl.Int64).cast(pl.String))
-                  .otherwise(hours.cast(pl.String)).alias("hours_per_week")).to_series(),
-        world.employers.gather(frame["employer"]).alias("employer_paye_ref"),
-        pl.Series("claim_status", status.tolist(), dtype=pl.String),  # (an all-None object array will not cast)
-        pl.Series(world.provider_ukprn).gather(frame["delivery"]).alias("delivery_ukprn"),
-    ])
+    return pl.DataFrame(
+        [
+            frame["prime"],
+            frame["period"],
+            frame["person"],
+            frame["protect"],
+            frame["claim_id"],
+            pl.Series(world.contracts.contract_id).gather(frame["contract"]).alias("contract_id"),
+            frame["participant_ref"],
+            frame["outcome_type"],
+            iso_series("job_start_date", frame["job_start"].to_numpy()),
+            iso_series("claim_date", frame["claim_day"].to_numpy()),
+            pl.select(
+                pl.when(hours == hours.floor())
+                .then(hours.cast(pl.Int64).cast(pl.String))
+                .otherwise(hours.cast(pl.String))
+                .alias("hours_per_week")
+            ).to_series(),
+            world.employers.gather(frame["employer"]).alias("employer_paye_ref"),
+            pl.Series(
+                "claim_status", status.tolist(), dtype=pl.String
+            ),  # (an all-None object array will not cast)
+            pl.Series(world.provider_ukprn).gather(frame["delivery"]).alias("delivery_ukprn"),
+        ]
+    )

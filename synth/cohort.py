@@ -77,14 +77,14 @@ class Cohort:
     post_end: np.ndarray = field(default=None)
     post_employer: np.ndarray = field(default=None)
     evidence_start: np.ndarray = field(default=None)  # the warehouse's evidence job start
-    met26: np.ndarray = field(default=None)           # day the 26-week requirement is met (rev 2)
+    met26: np.ndarray = field(default=None)  # day the 26-week requirement is met (rev 2)
     met78: np.ndarray = field(default=None)
     participant_ref: pl.Series = field(default=None)
 
     def __len__(self) -> int:
         return len(self.contract)
 
-    def take(self, index: np.ndarray) -> "Cohort":
+    def take(self, index: np.ndarray) -> Cohort:
         values = {}
         for f in fields(self):
             v = getattr(self, f.name)
@@ -97,8 +97,11 @@ class Cohort:
 
     @property
     def job_intervals(self):
-        return [(self.job1_start, self.job1_end), (self.job2_start, self.job2_end),
-                (self.job3_start, self.job3_end)]
+        return [
+            (self.job1_start, self.job1_end),
+            (self.job2_start, self.job2_end),
+            (self.job3_start, self.job3_end),
+        ]
 
     @property
     def spell_intervals(self):
@@ -106,8 +109,19 @@ class Cohort:
         return self.job_intervals + [(self.post_start, self.post_end)]
 
 
-_DEMOGRAPHIC_FIELDS = ("contract", "person", "is_repeat", "referral", "group", "dob", "sex",
-                       "ethnicity", "disability", "impairment", "la")
+_DEMOGRAPHIC_FIELDS = (
+    "contract",
+    "person",
+    "is_repeat",
+    "referral",
+    "group",
+    "dob",
+    "sex",
+    "ethnicity",
+    "disability",
+    "impairment",
+    "la",
+)
 
 
 class DonorPool:
@@ -127,8 +141,9 @@ class DonorPool:
         keep = np.flatnonzero(never_worked & left & (True if exclude is None else ~exclude))
         for name in _DEMOGRAPHIC_FIELDS:
             value = getattr(cohort, name)[keep]
-            self.columns[name] = np.concatenate([self.columns[name], value]) \
-                if name in self.columns else value
+            self.columns[name] = (
+                np.concatenate([self.columns[name], value]) if name in self.columns else value
+            )
         self.leave = np.concatenate([self.leave, cohort.leave[keep]])
 
     def discard(self, persons: np.ndarray) -> None:
@@ -143,8 +158,11 @@ class DonorPool:
     def draw(self, rng: np.random.Generator, n: int, latest_leave: int, oldest_leave: int) -> dict:
         """Remove and return up to ``n`` donors who left between the two days."""
         eligible = np.flatnonzero((self.leave <= latest_leave) & (self.leave >= oldest_leave))
-        picked = np.sort(rng.choice(eligible, size=min(n, len(eligible)), replace=False)) \
-            if len(eligible) else eligible
+        picked = (
+            np.sort(rng.choice(eligible, size=min(n, len(eligible)), replace=False))
+            if len(eligible)
+            else eligible
+        )
         out = {name: col[picked] for name, col in self.columns.items()}
         out["leave"] = self.leave[picked]
         stale = self.leave < oldest_leave
@@ -179,8 +197,14 @@ def quarter_volumes(world: ReferenceWorld, q: int, rng: np.random.Generator) -> 
     return rng.poisson(mean)
 
 
-def draw_cohort(world: ReferenceWorld, q: int, rng: np.random.Generator, registers: Registers,
-                volumes: np.ndarray | None = None, repeats: bool = True) -> Cohort:
+def draw_cohort(
+    world: ReferenceWorld,
+    q: int,
+    rng: np.random.Generator,
+    registers: Registers,
+    volumes: np.ndarray | None = None,
+    repeats: bool = True,
+) -> Cohort:
     """Draw everyone referred in quarter ``q`` and their whole future.
 
     Args:
@@ -197,8 +221,13 @@ def draw_cohort(world: ReferenceWorld, q: int, rng: np.random.Generator, registe
     new = _new_people(world, q, rng, registers, volumes)
     parts = [new]
     if repeats:
-        back = _returning_people(world, q, rng, registers,
-                                 int(rng.binomial(len(new["contract"]), P.LIFECYCLE.repeat_referral_share)))
+        back = _returning_people(
+            world,
+            q,
+            rng,
+            registers,
+            int(rng.binomial(len(new["contract"]), P.LIFECYCLE.repeat_referral_share)),
+        )
         if back is not None:
             parts.append(back)
     people = {k: np.concatenate([p[k] for p in parts]) for k in new}
@@ -208,8 +237,9 @@ def draw_cohort(world: ReferenceWorld, q: int, rng: np.random.Generator, registe
     return cohort
 
 
-def _new_people(world: ReferenceWorld, q: int, rng: np.random.Generator, registers: Registers,
-                volumes: np.ndarray) -> dict:
+def _new_people(
+    world: ReferenceWorld, q: int, rng: np.random.Generator, registers: Registers, volumes: np.ndarray
+) -> dict:
     c = world.contracts
     first, last = int(world.quarters.starts[q]), int(world.quarters.ends[q])
     contract_parts, referral_parts = [], []
@@ -238,16 +268,24 @@ def _new_people(world: ReferenceWorld, q: int, rng: np.random.Generator, registe
 
     female = np.array([g.female_share for g in spec])[group]
     u = rng.random(n)
-    sex = np.where(u < P.SEX_NOT_STATED_SHARE, 2, np.where(u < P.SEX_NOT_STATED_SHARE + (1 - P.SEX_NOT_STATED_SHARE) * female, 0, 1))
+    sex = np.where(
+        u < P.SEX_NOT_STATED_SHARE,
+        2,
+        np.where(u < P.SEX_NOT_STATED_SHARE + (1 - P.SEX_NOT_STATED_SHARE) * female, 0, 1),
+    )
 
     u = rng.random(n)
     disabled_share = np.array([g.disability_share for g in spec])[group]
-    disability = np.where(u < P.DISABILITY_NOT_STATED_SHARE, 2,
-                          np.where(u < P.DISABILITY_NOT_STATED_SHARE + disabled_share, 0, 1))
+    disability = np.where(
+        u < P.DISABILITY_NOT_STATED_SHARE,
+        2,
+        np.where(u < P.DISABILITY_NOT_STATED_SHARE + disabled_share, 0, 1),
+    )
     others = list(P.IMPAIRMENT_MIX_OTHER_THAN_MENTAL_HEALTH)
     other_p = np.array(list(P.IMPAIRMENT_MIX_OTHER_THAN_MENTAL_HEALTH.values()))
     other = np.array([P.IMPAIRMENT_GROUPS.index(i) for i in others])[
-        rng.choice(len(others), size=n, p=other_p / other_p.sum())]
+        rng.choice(len(others), size=n, p=other_p / other_p.sum())
+    ]
     mh = rng.random(n) < np.array([g.mental_health_share for g in spec])[group]
     impairment = np.where(disability == 0, np.where(mh, MENTAL_HEALTH, other), NONE)
 
@@ -256,15 +294,25 @@ def _new_people(world: ReferenceWorld, q: int, rng: np.random.Generator, registe
     ethnicity = np.where(
         diverse,
         rng.choice(6, size=n, p=P.ETHNIC_MIX["diverse"]),
-        rng.choice(6, size=n, p=P.ETHNIC_MIX["ordinary"]))
+        rng.choice(6, size=n, p=P.ETHNIC_MIX["ordinary"]),
+    )
 
     la = _local_authorities(world, rng, area)
     person = registers.next_person + np.arange(n, dtype=np.int64)
     registers.next_person += n
-    return dict(contract=contract, person=person, is_repeat=np.zeros(n, dtype=bool),
-                referral=referral, group=group, dob=dob, sex=sex.astype(np.int8),
-                ethnicity=ethnicity.astype(np.int8), disability=disability.astype(np.int8),
-                impairment=impairment.astype(np.int8), la=la)
+    return dict(
+        contract=contract,
+        person=person,
+        is_repeat=np.zeros(n, dtype=bool),
+        referral=referral,
+        group=group,
+        dob=dob,
+        sex=sex.astype(np.int8),
+        ethnicity=ethnicity.astype(np.int8),
+        disability=disability.astype(np.int8),
+        impairment=impairment.astype(np.int8),
+        la=la,
+    )
 
 
 def _local_authorities(world: ReferenceWorld, rng: np.random.Generator, area: np.ndarray) -> np.ndarray:
@@ -278,14 +326,17 @@ def _local_authorities(world: ReferenceWorld, rng: np.random.Generator, area: np
         w = world.la_weight[inside_las]
         la[rows] = inside_las[rng.choice(len(inside_las), size=len(rows), p=w / w.sum())]
         away = rows[outside[rows]]
-        neighbours = np.flatnonzero((nation_of_area[world.la_area] == nation_of_area[a]) & (world.la_area != a))
+        neighbours = np.flatnonzero(
+            (nation_of_area[world.la_area] == nation_of_area[a]) & (world.la_area != a)
+        )
         if len(away) and len(neighbours):
             la[away] = rng.choice(neighbours, size=len(away))
     return la
 
 
-def _returning_people(world: ReferenceWorld, q: int, rng: np.random.Generator,
-                      registers: Registers, n: int) -> dict | None:
+def _returning_people(
+    world: ReferenceWorld, q: int, rng: np.random.Generator, registers: Registers, n: int
+) -> dict | None:
     first, last = int(world.quarters.starts[q]), int(world.quarters.ends[q])
     # Only people who left before this quarter: their records are all in files already
     # written, so one a clerk's mistake got rejected has been discarded from the pool.
@@ -302,7 +353,7 @@ def _returning_people(world: ReferenceWorld, q: int, rng: np.random.Generator,
     count = np.array([len(o) for o in open_in_area])
     table = np.full((n_areas, max(1, count.max())), -1, dtype=np.int32)
     for a, options in enumerate(open_in_area):
-        table[a, :len(options)] = options
+        table[a, : len(options)] = options
     move = (rng.random(len(contract)) >= P.LIFECYCLE.repeat_same_contract_share) | ~open_now[contract]
     area = c.area[contract]
     pick = np.floor(rng.random(len(contract)) * np.maximum(count[area], 1)).astype(np.int64)
@@ -326,11 +377,15 @@ def _describe(world: ReferenceWorld, q: int, rng: np.random.Generator, people: d
     referral = people["referral"]
     age = np.floor((referral - people["dob"]) / 365.2425).astype(np.int16)
     # A young jobseeker referred again after turning 25 is referred as a 25-plus.
-    group = np.where((people["group"] == GROUP_INDEX["JSA_18_24"]) & (age >= 25),
-                     GROUP_INDEX["JSA_25_PLUS"], people["group"]).astype(np.int8)
+    group = np.where(
+        (people["group"] == GROUP_INDEX["JSA_18_24"]) & (age >= 25),
+        GROUP_INDEX["JSA_25_PLUS"],
+        people["group"],
+    ).astype(np.int8)
     people = dict(people, group=group)
-    hard = np.array([P.GROUPS[g].hard_to_help for g in P.CUSTOMER_GROUPS])[people["group"]] \
-        | ((people["disability"] == 0) & (people["impairment"] == MENTAL_HEALTH))
+    hard = np.array([P.GROUPS[g].hard_to_help for g in P.CUSTOMER_GROUPS])[people["group"]] | (
+        (people["disability"] == 0) & (people["impairment"] == MENTAL_HEALTH)
+    )
     delivery = np.zeros(len(contract), dtype=np.int32)
     for k in np.unique(contract):
         rows = np.flatnonzero(contract == k)
@@ -342,11 +397,24 @@ def _describe(world: ReferenceWorld, q: int, rng: np.random.Generator, people: d
         chosen = c.chain_provider[k][np.minimum(pick, len(c.chain_provider[k]) - 1)]
         # The prime itself may always deliver (MI spec §2.1).
         delivery[rows] = np.where(total > 0, chosen, c.prime[k])
-    return Cohort(quarter=q, contract=contract, prime=c.prime[contract], person=people["person"],
-                  is_repeat=people["is_repeat"], referral=referral, group=people["group"],
-                  dob=people["dob"], age=age, sex=people["sex"], ethnicity=people["ethnicity"],
-                  disability=people["disability"], impairment=people["impairment"], la=people["la"],
-                  delivery=delivery, hard_to_help=hard)
+    return Cohort(
+        quarter=q,
+        contract=contract,
+        prime=c.prime[contract],
+        person=people["person"],
+        is_repeat=people["is_repeat"],
+        referral=referral,
+        group=people["group"],
+        dob=people["dob"],
+        age=age,
+        sex=people["sex"],
+        ethnicity=people["ethnicity"],
+        disability=people["disability"],
+        impairment=people["impairment"],
+        la=people["la"],
+        delivery=delivery,
+        hard_to_help=hard,
+    )
 
 
 def job_log_odds(world: ReferenceWorld, cohort: Cohort) -> np.ndarray:
@@ -355,15 +423,22 @@ def job_log_odds(world: ReferenceWorld, cohort: Cohort) -> np.ndarray:
     spec = [P.GROUPS[g] for g in P.CUSTOMER_GROUPS]
     profile = [P.PROFILES[world.primes[p].profile] for p in range(len(world.primes))]
     age = cohort.age
-    logit = np.array([g.job_log_odds for g in spec])[cohort.group] \
-        + np.where(age < 18, e.age_16_17, 0.0) \
-        + np.where((age >= 50) & (age < 60), e.age_50_59, 0.0) + np.where(age >= 60, e.age_60_plus, 0.0) \
-        + np.where(cohort.disability == 0, e.disabled, np.where(cohort.disability == 2, e.disability_not_stated, 0.0)) \
+    logit = (
+        np.array([g.job_log_odds for g in spec])[cohort.group]
+        + np.where(age < 18, e.age_16_17, 0.0)
+        + np.where((age >= 50) & (age < 60), e.age_50_59, 0.0)
+        + np.where(age >= 60, e.age_60_plus, 0.0)
+        + np.where(
+            cohort.disability == 0, e.disabled, np.where(cohort.disability == 2, e.disability_not_stated, 0.0)
+        )
         + np.where(cohort.impairment == MENTAL_HEALTH, e.mental_health, 0.0)
+    )
     rate = world.unemployment[cohort.la, cohort.quarter]
     logit += e.per_point_of_unemployment * (rate - e.reference_unemployment_rate)
     logit += np.array([p.job_log_odds for p in profile])[cohort.prime]
-    logit += np.where(cohort.hard_to_help, np.array([p.hard_to_help_log_odds for p in profile])[cohort.prime], 0.0)
+    logit += np.where(
+        cohort.hard_to_help, np.array([p.hard_to_help_log_odds for p in profile])[cohort.prime], 0.0
+    )
     logit += world.provider_effect[cohort.delivery]
     return logit
 
@@ -389,24 +464,34 @@ def _live(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> No
     start = np.where(starts, to_next_weekday((ref + delay).astype(np.int32)), NO_DATE).astype(np.int64)
 
     programme = np.array(c.programme)[cohort.contract]
-    provision = np.select([programme == k for k in life.provision_days],
-                          list(life.provision_days.values()), 365)
+    provision = np.select(
+        [programme == k for k in life.provision_days], list(life.provision_days.values()), 365
+    )
     anchor = np.where(starts, start, ref + 14)
 
     p_job = 1.0 / (1.0 + np.exp(-job_log_odds(world, cohort)))
     p_job = np.where(starts, p_job, p_job * P.PERSON_EFFECTS.non_starter_job_factor)
     has_job = rng.random(n) < p_job
     job_delay = 5 + np.round(rng.gamma(life.job_delay_shape, life.job_delay_scale, n))
-    job1_start = np.where(has_job, to_next_weekday((anchor + job_delay).astype(np.int32)), NO_DATE).astype(np.int64)
+    job1_start = np.where(has_job, to_next_weekday((anchor + job_delay).astype(np.int32)), NO_DATE).astype(
+        np.int64
+    )
 
     profile = [P.PROFILES[world.primes[p].profile] for p in range(len(world.primes))]
-    sustain_p = np.clip(np.array([P.GROUPS[g].sustain_probability for g in P.CUSTOMER_GROUPS])[cohort.group]
-                        + np.array([p.sustain_shift for p in profile])[cohort.prime], 0.05, 0.95)
+    sustain_p = np.clip(
+        np.array([P.GROUPS[g].sustain_probability for g in P.CUSTOMER_GROUPS])[cohort.group]
+        + np.array([p.sustain_shift for p in profile])[cohort.prime],
+        0.05,
+        0.95,
+    )
     sustains = rng.random(n) < sustain_p
     job1_end = job1_start + _job_length(rng, sustains) - 1
     part_time = rng.random(n) < life.part_time_job_share
-    hours = np.where(part_time, rng.choice(P.HOURS_PART, n),
-                     rng.choice(P.HOURS_FULL, n, p=np.array(P.HOURS_FULL_WEIGHTS) / sum(P.HOURS_FULL_WEIGHTS)))
+    hours = np.where(
+        part_time,
+        rng.choice(P.HOURS_PART, n),
+        rng.choice(P.HOURS_FULL, n, p=np.array(P.HOURS_FULL_WEIGHTS) / sum(P.HOURS_FULL_WEIGHTS)),
+    )
 
     n_employers = world.scale.n_employers
     employer1 = rng.integers(0, n_employers, n)
@@ -434,14 +519,18 @@ def _live(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> No
     leave = np.select(
         [leaves_for_job, leaves_early, starts, ns_leaves],
         [job1_start + rng.integers(0, 22, n), early_day, provision_end, ref + rng.integers(14, 121, n)],
-        NO_DATE)
+        NO_DATE,
+    )
     reason = np.select(
         [leaves_for_job, leaves_early, starts, ns_leaves],
-        [np.full(n, REASON_INDEX["JOB"]),
-         np.array([REASON_INDEX[r] for r in reasons_early])[rng.choice(len(reasons_early), n, p=p_early)],
-         np.full(n, REASON_INDEX["END_OF_PROVISION"]),
-         np.array([REASON_INDEX[r] for r in reasons_ns])[rng.choice(len(reasons_ns), n, p=p_ns)]],
-        NONE)
+        [
+            np.full(n, REASON_INDEX["JOB"]),
+            np.array([REASON_INDEX[r] for r in reasons_early])[rng.choice(len(reasons_early), n, p=p_early)],
+            np.full(n, REASON_INDEX["END_OF_PROVISION"]),
+            np.array([REASON_INDEX[r] for r in reasons_ns])[rng.choice(len(reasons_ns), n, p=p_ns)],
+        ],
+        NONE,
+    )
     leave = to_next_weekday(_clip_dates(leave))
 
     # Some who leave without work find a job later, too late to be an outcome.
@@ -481,8 +570,9 @@ def _clip_dates(days: np.ndarray) -> np.ndarray:
     return np.where((days >= NO_DATE) | (days < 0), NO_DATE, days).astype(np.int32)
 
 
-def _assign_references(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator,
-                       registers: Registers) -> None:
+def _assign_references(
+    world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator, registers: Registers
+) -> None:
     """Number participants per contract in order of referral: ``{contract_id}-{0000001}``."""
     order = np.lexsort((rng.random(len(cohort)), cohort.referral, cohort.contract))
     sorted_cohort = cohort.take(order)
@@ -493,5 +583,8 @@ def _assign_references(world: ReferenceWorld, cohort: Cohort, rng: np.random.Gen
     sequence = registers.next_sequence[contract] + (np.arange(len(contract)) - first_of)
     np.add.at(registers.next_sequence, contract, 1)
     ids = pl.Series(world.contracts.contract_id).gather(pl.Series(contract))
-    cohort.participant_ref = pl.select(pl.concat_str(
-        [ids, pl.lit("-"), pl.Series(sequence).cast(pl.String).str.zfill(7)]).alias("participant_ref")).to_series()
+    cohort.participant_ref = pl.select(
+        pl.concat_str([ids, pl.lit("-"), pl.Series(sequence).cast(pl.String).str.zfill(7)]).alias(
+            "participant_ref"
+        )
+    ).to_series()

@@ -39,11 +39,16 @@ import polars as pl
 
 from synth import parameters as P
 
-_CODE_FIELDS = {"participants": ("customer_group", "sex", "ethnicity", "disability"),
-                "outcome_claims": ("outcome_type",), "customer_survey": ("would_recommend",)}
-_UK_DATE_FIELDS = {"participants": ("referral_date", "date_of_birth"),
-                   "outcome_claims": ("claim_date", "job_start_date"),
-                   "customer_survey": ("survey_date",)}
+_CODE_FIELDS = {
+    "participants": ("customer_group", "sex", "ethnicity", "disability"),
+    "outcome_claims": ("outcome_type",),
+    "customer_survey": ("would_recommend",),
+}
+_UK_DATE_FIELDS = {
+    "participants": ("referral_date", "date_of_birth"),
+    "outcome_claims": ("claim_date", "job_start_date"),
+    "customer_survey": ("survey_date",),
+}
 
 
 def uk_date(iso: str) -> str:
@@ -55,19 +60,27 @@ def _days_before(iso: str, days: int) -> str:
     return (dt.date.fromisoformat(iso) - dt.timedelta(days=days)).isoformat()
 
 
-def vary_code_case(frame: pl.DataFrame, return_name: str, rng: np.random.Generator) -> tuple[pl.DataFrame, int]:
+def vary_code_case(
+    frame: pl.DataFrame, return_name: str, rng: np.random.Generator
+) -> tuple[pl.DataFrame, int]:
     """Lower-case the first code field of a few rows (valid by the spec)."""
     column = _CODE_FIELDS[return_name][0]
-    rows = np.flatnonzero((rng.random(len(frame)) < P.LOWER_CASE_CODE_SHARE) & frame[column].is_not_null().to_numpy())
+    rows = np.flatnonzero(
+        (rng.random(len(frame)) < P.LOWER_CASE_CODE_SHARE) & frame[column].is_not_null().to_numpy()
+    )
     if len(rows) == 0:
         return frame, 0
     values = frame[column].gather(rows).str.to_lowercase()
     return frame.with_columns(frame[column].scatter(rows, values)), len(rows)
 
 
-def inject_defects(frame: pl.DataFrame, return_name: str, rng: np.random.Generator,
-                   share: float, protected: np.ndarray | None = None
-                   ) -> tuple[pl.DataFrame, dict[str, int], np.ndarray]:
+def inject_defects(
+    frame: pl.DataFrame,
+    return_name: str,
+    rng: np.random.Generator,
+    share: float,
+    protected: np.ndarray | None = None,
+) -> tuple[pl.DataFrame, dict[str, int], np.ndarray]:
     """Plant about ``share`` of the rows' worth of defects, one per row.
 
     Args:
@@ -153,8 +166,10 @@ def _eligible(kind: str, frame: pl.DataFrame) -> np.ndarray:
     if kind == "LEAVE_WITHOUT_REASON":
         return present("leave_date") & present("leave_reason")
     if kind == "PREMATURE_SUSTAINED":
-        return ((frame["outcome_type"] == "SUSTAINED_26W").fill_null(False)
-                & (frame["claim_status"] != "WITHDRAWN").fill_null(True)).to_numpy()
+        return (
+            (frame["outcome_type"] == "SUSTAINED_26W").fill_null(False)
+            & (frame["claim_status"] != "WITHDRAWN").fill_null(True)
+        ).to_numpy()
     if kind == "PAYE_MALFORMED":
         return present("employer_paye_ref")
     return np.ones(n, dtype=bool)

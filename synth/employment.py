@@ -58,8 +58,9 @@ def covered_days(intervals: list[Interval], lo: np.ndarray, hi: np.ndarray) -> n
     return total
 
 
-def requirement_met_on(intervals: list[Interval], job_start: np.ndarray, window: int,
-                       required: int, extract_date: int) -> np.ndarray:
+def requirement_met_on(
+    intervals: list[Interval], job_start: np.ndarray, window: int, required: int, extract_date: int
+) -> np.ndarray:
     """The day the ``required``-th day in work inside the window falls, or ``NO_DATE``.
 
     The window runs from ``job_start`` for ``window`` days; days after the
@@ -91,8 +92,9 @@ def evidence_job_start(spell_starts: list[np.ndarray], start: np.ndarray, leave:
     start = start.astype(np.int64)
     started = start != NO_DATE
     leave = leave.astype(np.int64)
-    bound = np.minimum(start + P.PROGRAMME_DURATION_DAYS,
-                       np.where(leave != NO_DATE, leave + P.EVIDENCE_MATCH_DAYS, NO_DATE))
+    bound = np.minimum(
+        start + P.PROGRAMME_DURATION_DAYS, np.where(leave != NO_DATE, leave + P.EVIDENCE_MATCH_DAYS, NO_DATE)
+    )
     best = np.full(start.shape, NO_DATE, dtype=np.int64)
     for s in spell_starts:
         s = s.astype(np.int64)
@@ -101,20 +103,29 @@ def evidence_job_start(spell_starts: list[np.ndarray], start: np.ndarray, leave:
     return best.astype(np.int32)
 
 
-def spells_frame(person: np.ndarray, employer: np.ndarray, start: np.ndarray, end: np.ndarray,
-                 extract_date: int) -> pl.DataFrame:
+def spells_frame(
+    person: np.ndarray, employer: np.ndarray, start: np.ndarray, end: np.ndarray, extract_date: int
+) -> pl.DataFrame:
     """Numeric spells (persons, employer indices, days) that exist by the extract date."""
     keep = (start != NO_DATE) & (start <= extract_date)
-    return pl.DataFrame({
-        "person": person[keep].astype(np.int64),
-        "employer": employer[keep].astype(np.int32),
-        "start": start[keep].astype(np.int32),
-        "end": end[keep].astype(np.int32),
-    })
+    return pl.DataFrame(
+        {
+            "person": person[keep].astype(np.int64),
+            "employer": employer[keep].astype(np.int32),
+            "start": start[keep].astype(np.int32),
+            "end": end[keep].astype(np.int32),
+        }
+    )
 
 
-def spells_before_referral(rng: np.random.Generator, person: np.ndarray, referral: np.ndarray,
-                           eligible: np.ndarray, n_employers: int, extract_date: int) -> pl.DataFrame:
+def spells_before_referral(
+    rng: np.random.Generator,
+    person: np.ndarray,
+    referral: np.ndarray,
+    eligible: np.ndarray,
+    n_employers: int,
+    extract_date: int,
+) -> pl.DataFrame:
     """Past jobs of participants, ended before their referral (never evidence of an outcome)."""
     n = len(person)
     b = P.BACKGROUND
@@ -125,16 +136,34 @@ def spells_before_referral(rng: np.random.Generator, person: np.ndarray, referra
     second = first & (rng.random(n) < b.second_pre_referral_share)
     end2 = start1 - rng.integers(30, 400, n)
     start2 = end2 - rng.integers(30, 900, n) + 1
-    return pl.concat([
-        spells_frame(person[first], rng.integers(0, n_employers, n)[first],
-                     start1[first], end1[first], extract_date),
-        spells_frame(person[second], rng.integers(0, n_employers, n)[second],
-                     start2[second], end2[second], extract_date),
-    ])
+    return pl.concat(
+        [
+            spells_frame(
+                person[first],
+                rng.integers(0, n_employers, n)[first],
+                start1[first],
+                end1[first],
+                extract_date,
+            ),
+            spells_frame(
+                person[second],
+                rng.integers(0, n_employers, n)[second],
+                start2[second],
+                end2[second],
+                extract_date,
+            ),
+        ]
+    )
 
 
-def unrelated_spells(rng: np.random.Generator, first_person: int, n_people: int,
-                     first_day: int, extract_date: int, n_employers: int) -> pl.DataFrame:
+def unrelated_spells(
+    rng: np.random.Generator,
+    first_person: int,
+    n_people: int,
+    first_day: int,
+    extract_date: int,
+    n_employers: int,
+) -> pl.DataFrame:
     """Spells of people who are never referred: the bulk of any real extract."""
     if n_people == 0:
         return spells_frame(*(np.zeros(0, dtype=np.int64),) * 4, extract_date)
@@ -148,8 +177,9 @@ def unrelated_spells(rng: np.random.Generator, first_person: int, n_people: int,
     used = np.arange(k)[None, :] < count[:, None]
     person = np.repeat(first_person + np.arange(n_people, dtype=np.int64), k).reshape(n_people, k)
     employer = rng.integers(0, n_employers, (n_people, k))
-    return spells_frame(person[used], employer[used], starts[used].astype(np.int32),
-                        ends[used].astype(np.int32), extract_date)
+    return spells_frame(
+        person[used], employer[used], starts[used].astype(np.int32), ends[used].astype(np.int32), extract_date
+    )
 
 
 def spells_table(spells: pl.DataFrame, ninos, employers: pl.Series, extract_date: int) -> pl.DataFrame:
@@ -157,9 +187,11 @@ def spells_table(spells: pl.DataFrame, ninos, employers: pl.Series, extract_date
     spells = spells.sort("person", "start", "employer")
     open_spell = spells["end"].to_numpy() > extract_date
     end = np.where(open_spell, NO_DATE, spells["end"].to_numpy())
-    return pl.DataFrame([
-        ninos.ninos(spells["person"].to_numpy()),
-        employers.gather(spells["employer"]).alias("employer_paye_ref"),
-        iso_series("spell_start", spells["start"].to_numpy()),
-        iso_series("spell_end", end),
-    ]).with_columns(pl.lit(iso(extract_date)).alias("extract_date"))
+    return pl.DataFrame(
+        [
+            ninos.ninos(spells["person"].to_numpy()),
+            employers.gather(spells["employer"]).alias("employer_paye_ref"),
+            iso_series("spell_start", spells["start"].to_numpy()),
+            iso_series("spell_end", end),
+        ]
+    ).with_columns(pl.lit(iso(extract_date)).alias("extract_date"))

@@ -32,8 +32,10 @@ _NEVER_ISSUED = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
 
 VALID_NINO_PREFIXES: tuple[str, ...] = tuple(
     a + b
-    for a in string.ascii_uppercase if a not in _FIRST_LETTER_NOT
-    for b in string.ascii_uppercase if b not in _SECOND_LETTER_NOT
+    for a in string.ascii_uppercase
+    if a not in _FIRST_LETTER_NOT
+    for b in string.ascii_uppercase
+    if b not in _SECOND_LETTER_NOT
     if a + b not in _NEVER_ISSUED
 )
 NINO_SPACE = len(VALID_NINO_PREFIXES) * 1_000_000
@@ -84,8 +86,9 @@ def employer_paye_refs(rng: np.random.Generator, n: int) -> pl.Series:
         first = pl.Series(letters[rng.integers(0, 26, m)])
         second = pl.Series(np.where(rng.random(m) < 0.5, letters[rng.integers(0, 26, m)], ""))
         number = pl.Series(rng.integers(10, 100_000, m)).cast(pl.String)
-        drawn = pl.select(pl.concat_str([office, pl.lit("/"), first, second, number])
-                          .alias("employer_paye_ref")).to_series()
+        drawn = pl.select(
+            pl.concat_str([office, pl.lit("/"), first, second, number]).alias("employer_paye_ref")
+        ).to_series()
         refs = pl.concat([refs, drawn]).unique(maintain_order=True)
     return refs.head(n)
 
@@ -110,8 +113,13 @@ def provider_names(rng: np.random.Generator, n: int) -> list[str]:
     names: list[str] = []
     taken: set[str] = set()
     while len(names) < n:
-        name = " ".join((first[int(rng.integers(len(first)))], middle[int(rng.integers(len(middle)))],
-                         last[int(rng.integers(len(last)))]))
+        name = " ".join(
+            (
+                first[int(rng.integers(len(first)))],
+                middle[int(rng.integers(len(middle)))],
+                last[int(rng.integers(len(last)))],
+            )
+        )
         if name not in taken:
             taken.add(name)
             names.append(name)

@@ -27,15 +27,27 @@ from dataclasses import dataclass, field
 # Code lists (MI specification §5) and file layouts (§2, §3)
 # ---------------------------------------------------------------------------
 
-CUSTOMER_GROUPS = ("JSA_18_24", "JSA_25_PLUS", "JSA_EARLY_ACCESS", "ESA_WRAG",
-                   "IB_ESA_EX_IB", "LONE_PARENT", "VOLUNTARY")
+CUSTOMER_GROUPS = (
+    "JSA_18_24",
+    "JSA_25_PLUS",
+    "JSA_EARLY_ACCESS",
+    "ESA_WRAG",
+    "IB_ESA_EX_IB",
+    "LONE_PARENT",
+    "VOLUNTARY",
+)
 SEXES = ("F", "M", "U")
 ETHNICITIES = ("WHITE", "MIXED", "ASIAN", "BLACK", "OTHER", "NOT_STATED")
 DISABILITIES = ("Y", "N", "U")
-IMPAIRMENT_GROUPS = ("MENTAL_HEALTH", "LEARNING_DISABILITY", "PHYSICAL", "SENSORY",
-                     "LONG_TERM_CONDITION", "OTHER")
-LEAVE_REASONS = ("JOB", "END_OF_PROVISION", "MOVED_AWAY", "OTHER_PROVISION",
-                 "NO_LONGER_ELIGIBLE", "OTHER")
+IMPAIRMENT_GROUPS = (
+    "MENTAL_HEALTH",
+    "LEARNING_DISABILITY",
+    "PHYSICAL",
+    "SENSORY",
+    "LONG_TERM_CONDITION",
+    "OTHER",
+)
+LEAVE_REASONS = ("JOB", "END_OF_PROVISION", "MOVED_AWAY", "OTHER_PROVISION", "NO_LONGER_ELIGIBLE", "OTHER")
 OUTCOME_TYPES = ("JOB_OUTCOME", "SUSTAINED_26W", "SUSTAINED_78W")
 FEE_TYPES = ("START", "JOB_OUTCOME", "SUSTAINED_26W", "SUSTAINED_78W")
 PROGRAMMES = ("FND", "ESF", "WPG")
@@ -46,16 +58,45 @@ PRIME_SECTORS = ("PRIVATE", "THIRD_SECTOR", "PUBLIC", "FE_COLLEGE")
 RETURNS = ("participants", "outcome_claims", "customer_survey")
 
 RETURN_FIELDS = {
-    "participants": ("contract_id", "participant_ref", "nino", "referral_date", "start_date",
-                     "customer_group", "date_of_birth", "sex", "ethnicity", "disability",
-                     "impairment_group", "la_code", "delivery_ukprn", "leave_date",
-                     "leave_reason"),
-    "outcome_claims": ("claim_id", "contract_id", "participant_ref", "outcome_type",
-                       "job_start_date", "claim_date", "hours_per_week", "employer_paye_ref",
-                       "claim_status", "delivery_ukprn"),
-    "customer_survey": ("response_id", "contract_id", "participant_ref", "survey_date",
-                        "overall_satisfaction", "treated_with_respect", "advice_helpful",
-                        "would_recommend"),
+    "participants": (
+        "contract_id",
+        "participant_ref",
+        "nino",
+        "referral_date",
+        "start_date",
+        "customer_group",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "disability",
+        "impairment_group",
+        "la_code",
+        "delivery_ukprn",
+        "leave_date",
+        "leave_reason",
+    ),
+    "outcome_claims": (
+        "claim_id",
+        "contract_id",
+        "participant_ref",
+        "outcome_type",
+        "job_start_date",
+        "claim_date",
+        "hours_per_week",
+        "employer_paye_ref",
+        "claim_status",
+        "delivery_ukprn",
+    ),
+    "customer_survey": (
+        "response_id",
+        "contract_id",
+        "participant_ref",
+        "survey_date",
+        "overall_satisfaction",
+        "treated_with_respect",
+        "advice_helpful",
+        "would_recommend",
+    ),
 }
 RETURN_DATE_FIELDS = {
     "participants": ("referral_date", "start_date", "date_of_birth", "leave_date"),
@@ -72,15 +113,22 @@ REFERENCE_FIELDS = {
     "providers": ("ukprn", "name", "sector"),
     "contract_package_areas": ("cpa_id", "name", "nation", "region", "is_rural"),
     "local_authorities": ("la_code", "name", "cpa_id"),
-    "contracts": ("contract_id", "programme", "prime_ukprn", "cpa_id", "start_date",
-                  "end_date", "contract_value_gbp", "status"),
+    "contracts": (
+        "contract_id",
+        "programme",
+        "prime_ukprn",
+        "cpa_id",
+        "start_date",
+        "end_date",
+        "contract_value_gbp",
+        "status",
+    ),
     "supply_chain": ("contract_id", "delivery_ukprn", "valid_from", "valid_to"),
     "payment_rates": ("programme", "customer_group", "fee_type", "amount_gbp"),
     "performance_levels": ("programme", "customer_group", "minimum_sustained_rate"),
     "inspections": ("ukprn", "inspectorate", "inspection_date", "grade"),
     "labour_market": ("la_code", "period", "unemployment_rate"),
-    "employment_spells": ("nino", "employer_paye_ref", "spell_start", "spell_end",
-                          "extract_date"),
+    "employment_spells": ("nino", "employer_paye_ref", "spell_start", "spell_end", "extract_date"),
 }
 
 # ---------------------------------------------------------------------------
@@ -118,46 +166,158 @@ AREAS: tuple[AreaProfile, ...] = (
     AreaProfile("North East", "ENGLAND", "North East", False, ("E08", "E06"), 7, 1.1, 6.9, 1.35),
     AreaProfile("Cumbria and Lancashire", "ENGLAND", "North West", True, ("E07", "E06"), 7, 0.8, 4.7, 1.1),
     AreaProfile("Greater Manchester", "ENGLAND", "North West", False, ("E08",), 7, 1.3, 5.9, 1.2, True),
-    AreaProfile("Merseyside, Halton and Cheshire", "ENGLAND", "North West", False, ("E08", "E06"), 6, 1.0, 6.3, 1.3),
-    AreaProfile("West Yorkshire", "ENGLAND", "Yorkshire and The Humber", False, ("E08",), 5, 1.1, 5.8, 1.1, True),
-    AreaProfile("South Yorkshire and the Humber", "ENGLAND", "Yorkshire and The Humber", False, ("E08", "E06"), 6, 0.9, 6.4, 1.3),
+    AreaProfile(
+        "Merseyside, Halton and Cheshire", "ENGLAND", "North West", False, ("E08", "E06"), 6, 1.0, 6.3, 1.3
+    ),
+    AreaProfile(
+        "West Yorkshire", "ENGLAND", "Yorkshire and The Humber", False, ("E08",), 5, 1.1, 5.8, 1.1, True
+    ),
+    AreaProfile(
+        "South Yorkshire and the Humber",
+        "ENGLAND",
+        "Yorkshire and The Humber",
+        False,
+        ("E08", "E06"),
+        6,
+        0.9,
+        6.4,
+        1.3,
+    ),
     AreaProfile("East Midlands", "ENGLAND", "East Midlands", True, ("E06", "E07"), 7, 1.0, 4.9, 1.0),
     AreaProfile("West Midlands", "ENGLAND", "West Midlands", False, ("E08",), 7, 1.3, 6.9, 1.1, True),
     AreaProfile("East of England", "ENGLAND", "East of England", True, ("E07", "E06"), 7, 1.0, 4.1, 0.9),
     AreaProfile("London East", "ENGLAND", "London", False, ("E09",), 6, 1.3, 6.1, 0.85, True),
     AreaProfile("London West", "ENGLAND", "London", False, ("E09",), 6, 1.1, 5.2, 0.8, True),
     AreaProfile("Surrey, Sussex and Kent", "ENGLAND", "South East", False, ("E07", "E06"), 7, 1.0, 3.7, 0.8),
-    AreaProfile("Thames Valley, Hampshire and Isle of Wight", "ENGLAND", "South East", False, ("E06", "E07"), 6, 0.9, 3.6, 0.8),
+    AreaProfile(
+        "Thames Valley, Hampshire and Isle of Wight",
+        "ENGLAND",
+        "South East",
+        False,
+        ("E06", "E07"),
+        6,
+        0.9,
+        3.6,
+        0.8,
+    ),
     AreaProfile("South West", "ENGLAND", "South West", True, ("E06", "E07"), 7, 1.0, 3.9, 1.0),
     AreaProfile("West of Scotland", "SCOTLAND", "West of Scotland", False, ("S12",), 6, 0.9, 5.7, 1.3),
-    AreaProfile("Highlands, Islands and East of Scotland", "SCOTLAND", "Highlands and East", True, ("S12",), 6, 0.7, 4.3, 1.0),
+    AreaProfile(
+        "Highlands, Islands and East of Scotland",
+        "SCOTLAND",
+        "Highlands and East",
+        True,
+        ("S12",),
+        6,
+        0.7,
+        4.3,
+        1.0,
+    ),
     AreaProfile("North and Mid Wales", "WALES", "North and Mid Wales", True, ("W06",), 5, 0.6, 4.5, 1.2),
-    AreaProfile("South Wales Valleys and Coast", "WALES", "South East Wales", False, ("W06",), 6, 0.8, 6.2, 1.6),
+    AreaProfile(
+        "South Wales Valleys and Coast", "WALES", "South East Wales", False, ("W06",), 6, 0.8, 6.2, 1.6
+    ),
 )
 
 # Syllables for invented place and provider names: real names with invented
 # GSS codes would mislead anyone who looked one up.
 PLACE_STARTS = {
-    "ENGLAND": ("Ash", "Bram", "Cold", "Dun", "East", "Fern", "Gold", "Hart", "Kings", "Lang",
-                "Mill", "North", "Oak", "Pen", "Red", "Stan", "Thorn", "Wal", "West", "Wick",
-                "Brad", "Ches", "Hal", "Marl", "Sel"),
+    "ENGLAND": (
+        "Ash",
+        "Bram",
+        "Cold",
+        "Dun",
+        "East",
+        "Fern",
+        "Gold",
+        "Hart",
+        "Kings",
+        "Lang",
+        "Mill",
+        "North",
+        "Oak",
+        "Pen",
+        "Red",
+        "Stan",
+        "Thorn",
+        "Wal",
+        "West",
+        "Wick",
+        "Brad",
+        "Ches",
+        "Hal",
+        "Marl",
+        "Sel",
+    ),
     "SCOTLAND": ("Kil", "Inver", "Glen", "Strath", "Auch", "Bal", "Dun", "Kin", "Loch", "Aber"),
     "WALES": ("Llan", "Aber", "Pont", "Caer", "Bryn", "Cwm", "Tre", "Pen", "Rhos", "Maes"),
 }
 PLACE_ENDS = {
-    "ENGLAND": ("ford", "ley", "ton", "bury", "field", "ham", "worth", "by", "well", "stead",
-                "borough", "chester", "mouth", "wick", "dale"),
+    "ENGLAND": (
+        "ford",
+        "ley",
+        "ton",
+        "bury",
+        "field",
+        "ham",
+        "worth",
+        "by",
+        "well",
+        "stead",
+        "borough",
+        "chester",
+        "mouth",
+        "wick",
+        "dale",
+    ),
     "SCOTLAND": ("more", "ness", "lochy", "earn", "bride", "rossie", "allan", "tyre", "carron", "dee"),
     "WALES": ("dyfri", "gwyn", "teg", "fawr", "dulais", "mawr", "wen", "las", "nant", "cynon"),
 }
 PROVIDER_WORDS = (
-    ("Pathway", "Northpoint", "Fresh Start", "Bridgework", "Horizon", "Kestrel", "Milestone",
-     "Stepping Stones", "Working Futures", "Beacon", "Compass", "Clearview", "Keystone",
-     "Springboard", "Threshold", "Lighthouse", "Ladder", "Anchor", "Trident", "Meridian",
-     "Catalyst", "Harbour", "Summit", "Crossroads", "Aspire", "Evergreen", "Lantern",
-     "Open Door", "New Leaf", "Riverside"),
-    ("Employment", "Skills", "Training", "Careers", "Jobs", "Learning", "Work", "Opportunities",
-     "Enterprise", "Partnership"),
+    (
+        "Pathway",
+        "Northpoint",
+        "Fresh Start",
+        "Bridgework",
+        "Horizon",
+        "Kestrel",
+        "Milestone",
+        "Stepping Stones",
+        "Working Futures",
+        "Beacon",
+        "Compass",
+        "Clearview",
+        "Keystone",
+        "Springboard",
+        "Threshold",
+        "Lighthouse",
+        "Ladder",
+        "Anchor",
+        "Trident",
+        "Meridian",
+        "Catalyst",
+        "Harbour",
+        "Summit",
+        "Crossroads",
+        "Aspire",
+        "Evergreen",
+        "Lantern",
+        "Open Door",
+        "New Leaf",
+        "Riverside",
+    ),
+    (
+        "Employment",
+        "Skills",
+        "Training",
+        "Careers",
+        "Jobs",
+        "Learning",
+        "Work",
+        "Opportunities",
+        "Enterprise",
+        "Partnership",
+    ),
     ("Ltd", "plc", "CIC", "Trust", "Group Ltd", "Services Ltd", "Foundation", "LLP"),
 )
 
@@ -209,8 +369,11 @@ GROUPS: dict[str, GroupProfile] = {
 }
 
 IMPAIRMENT_MIX_OTHER_THAN_MENTAL_HEALTH = {  # shares among the disabled without a mental-health impairment
-    "LEARNING_DISABILITY": 0.14, "PHYSICAL": 0.38, "SENSORY": 0.08,
-    "LONG_TERM_CONDITION": 0.30, "OTHER": 0.10,
+    "LEARNING_DISABILITY": 0.14,
+    "PHYSICAL": 0.38,
+    "SENSORY": 0.08,
+    "LONG_TERM_CONDITION": 0.30,
+    "OTHER": 0.10,
 }
 SEX_NOT_STATED_SHARE = 0.01
 DISABILITY_NOT_STATED_SHARE = 0.03
@@ -233,7 +396,7 @@ class PersonEffects:
     per_point_of_unemployment: float = -0.15  # around the reference rate below
     reference_unemployment_rate: float = 5.5
     delivery_provider_spread: float = 0.20  # sd of a delivery provider's own effect
-    non_starter_job_factor: float = 0.25    # people who never start still find work, less often
+    non_starter_job_factor: float = 0.25  # people who never start still find work, less often
 
 
 PERSON_EFFECTS = PersonEffects()
@@ -245,28 +408,35 @@ class Lifecycle:
 
     non_start_share: float = 0.07
     non_starter_leaves_share: float = 0.6
-    start_delay_shape: float = 2.0       # gamma; mean about 20 days
+    start_delay_shape: float = 2.0  # gamma; mean about 20 days
     start_delay_scale: float = 9.0
-    late_start_share: float = 0.02       # starts more than 90 days after referral (a warning)
+    late_start_share: float = 0.02  # starts more than 90 days after referral (a warning)
     provision_days: dict = field(default_factory=lambda: {"FND": 365, "ESF": 546, "WPG": 730})
-    job_delay_shape: float = 1.6         # gamma; mean about 160 days after start
+    job_delay_shape: float = 1.6  # gamma; mean about 160 days after start
     job_delay_scale: float = 95.0
-    job_leaver_share: float = 0.55       # those who find work and leave the programme for it
-    early_leaver_share: float = 0.16     # leave before provision ends for another reason
-    early_leave_reasons: dict = field(default_factory=lambda: {
-        "MOVED_AWAY": 0.30, "OTHER_PROVISION": 0.25, "NO_LONGER_ELIGIBLE": 0.30, "OTHER": 0.15})
-    non_starter_leave_reasons: dict = field(default_factory=lambda: {
-        "NO_LONGER_ELIGIBLE": 0.45, "MOVED_AWAY": 0.25, "OTHER": 0.30})
-    short_job_days: tuple[int, int] = (10, 175)   # a job that ends before 26 weeks
+    job_leaver_share: float = 0.55  # those who find work and leave the programme for it
+    early_leaver_share: float = 0.16  # leave before provision ends for another reason
+    early_leave_reasons: dict = field(
+        default_factory=lambda: {
+            "MOVED_AWAY": 0.30,
+            "OTHER_PROVISION": 0.25,
+            "NO_LONGER_ELIGIBLE": 0.30,
+            "OTHER": 0.15,
+        }
+    )
+    non_starter_leave_reasons: dict = field(
+        default_factory=lambda: {"NO_LONGER_ELIGIBLE": 0.45, "MOVED_AWAY": 0.25, "OTHER": 0.30}
+    )
+    short_job_days: tuple[int, int] = (10, 175)  # a job that ends before 26 weeks
     long_job_min_days: int = 200
     long_job_mean_extra_days: float = 700.0
-    second_job_share: float = 0.35       # after a short job, another after a gap
+    second_job_share: float = 0.35  # after a short job, another after a gap
     second_job_gap_days: tuple[int, int] = (4, 60)
     overlapping_job_share: float = 0.06  # a second employer at the same time
     post_provision_job_share: float = 0.12  # leavers without a job who find one later
     repeat_referral_share: float = 0.03  # referrals of people referred before
     repeat_same_contract_share: float = 0.6
-    part_time_job_share: float = 0.03    # under 16 hours: not a job outcome
+    part_time_job_share: float = 0.03  # under 16 hours: not a job outcome
 
 
 LIFECYCLE = Lifecycle()
@@ -280,7 +450,7 @@ HOURS_PART = (8.0, 10.0, 12.0, 15.0)
 class Background:
     """Employment spells that are not programme outcomes."""
 
-    pre_referral_share: float = 0.70       # participants with a past job before referral
+    pre_referral_share: float = 0.70  # participants with a past job before referral
     second_pre_referral_share: float = 0.30
     unrelated_people_per_participant: float = 1.7
     unrelated_spells_mean: float = 2.4
@@ -334,43 +504,71 @@ class PrimeProfile:
 
 PROFILES: dict[str, PrimeProfile] = {
     "STRONG": PrimeProfile(
-        "STRONG", "High outcome rates for every customer group; honest claims.",
-        job_log_odds=0.75, sustain_shift=0.12, job_claim_share=0.97, sustained_claim_share=0.99,
-        false_job_claim_share=0.004, false_sustained_claim_share=0.01,
-        satisfaction_mean=4.35, inspection_grades=(0.65, 0.33, 0.02, 0.0)),
-    "ORDINARY": PrimeProfile(
-        "ORDINARY", "Around the national position on every measure."),
+        "STRONG",
+        "High outcome rates for every customer group; honest claims.",
+        job_log_odds=0.75,
+        sustain_shift=0.12,
+        job_claim_share=0.97,
+        sustained_claim_share=0.99,
+        false_job_claim_share=0.004,
+        false_sustained_claim_share=0.01,
+        satisfaction_mean=4.35,
+        inspection_grades=(0.65, 0.33, 0.02, 0.0),
+    ),
+    "ORDINARY": PrimeProfile("ORDINARY", "Around the national position on every measure."),
     "WEAK": PrimeProfile(
-        "WEAK", "Low outcome rates for every customer group.",
-        job_log_odds=-0.75, sustain_shift=-0.12, job_claim_share=0.9, sustained_claim_share=0.98,
-        false_sustained_claim_share=0.03, satisfaction_mean=3.25,
-        inspection_grades=(0.0, 0.15, 0.5, 0.35)),
+        "WEAK",
+        "Low outcome rates for every customer group.",
+        job_log_odds=-0.75,
+        sustain_shift=-0.12,
+        job_claim_share=0.9,
+        sustained_claim_share=0.98,
+        false_sustained_claim_share=0.03,
+        satisfaction_mean=3.25,
+        inspection_grades=(0.0, 0.15, 0.5, 0.35),
+    ),
     "PARKER": PrimeProfile(
-        "PARKER", "Ordinary for easier groups, near-zero outcomes for hard-to-help "
-                  "participants (ESA_WRAG, IB_ESA_EX_IB, mental-health impairment): parks them.",
-        job_log_odds=0.15, hard_to_help_log_odds=-4.0, satisfaction_mean=3.6,
-        inspection_grades=(0.1, 0.6, 0.3, 0.0)),
+        "PARKER",
+        "Ordinary for easier groups, near-zero outcomes for hard-to-help "
+        "participants (ESA_WRAG, IB_ESA_EX_IB, mental-health impairment): parks them.",
+        job_log_odds=0.15,
+        hard_to_help_log_odds=-4.0,
+        satisfaction_mean=3.6,
+        inspection_grades=(0.1, 0.6, 0.3, 0.0),
+    ),
     "OVER_CLAIMER": PrimeProfile(
-        "OVER_CLAIMER", "Claims a visible share of outcomes the evidence does not support: "
-                        "job outcomes without a spell, sustained outcomes for jobs that ended early.",
-        job_claim_share=0.97, sustained_claim_share=0.99, false_job_claim_share=0.15,
-        false_sustained_claim_share=0.55, duplicate_claim_share=0.03, withdrawal_share=0.03,
-        satisfaction_mean=3.7, inspection_grades=(0.05, 0.45, 0.4, 0.1)),
+        "OVER_CLAIMER",
+        "Claims a visible share of outcomes the evidence does not support: "
+        "job outcomes without a spell, sustained outcomes for jobs that ended early.",
+        job_claim_share=0.97,
+        sustained_claim_share=0.99,
+        false_job_claim_share=0.15,
+        false_sustained_claim_share=0.55,
+        duplicate_claim_share=0.03,
+        withdrawal_share=0.03,
+        satisfaction_mean=3.7,
+        inspection_grades=(0.05, 0.45, 0.4, 0.1),
+    ),
     "UNDER_CLAIMER": PrimeProfile(
-        "UNDER_CLAIMER", "Good delivery, weak tracking: leaves a visible share of the "
-                         "sustained outcomes its participants' evidence shows unclaimed.",
-        job_log_odds=0.1, job_claim_share=0.72, sustained_claim_share=0.45,
-        satisfaction_mean=3.85, inspection_grades=(0.1, 0.5, 0.35, 0.05)),
+        "UNDER_CLAIMER",
+        "Good delivery, weak tracking: leaves a visible share of the "
+        "sustained outcomes its participants' evidence shows unclaimed.",
+        job_log_odds=0.1,
+        job_claim_share=0.72,
+        sustained_claim_share=0.45,
+        satisfaction_mean=3.85,
+        inspection_grades=(0.1, 0.5, 0.35, 0.05),
+    ),
 }
 
-SURVEY_RESPONSE_SHARE = 0.45     # of starters
-SURVEY_DELAY_DAYS = (21, 150)    # after the start date
+SURVEY_RESPONSE_SHARE = 0.45  # of starters
+SURVEY_DELAY_DAYS = (21, 150)  # after the start date
 SURVEY_OPTIONAL_EMPTY = {"treated_with_respect": 0.12, "advice_helpful": 0.15, "would_recommend": 0.10}
 
-CLAIM_LAG_DAYS = (5, 63)         # job outcome claimed this long after the job start
+CLAIM_LAG_DAYS = (5, 63)  # job outcome claimed this long after the job start
 # A sustained outcome is claimed in the next quarterly return after the quarter in which it
 # was met: its claim_date is a weekday of the following quarter (``claims.next_return_day``).
-JOB_START_NOISE_SHARE = 0.08     # claims whose job start date differs a few days from the spell
+JOB_START_NOISE_SHARE = 0.08  # claims whose job start date differs a few days from the spell
 CONTRACT_MISMATCH_SHARE = 0.003  # clerical: the prime's other contract on the claim
 UNKNOWN_PARTICIPANT_SHARE = 0.002  # clerical: a participant_ref nobody holds
 STARTED_BEFORE_REFERRAL_SHARE = 0.002  # clerical: a job that began before the referral
@@ -384,7 +582,7 @@ FEE_BASE_GBP = {  # per programme, for a customer group with fee_weight 1.0
     "ESF": {"START": 300.0, "JOB_OUTCOME": 1000.0, "SUSTAINED_26W": 2200.0, "SUSTAINED_78W": 2600.0},
     "WPG": {"START": 350.0, "JOB_OUTCOME": 1100.0, "SUSTAINED_26W": 2500.0, "SUSTAINED_78W": 2000.0},
 }
-START_FEE_WEIGHT_POWER = 0.3   # start fees rise with disadvantage, but gently
+START_FEE_WEIGHT_POWER = 0.3  # start fees rise with disadvantage, but gently
 PROGRAMME_MPL_FACTOR = {"FND": 1.0, "ESF": 0.9, "WPG": 1.05}
 PROGRAMME_SHARES = {"FND": 0.6, "ESF": 0.2, "WPG": 0.2}
 # The 78-week trial: only these programmes pay (and primes claim) SUSTAINED_78W;
@@ -398,7 +596,7 @@ CONTRACT_YEARS = (5, 7)
 # ---------------------------------------------------------------------------
 
 DEFECT_SHARE = {"participants": 0.02, "outcome_claims": 0.015, "customer_survey": 0.01}
-DEFECT_CAP_SHARE = 0.2   # never more than this share of a file's rows, so no file nears 50%
+DEFECT_CAP_SHARE = 0.2  # never more than this share of a file's rows, so no file nears 50%
 RESUBMITTED_EXTRA_DEFECT_SHARE = 0.06  # the first file of a resubmitted pair carries these too
 LOWER_CASE_CODE_SHARE = 0.01  # valid per spec (codes match case-insensitively), not a defect
 
@@ -485,44 +683,80 @@ class Scale:
     big_prime_volume: float = 1.6
 
 
-_NATIONAL_PROFILES = ("STRONG", "STRONG", "WEAK", "WEAK", "PARKER", "OVER_CLAIMER",
-                      "UNDER_CLAIMER") + ("ORDINARY",) * 13
+_NATIONAL_PROFILES = ("STRONG", "STRONG", "WEAK", "WEAK", "PARKER", "OVER_CLAIMER", "UNDER_CLAIMER") + (
+    "ORDINARY",
+) * 13
 _NATIONAL_CONTRACTS = (3, 2, 2, 2, 3, 2, 2, 4, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1)
 
 SCALES: dict[str, Scale] = {
     # small and national begin ten quarters before the last complete one, so that
     # its rating window holds four mature cohorts.
     "small": Scale(
-        name="small", first_period="2023Q4", n_periods=11, referrals_per_quarter=1000,
-        prime_profiles=("STRONG", "WEAK", "PARKER", "OVER_CLAIMER", "UNDER_CLAIMER",
-                        "ORDINARY", "ORDINARY"),
+        name="small",
+        first_period="2023Q4",
+        n_periods=11,
+        referrals_per_quarter=1000,
+        prime_profiles=("STRONG", "WEAK", "PARKER", "OVER_CLAIMER", "UNDER_CLAIMER", "ORDINARY", "ORDINARY"),
         contracts_per_prime=(2, 2, 2, 2, 2, 2, 2),
-        contract_slots=("CPA01", "CPA01", "CPA03", "CPA03", "CPA08", "CPA08", "CPA10", "CPA10",
-                        "CPA18", "CPA18", "CPA15", "CPA05", "CPA14", "CPA17"),
+        contract_slots=(
+            "CPA01",
+            "CPA01",
+            "CPA03",
+            "CPA03",
+            "CPA08",
+            "CPA08",
+            "CPA10",
+            "CPA10",
+            "CPA18",
+            "CPA18",
+            "CPA15",
+            "CPA05",
+            "CPA14",
+            "CPA17",
+        ),
         contract_starts=("2022-10-01", "2023-01-01", "2023-04-01", "2023-07-01"),
-        n_delivery_providers=24, n_employers=3_000, big_prime_volume=2.6),
+        n_delivery_providers=24,
+        n_employers=3_000,
+        big_prime_volume=2.6,
+    ),
     "national": Scale(
-        name="national", first_period="2023Q4", n_periods=11, referrals_per_quarter=150_000,
-        prime_profiles=_NATIONAL_PROFILES, contracts_per_prime=_NATIONAL_CONTRACTS,
-        contract_slots=(), extra_slots=("CPA03", "CPA08", "CPA10", "CPA05"),
+        name="national",
+        first_period="2023Q4",
+        n_periods=11,
+        referrals_per_quarter=150_000,
+        prime_profiles=_NATIONAL_PROFILES,
+        contracts_per_prime=_NATIONAL_CONTRACTS,
+        contract_slots=(),
+        extra_slots=("CPA03", "CPA08", "CPA10", "CPA05"),
         contract_starts=("2022-04-01", "2022-10-01", "2023-04-01", "2023-10-01"),
-        n_delivery_providers=90, n_employers=60_000, terminate_one_weak_contract=True),
+        n_delivery_providers=90,
+        n_employers=60_000,
+        terminate_one_weak_contract=True,
+    ),
     "history": Scale(
-        name="history", first_period="2016Q3", n_periods=40, referrals_per_quarter=125_000,
-        prime_profiles=_NATIONAL_PROFILES, contracts_per_prime=_NATIONAL_CONTRACTS,
-        contract_slots=(), extra_slots=("CPA03", "CPA08", "CPA10", "CPA05"),
+        name="history",
+        first_period="2016Q3",
+        n_periods=40,
+        referrals_per_quarter=125_000,
+        prime_profiles=_NATIONAL_PROFILES,
+        contracts_per_prime=_NATIONAL_CONTRACTS,
+        contract_slots=(),
+        extra_slots=("CPA03", "CPA08", "CPA10", "CPA05"),
         contract_starts=("2015-10-01", "2016-01-01", "2016-04-01"),
-        n_delivery_providers=110, n_employers=150_000, successor_contracts=True,
-        terminate_one_weak_contract=True),
+        n_delivery_providers=110,
+        n_employers=150_000,
+        successor_contracts=True,
+        terminate_one_weak_contract=True,
+    ),
 }
 
-INCUMBENT_REWIN_SHARE = 0.5       # history: a re-let area goes back to its prime this often
+INCUMBENT_REWIN_SHARE = 0.5  # history: a re-let area goes back to its prime this often
 LABOUR_MARKET_PERIODS_BEFORE = 2  # unemployment rates also for this many quarters before the world
-SUPPLY_CHAIN_JOIN_SHARE = 0.35    # contracts where a delivery provider joins mid-contract
-SUPPLY_CHAIN_LEAVE_SHARE = 0.35   # contracts where one leaves mid-contract
-PRIME_SELF_DELIVERY_SHARE = 0.6   # contracts on which the prime also delivers itself
-SUBMISSION_DELAY_DAYS = 5         # returns arrive this long after the quarter ends, 10:15
-RESUBMISSION_DELAY_DAYS = 12      # a corrected file arrives this long after, 14:30
+SUPPLY_CHAIN_JOIN_SHARE = 0.35  # contracts where a delivery provider joins mid-contract
+SUPPLY_CHAIN_LEAVE_SHARE = 0.35  # contracts where one leaves mid-contract
+PRIME_SELF_DELIVERY_SHARE = 0.6  # contracts on which the prime also delivers itself
+SUBMISSION_DELAY_DAYS = 5  # returns arrive this long after the quarter ends, 10:15
+RESUBMISSION_DELAY_DAYS = 12  # a corrected file arrives this long after, 14:30
 # HMRC evidence lags the provider returns: the employment extract is dated this many
 # days (inclusive) after the last return's period end, one date for the whole file.
 EVIDENCE_LAG_DAYS = (21, 42)
@@ -570,7 +804,7 @@ SMALL_GROUP = SmallGroup()
 # ---------------------------------------------------------------------------
 
 SUSTAINED_RULES = {"SUSTAINED_26W": (182, 210), "SUSTAINED_78W": (546, 630)}  # days required, window
-EVIDENCE_MATCH_DAYS = 28        # a spell may start up to this long after the leave date
-PROGRAMME_DURATION_DAYS = 728   # an evidence job start no later than this after the start date
-CLAIM_GRACE_DAYS = 91           # an outcome is UNCLAIMED once met + this is on or before the cut-off
+EVIDENCE_MATCH_DAYS = 28  # a spell may start up to this long after the leave date
+PROGRAMME_DURATION_DAYS = 728  # an evidence job start no later than this after the start date
+CLAIM_GRACE_DAYS = 91  # an outcome is UNCLAIMED once met + this is on or before the cut-off
 RATING_WINDOW_QUARTERS = (6, 9)  # cohorts 6 to 9 quarters before a rating quarter make its window

@@ -33,7 +33,7 @@ import numpy as np
 import polars as pl
 
 from synth import parameters as P
-from synth.calendar import NO_DATE, Quarters, add_years, day_number, iso, periods_from, period_shift
+from synth.calendar import NO_DATE, Quarters, add_years, day_number, iso, period_shift, periods_from
 from synth.identifiers import NinoBook, employer_paye_refs, place_names, provider_names, ukprns
 
 
@@ -44,9 +44,9 @@ class Prime:
     name: str
     sector: str
     profile: str
-    file_format: str = "csv"        # "xlsx" for the prime that sends spreadsheets
-    csv_dialect: str = "plain"      # "bom_crlf" for the prime on an old Windows system
-    header_style: str = "spec"      # "upper" or "shuffled": both allowed by the spec
+    file_format: str = "csv"  # "xlsx" for the prime that sends spreadsheets
+    csv_dialect: str = "plain"  # "bom_crlf" for the prime on an old Windows system
+    header_style: str = "spec"  # "upper" or "shuffled": both allowed by the spec
     writes_claim_status: bool = True
 
 
@@ -56,13 +56,13 @@ class Contracts:
 
     contract_id: list[str]
     programme: list[str]
-    prime: np.ndarray          # index into ReferenceWorld.primes
-    area: np.ndarray           # index into areas
-    start: np.ndarray          # day numbers
+    prime: np.ndarray  # index into ReferenceWorld.primes
+    area: np.ndarray  # index into areas
+    start: np.ndarray  # day numbers
     end: np.ndarray
     last_referral: np.ndarray  # end, or the day before termination
     status: list[str]
-    volume: np.ndarray         # relative referral volume
+    volume: np.ndarray  # relative referral volume
     value_gbp: np.ndarray
     hard_mix: np.ndarray
     # supply chain: per contract, provider indices (into ReferenceWorld.providers), dates, weights
@@ -82,19 +82,19 @@ class ReferenceWorld:
     quarters: Quarters
     cpa_ids: list[str]
     la_codes: list[str]
-    la_area: np.ndarray            # area index of each local authority
-    la_weight: np.ndarray          # relative population
-    unemployment: np.ndarray       # [local authority, world quarter] percent
-    provider_ukprn: list[str]      # primes first, then delivery providers
-    provider_effect: np.ndarray    # log-odds effect of each provider as deliverer
+    la_area: np.ndarray  # area index of each local authority
+    la_weight: np.ndarray  # relative population
+    unemployment: np.ndarray  # [local authority, world quarter] percent
+    provider_ukprn: list[str]  # primes first, then delivery providers
+    provider_effect: np.ndarray  # log-odds effect of each provider as deliverer
     primes: list[Prime]
     contracts: Contracts
     employers: pl.Series
     ninos: NinoBook
     tables: dict[str, pl.DataFrame]
-    extract_date: int              # the employment extract's date, after the last period's end
-    two_nation_prime: int | None   # index of the prime working in England and Wales
-    sustained_fee: np.ndarray      # [programme, customer group, 0 = 26W / 1 = 78W]: a fee above 0
+    extract_date: int  # the employment extract's date, after the last period's end
+    two_nation_prime: int | None  # index of the prime working in England and Wales
+    sustained_fee: np.ndarray  # [programme, customer group, 0 = 26W / 1 = 78W]: a fee above 0
 
     @property
     def last_day(self) -> int:
@@ -118,20 +118,27 @@ def build_reference(scale: P.Scale, seed: int) -> ReferenceWorld:
     two_nation = _two_nation_prime(scale, primes)
     n_primes = len(primes)
     provider_ukprn = [p.ukprn for p in primes] + delivery_names[0]
-    provider_effect = np.concatenate([
-        np.zeros(n_primes),
-        rng.normal(0.0, P.PERSON_EFFECTS.delivery_provider_spread, len(delivery_names[0]))])
+    provider_effect = np.concatenate(
+        [
+            np.zeros(n_primes),
+            rng.normal(0.0, P.PERSON_EFFECTS.delivery_provider_spread, len(delivery_names[0])),
+        ]
+    )
     contracts = _contracts(rng, scale, quarters, primes, two_nation)
     _supply_chains(rng, contracts, quarters, n_primes, len(delivery_names[0]))
     _assign_file_habits(primes)
 
-    providers_table = pl.DataFrame({
-        "ukprn": provider_ukprn,
-        "name": [p.name for p in primes] + delivery_names[1],
-        "sector": [p.sector for p in primes] + delivery_sectors,
-    })
-    lm_periods = periods_from(period_shift(scale.first_period, -P.LABOUR_MARKET_PERIODS_BEFORE),
-                              scale.n_periods + P.LABOUR_MARKET_PERIODS_BEFORE)
+    providers_table = pl.DataFrame(
+        {
+            "ukprn": provider_ukprn,
+            "name": [p.name for p in primes] + delivery_names[1],
+            "sector": [p.sector for p in primes] + delivery_sectors,
+        }
+    )
+    lm_periods = periods_from(
+        period_shift(scale.first_period, -P.LABOUR_MARKET_PERIODS_BEFORE),
+        scale.n_periods + P.LABOUR_MARKET_PERIODS_BEFORE,
+    )
     unemployment_all = _unemployment(rng, la_area, lm_periods)
     tables = {
         "providers": providers_table,
@@ -142,38 +149,57 @@ def build_reference(scale: P.Scale, seed: int) -> ReferenceWorld:
         "payment_rates": _payment_rates(),
         "performance_levels": _performance_levels(),
         "inspections": _inspections(rng, primes, contracts, quarters, two_nation),
-        "labour_market": pl.DataFrame({
-            "la_code": np.repeat(np.array(la_codes), len(lm_periods)).tolist(),
-            "period": lm_periods * len(la_codes),
-            "unemployment_rate": [f"{x:.1f}" for x in unemployment_all.ravel()],
-        }),
+        "labour_market": pl.DataFrame(
+            {
+                "la_code": np.repeat(np.array(la_codes), len(lm_periods)).tolist(),
+                "period": lm_periods * len(la_codes),
+                "unemployment_rate": [f"{x:.1f}" for x in unemployment_all.ravel()],
+            }
+        ),
     }
     return ReferenceWorld(
-        scale=scale, seed=seed, quarters=quarters, cpa_ids=cpa_ids, la_codes=la_codes,
-        la_area=la_area, la_weight=la_weight,
-        unemployment=unemployment_all[:, P.LABOUR_MARKET_PERIODS_BEFORE:],
-        provider_ukprn=provider_ukprn, provider_effect=provider_effect, primes=primes,
-        contracts=contracts, employers=employer_paye_refs(rng, scale.n_employers),
-        ninos=NinoBook(np.random.default_rng([seed, 2])), tables=tables,
-        extract_date=quarters.last_day + int(np.random.default_rng([seed, 3]).integers(
-            P.EVIDENCE_LAG_DAYS[0], P.EVIDENCE_LAG_DAYS[1] + 1)),
-        two_nation_prime=two_nation, sustained_fee=_sustained_fee(tables["payment_rates"]))
+        scale=scale,
+        seed=seed,
+        quarters=quarters,
+        cpa_ids=cpa_ids,
+        la_codes=la_codes,
+        la_area=la_area,
+        la_weight=la_weight,
+        unemployment=unemployment_all[:, P.LABOUR_MARKET_PERIODS_BEFORE :],
+        provider_ukprn=provider_ukprn,
+        provider_effect=provider_effect,
+        primes=primes,
+        contracts=contracts,
+        employers=employer_paye_refs(rng, scale.n_employers),
+        ninos=NinoBook(np.random.default_rng([seed, 2])),
+        tables=tables,
+        extract_date=quarters.last_day
+        + int(np.random.default_rng([seed, 3]).integers(P.EVIDENCE_LAG_DAYS[0], P.EVIDENCE_LAG_DAYS[1] + 1)),
+        two_nation_prime=two_nation,
+        sustained_fee=_sustained_fee(tables["payment_rates"]),
+    )
 
 
 def _sustained_fee(rates: pl.DataFrame) -> np.ndarray:
     paid = np.zeros((len(P.PROGRAMMES), len(P.CUSTOMER_GROUPS), 2), dtype=bool)
     for programme, group, fee, amount in rates.iter_rows():
         if fee in ("SUSTAINED_26W", "SUSTAINED_78W") and float(amount) > 0:
-            paid[P.PROGRAMMES.index(programme), P.CUSTOMER_GROUPS.index(group),
-                 0 if fee == "SUSTAINED_26W" else 1] = True
+            paid[
+                P.PROGRAMMES.index(programme),
+                P.CUSTOMER_GROUPS.index(group),
+                0 if fee == "SUSTAINED_26W" else 1,
+            ] = True
     return paid
 
 
 def _two_nation_prime(scale: P.Scale, primes: list[Prime]) -> int | None:
     """An ordinary prime with two or more contracts, not the one left uninspected."""
     ordinary = [p.index for p in primes if p.profile == "ORDINARY"]
-    nations = {P.AREAS[int(c[3:]) - 1].nation for c in scale.contract_slots} if scale.contract_slots \
+    nations = (
+        {P.AREAS[int(c[3:]) - 1].nation for c in scale.contract_slots}
+        if scale.contract_slots
         else {a.nation for a in P.AREAS}
+    )
     if not set(P.TWO_NATION_NATIONS) <= nations:
         return None
     return next((i for i in ordinary[1:] if scale.contracts_per_prime[i] >= 2), None)
@@ -181,13 +207,15 @@ def _two_nation_prime(scale: P.Scale, primes: list[Prime]) -> int | None:
 
 def _areas() -> tuple[list[str], pl.DataFrame]:
     cpa_ids = [f"CPA{i + 1:02d}" for i in range(len(P.AREAS))]
-    table = pl.DataFrame({
-        "cpa_id": cpa_ids,
-        "name": [a.name for a in P.AREAS],
-        "nation": [a.nation for a in P.AREAS],
-        "region": [a.region for a in P.AREAS],
-        "is_rural": ["true" if a.is_rural else "false" for a in P.AREAS],
-    })
+    table = pl.DataFrame(
+        {
+            "cpa_id": cpa_ids,
+            "name": [a.name for a in P.AREAS],
+            "nation": [a.nation for a in P.AREAS],
+            "region": [a.region for a in P.AREAS],
+            "is_rural": ["true" if a.is_rural else "false" for a in P.AREAS],
+        }
+    )
     return cpa_ids, table
 
 
@@ -203,8 +231,7 @@ def _local_authorities(rng: np.random.Generator):
             names.append(name)
             area_of.append(a)
     weight = rng.lognormal(0.0, 0.5, len(codes))
-    table = pl.DataFrame({"la_code": codes, "name": names,
-                          "cpa_id": [f"CPA{a + 1:02d}" for a in area_of]})
+    table = pl.DataFrame({"la_code": codes, "name": names, "cpa_id": [f"CPA{a + 1:02d}" for a in area_of]})
     return codes, np.array(area_of, dtype=np.int32), weight, table
 
 
@@ -214,10 +241,19 @@ def _providers(rng: np.random.Generator, scale: P.Scale):
     numbers = ukprns(rng, n_primes + n_delivery)
     names = provider_names(rng, n_primes + n_delivery)
     prime_sectors = rng.choice(["PRIVATE", "THIRD_SECTOR", "PUBLIC"], size=n_primes, p=[0.7, 0.2, 0.1])
-    primes = [Prime(index=i, ukprn=numbers[i], name=names[i], sector=str(prime_sectors[i]),
-                    profile=scale.prime_profiles[i]) for i in range(n_primes)]
-    delivery_sectors = [str(s) for s in rng.choice(list(P.PRIME_SECTORS), size=n_delivery,
-                                                   p=[0.25, 0.45, 0.10, 0.20])]
+    primes = [
+        Prime(
+            index=i,
+            ukprn=numbers[i],
+            name=names[i],
+            sector=str(prime_sectors[i]),
+            profile=scale.prime_profiles[i],
+        )
+        for i in range(n_primes)
+    ]
+    delivery_sectors = [
+        str(s) for s in rng.choice(list(P.PRIME_SECTORS), size=n_delivery, p=[0.25, 0.45, 0.10, 0.20])
+    ]
     delivery_names = names[n_primes:]
     # A college name with a comma: valid CSV needs quoting, and a reader must cope.
     for k, sector in enumerate(delivery_sectors):
@@ -249,13 +285,15 @@ def _slots(scale: P.Scale) -> list[int]:
         slots = [a for a in range(len(P.AREAS)) for _ in range(2)]
         slots += [int(c[3:]) - 1 for c in scale.extra_slots]
     if len(slots) != sum(scale.contracts_per_prime):
-        raise ValueError(f"scale {scale.name}: {len(slots)} contract slots for "
-                         f"{sum(scale.contracts_per_prime)} contracts")
+        raise ValueError(
+            f"scale {scale.name}: {len(slots)} contract slots for {sum(scale.contracts_per_prime)} contracts"
+        )
     return slots
 
 
-def _allocate_slots(rng: np.random.Generator, scale: P.Scale,
-                    two_nation: int | None = None) -> list[tuple[int, int]]:
+def _allocate_slots(
+    rng: np.random.Generator, scale: P.Scale, two_nation: int | None = None
+) -> list[tuple[int, int]]:
     """(prime, area) of each first-round contract; a prime holds at most one per area.
 
     The PARKER chooses first (the hardest areas), then the two-nation prime (its
@@ -263,9 +301,15 @@ def _allocate_slots(rng: np.random.Generator, scale: P.Scale,
     """
     slots = _slots(scale)
     hard_first = sorted(range(len(P.AREAS)), key=lambda a: -P.AREAS[a].hard_mix)
-    order = sorted(range(len(scale.prime_profiles)),
-                   key=lambda i: (scale.prime_profiles[i] != "PARKER", i != two_nation,
-                                  -scale.contracts_per_prime[i], i))
+    order = sorted(
+        range(len(scale.prime_profiles)),
+        key=lambda i: (
+            scale.prime_profiles[i] != "PARKER",
+            i != two_nation,
+            -scale.contracts_per_prime[i],
+            i,
+        ),
+    )
     for _attempt in range(200):
         free = list(slots)
         held: list[tuple[int, int]] = []
@@ -293,13 +337,19 @@ def _allocate_slots(rng: np.random.Generator, scale: P.Scale,
     raise RuntimeError("could not allocate contracts to areas")
 
 
-def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
-               primes: list[Prime], two_nation: int | None = None) -> Contracts:
+def _contracts(
+    rng: np.random.Generator,
+    scale: P.Scale,
+    quarters: Quarters,
+    primes: list[Prime],
+    two_nation: int | None = None,
+) -> Contracts:
     extract = quarters.last_day
     held = _allocate_slots(rng, scale, two_nation)
     n_first = len(held)
-    programmes = ["ESF"] * max(1, round(P.PROGRAMME_SHARES["ESF"] * n_first)) \
-        + ["WPG"] * max(1, round(P.PROGRAMME_SHARES["WPG"] * n_first))
+    programmes = ["ESF"] * max(1, round(P.PROGRAMME_SHARES["ESF"] * n_first)) + ["WPG"] * max(
+        1, round(P.PROGRAMME_SHARES["WPG"] * n_first)
+    )
     programmes += ["FND"] * (n_first - len(programmes))
     programmes = [programmes[i] for i in rng.permutation(n_first)]
     slots_in_area = np.bincount([a for _, a in held], minlength=len(P.AREAS))
@@ -308,8 +358,16 @@ def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
     for k, (prime, area) in enumerate(held):
         start = day_number(str(rng.choice(list(scale.contract_starts))))
         volume = P.AREAS[area].population / slots_in_area[area] * rng.lognormal(0.0, 0.2)
-        rows.append(dict(programme=programmes[k], prime=prime, area=area, start=start,
-                         years=int(rng.choice(P.CONTRACT_YEARS)), volume=volume))
+        rows.append(
+            dict(
+                programme=programmes[k],
+                prime=prime,
+                area=area,
+                start=start,
+                years=int(rng.choice(P.CONTRACT_YEARS)),
+                volume=volume,
+            )
+        )
     # The parker's contracts are large on purpose (and without noise), so that each
     # has 30+ hard-to-help participants in its mature cohorts, enough to be flagged.
     typical = float(np.mean([r["volume"] for r in rows]))
@@ -328,9 +386,14 @@ def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
                 successor = last["prime"]
             else:
                 successor = others[int(rng.integers(len(others)))]
-            last = dict(programme=str(rng.choice(["WPG", "FND", "ESF"], p=[0.6, 0.2, 0.2])),
-                        prime=successor, area=last["area"], start=end + 1,
-                        years=int(rng.choice(P.CONTRACT_YEARS)), volume=last["volume"])
+            last = dict(
+                programme=str(rng.choice(["WPG", "FND", "ESF"], p=[0.6, 0.2, 0.2])),
+                prime=successor,
+                area=last["area"],
+                start=end + 1,
+                years=int(rng.choice(P.CONTRACT_YEARS)),
+                volume=last["volume"],
+            )
             rows.append(last)
 
     number = int(rng.integers(10, 60))
@@ -343,8 +406,13 @@ def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
         last_referral.append(e)
         status.append("ENDED" if e < extract else "LIVE")
     if scale.terminate_one_weak_contract:
-        weak = [k for k, r in enumerate(rows) if primes[r["prime"]].profile == "WEAK"
-                and status[k] == "LIVE" and r["start"] < quarters.starts[-4]]
+        weak = [
+            k
+            for k, r in enumerate(rows)
+            if primes[r["prime"]].profile == "WEAK"
+            and status[k] == "LIVE"
+            and r["start"] < quarters.starts[-4]
+        ]
         if weak:
             k = weak[-1]
             status[k] = "TERMINATED"
@@ -353,21 +421,31 @@ def _contracts(rng: np.random.Generator, scale: P.Scale, quarters: Quarters,
     volume = np.array([r["volume"] for r in rows])
     quarters_of_life = np.array([r["years"] * 4 for r in rows])
     share = volume / volume[:n_first].sum()
-    value = np.round(share * scale.referrals_per_quarter * quarters_of_life
-                     * P.CONTRACT_COST_PER_REFERRAL_GBP, -4)
+    value = np.round(
+        share * scale.referrals_per_quarter * quarters_of_life * P.CONTRACT_COST_PER_REFERRAL_GBP, -4
+    )
     return Contracts(
-        contract_id=contract_id, programme=[r["programme"] for r in rows],
+        contract_id=contract_id,
+        programme=[r["programme"] for r in rows],
         prime=np.array([r["prime"] for r in rows], dtype=np.int32),
         area=np.array([r["area"] for r in rows], dtype=np.int32),
         start=np.array([r["start"] for r in rows], dtype=np.int32),
-        end=np.array(end, dtype=np.int32), last_referral=np.array(last_referral, dtype=np.int32),
-        status=status, volume=volume, value_gbp=value,
+        end=np.array(end, dtype=np.int32),
+        last_referral=np.array(last_referral, dtype=np.int32),
+        status=status,
+        volume=volume,
+        value_gbp=value,
         hard_mix=np.array([P.AREAS[r["area"]].hard_mix for r in rows]),
-        chain_provider=[], chain_from=[], chain_to=[], chain_weight=[])
+        chain_provider=[],
+        chain_from=[],
+        chain_to=[],
+        chain_weight=[],
+    )
 
 
-def _supply_chains(rng: np.random.Generator, contracts: Contracts, quarters: Quarters,
-                   n_primes: int, n_delivery: int) -> None:
+def _supply_chains(
+    rng: np.random.Generator, contracts: Contracts, quarters: Quarters, n_primes: int, n_delivery: int
+) -> None:
     lo, hi = int(quarters.starts[0]) + 60, quarters.last_day - 60
     for c in range(len(contracts)):
         k = int(rng.integers(2, 5))
@@ -397,25 +475,30 @@ def _supply_chains(rng: np.random.Generator, contracts: Contracts, quarters: Qua
 
 
 def _contracts_table(contracts: Contracts, provider_ukprn: list[str]) -> pl.DataFrame:
-    return pl.DataFrame({
-        "contract_id": contracts.contract_id,
-        "programme": contracts.programme,
-        "prime_ukprn": [provider_ukprn[p] for p in contracts.prime],
-        "cpa_id": [f"CPA{a + 1:02d}" for a in contracts.area],
-        "start_date": [iso(d) for d in contracts.start],
-        "end_date": [iso(d) for d in contracts.end],
-        "contract_value_gbp": [f"{v:.0f}" for v in contracts.value_gbp],
-        "status": contracts.status,
-    })
+    return pl.DataFrame(
+        {
+            "contract_id": contracts.contract_id,
+            "programme": contracts.programme,
+            "prime_ukprn": [provider_ukprn[p] for p in contracts.prime],
+            "cpa_id": [f"CPA{a + 1:02d}" for a in contracts.area],
+            "start_date": [iso(d) for d in contracts.start],
+            "end_date": [iso(d) for d in contracts.end],
+            "contract_value_gbp": [f"{v:.0f}" for v in contracts.value_gbp],
+            "status": contracts.status,
+        }
+    )
 
 
 def _supply_chain_table(contracts: Contracts, provider_ukprn: list[str]) -> pl.DataFrame:
     rows = []
     for c, cid in enumerate(contracts.contract_id):
-        for p, f, t in zip(contracts.chain_provider[c], contracts.chain_from[c], contracts.chain_to[c]):
+        for p, f, t in zip(
+            contracts.chain_provider[c], contracts.chain_from[c], contracts.chain_to[c], strict=False
+        ):
             rows.append((cid, provider_ukprn[p], iso(f), None if t == NO_DATE else iso(t)))
-    return pl.DataFrame(rows, schema=["contract_id", "delivery_ukprn", "valid_from", "valid_to"],
-                        orient="row").sort("contract_id", "delivery_ukprn", "valid_from")
+    return pl.DataFrame(
+        rows, schema=["contract_id", "delivery_ukprn", "valid_from", "valid_to"], orient="row"
+    ).sort("contract_id", "delivery_ukprn", "valid_from")
 
 
 def _payment_rates() -> pl.DataFrame:
@@ -424,7 +507,7 @@ def _payment_rates() -> pl.DataFrame:
         for group in P.CUSTOMER_GROUPS:
             weight = P.GROUPS[group].fee_weight
             for fee in P.FEE_TYPES:
-                factor = weight ** P.START_FEE_WEIGHT_POWER if fee == "START" else weight
+                factor = weight**P.START_FEE_WEIGHT_POWER if fee == "START" else weight
                 amount = round(P.FEE_BASE_GBP[programme][fee] * factor / 5) * 5
                 if fee == "SUSTAINED_78W" and programme not in P.LONG_OUTCOME_PROGRAMMES:
                     amount = 0  # outside the trial the long outcome is not paid
@@ -433,14 +516,25 @@ def _payment_rates() -> pl.DataFrame:
 
 
 def _performance_levels() -> pl.DataFrame:
-    rows = [(programme, group,
-             f"{P.GROUPS[group].minimum_sustained_rate * P.PROGRAMME_MPL_FACTOR[programme]:.3f}")
-            for programme in P.PROGRAMMES for group in P.CUSTOMER_GROUPS]
+    rows = [
+        (
+            programme,
+            group,
+            f"{P.GROUPS[group].minimum_sustained_rate * P.PROGRAMME_MPL_FACTOR[programme]:.3f}",
+        )
+        for programme in P.PROGRAMMES
+        for group in P.CUSTOMER_GROUPS
+    ]
     return pl.DataFrame(rows, schema=list(P.REFERENCE_FIELDS["performance_levels"]), orient="row")
 
 
-def _inspections(rng: np.random.Generator, primes: list[Prime], contracts: Contracts,
-                 quarters: Quarters, two_nation: int | None = None) -> pl.DataFrame:
+def _inspections(
+    rng: np.random.Generator,
+    primes: list[Prime],
+    contracts: Contracts,
+    quarters: Quarters,
+    two_nation: int | None = None,
+) -> pl.DataFrame:
     """Inspections of each prime by the inspectorate of every nation it works in.
 
     The two-nation prime is graded the same by each inspectorate every time, and
@@ -468,8 +562,9 @@ def _inspections(rng: np.random.Generator, primes: list[Prime], contracts: Contr
                         grade = P.TWO_NATION_GRADES[inspectorate]
                     rows.append((prime.ukprn, inspectorate, iso(day), str(grade)))
                 day -= int(rng.integers(420, 900))
-    return pl.DataFrame(rows, schema=list(P.REFERENCE_FIELDS["inspections"]), orient="row") \
-        .sort("ukprn", "inspection_date")
+    return pl.DataFrame(rows, schema=list(P.REFERENCE_FIELDS["inspections"]), orient="row").sort(
+        "ukprn", "inspection_date"
+    )
 
 
 def _unemployment(rng: np.random.Generator, la_area: np.ndarray, periods: list[str]) -> np.ndarray:

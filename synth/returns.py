@@ -29,8 +29,9 @@ def _codes(name: str, values: tuple[str, ...], index: np.ndarray) -> pl.Series:
     return series.scatter(missing, None) if len(missing) else series
 
 
-def participant_rows(world: ReferenceWorld, cohort: Cohort, snapshot: int | None = None,
-                     protect: np.ndarray | None = None) -> pl.DataFrame:
+def participant_rows(
+    world: ReferenceWorld, cohort: Cohort, snapshot: int | None = None, protect: np.ndarray | None = None
+) -> pl.DataFrame:
     """Participants file rows (strings) with the prime and period index of each.
 
     Args:
@@ -63,25 +64,33 @@ def participant_rows(world: ReferenceWorld, cohort: Cohort, snapshot: int | None
     reason = np.where(left, cohort.leave_reason[index], -1)
     contracts = world.contracts
     take = pl.Series(index)
-    extra = [] if protect is None else [pl.Series("person", cohort.person[index].astype(np.int64)),
-                                        pl.Series("protect", protect[index])]
-    return pl.DataFrame([
-        pl.Series("prime", cohort.prime[index].astype(np.int32)),
-        pl.Series("period", period.astype(np.int32)),
-        *extra,
-        pl.Series(contracts.contract_id).gather(pl.Series(cohort.contract[index])).alias("contract_id"),
-        cohort.participant_ref.gather(take),
-        world.ninos.ninos(cohort.person[index]),
-        iso_series("referral_date", cohort.referral[index]),
-        iso_series("start_date", np.where(started, start, NO_DATE)),
-        _codes("customer_group", P.CUSTOMER_GROUPS, cohort.group[index]),
-        iso_series("date_of_birth", cohort.dob[index]),
-        _codes("sex", P.SEXES, cohort.sex[index]),
-        _codes("ethnicity", P.ETHNICITIES, cohort.ethnicity[index]),
-        _codes("disability", P.DISABILITIES, cohort.disability[index]),
-        _codes("impairment_group", P.IMPAIRMENT_GROUPS, cohort.impairment[index]),
-        pl.Series("la_code", world.la_codes).gather(pl.Series(cohort.la[index])),
-        pl.Series("delivery_ukprn", world.provider_ukprn).gather(pl.Series(cohort.delivery[index])),
-        iso_series("leave_date", np.where(left, leave, NO_DATE)),
-        _codes("leave_reason", P.LEAVE_REASONS, reason),
-    ])
+    extra = (
+        []
+        if protect is None
+        else [
+            pl.Series("person", cohort.person[index].astype(np.int64)),
+            pl.Series("protect", protect[index]),
+        ]
+    )
+    return pl.DataFrame(
+        [
+            pl.Series("prime", cohort.prime[index].astype(np.int32)),
+            pl.Series("period", period.astype(np.int32)),
+            *extra,
+            pl.Series(contracts.contract_id).gather(pl.Series(cohort.contract[index])).alias("contract_id"),
+            cohort.participant_ref.gather(take),
+            world.ninos.ninos(cohort.person[index]),
+            iso_series("referral_date", cohort.referral[index]),
+            iso_series("start_date", np.where(started, start, NO_DATE)),
+            _codes("customer_group", P.CUSTOMER_GROUPS, cohort.group[index]),
+            iso_series("date_of_birth", cohort.dob[index]),
+            _codes("sex", P.SEXES, cohort.sex[index]),
+            _codes("ethnicity", P.ETHNICITIES, cohort.ethnicity[index]),
+            _codes("disability", P.DISABILITIES, cohort.disability[index]),
+            _codes("impairment_group", P.IMPAIRMENT_GROUPS, cohort.impairment[index]),
+            pl.Series("la_code", world.la_codes).gather(pl.Series(cohort.la[index])),
+            pl.Series("delivery_ukprn", world.provider_ukprn).gather(pl.Series(cohort.delivery[index])),
+            iso_series("leave_date", np.where(left, leave, NO_DATE)),
+            _codes("leave_reason", P.LEAVE_REASONS, reason),
+        ]
+    )

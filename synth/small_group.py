@@ -35,9 +35,9 @@ from synth.calendar import NO_DATE
 from synth.cohort import Cohort
 from synth.reference import ReferenceWorld
 
-_EIGHTEEN_MONTHS = 547   # evidence completed within 18 months of referral, as days (approximately)
-_CLEARLY_WITHIN = 500    # a member counted as an outcome completes well inside it
-_FEMALE_SHARE = 0.4      # a stated sex for the contract's other people in the window
+_EIGHTEEN_MONTHS = 547  # evidence completed within 18 months of referral, as days (approximately)
+_CLEARLY_WITHIN = 500  # a member counted as an outcome completes well inside it
+_FEMALE_SHARE = 0.4  # a stated sex for the contract's other people in the window
 
 
 def last_complete_quarter(world: ReferenceWorld) -> int:
@@ -60,14 +60,17 @@ class SmallGroup:
         self.cell_n = np.zeros(shape)
         self.cell_outcomes = np.zeros(shape)
         self.members = self.outcomes = 0
-        self.expected = 0.0                 # sum of the members' estimated rates
-        self.contract_actual = 0            # the contract's outcomes in the window so far
+        self.expected = 0.0  # sum of the members' estimated rates
+        self.contract_actual = 0  # the contract's outcomes in the window so far
         self.contract_expected = 0.0
 
     def _choose_contract(self) -> int | None:
         """A contract open for referrals through the window: a WEAK prime's, else an ORDINARY one's."""
         c = self.world.contracts
-        first, last = int(self.world.quarters.starts[self.window[0]]), int(self.world.quarters.ends[self.window[-1]])
+        first, last = (
+            int(self.world.quarters.starts[self.window[0]]),
+            int(self.world.quarters.ends[self.window[-1]]),
+        )
         open_through = (c.start <= first) & (c.last_referral >= last)
         profile = np.array([self.world.primes[p].profile for p in c.prime])
         for wanted in ("WEAK", "ORDINARY"):
@@ -97,10 +100,11 @@ class SmallGroup:
         """
         n = len(cohort)
         members = np.zeros(n, dtype=bool)
-        sustained = claims.filter((pl.col("outcome_type") == "SUSTAINED_26W"))
+        sustained = claims.filter(pl.col("outcome_type") == "SUSTAINED_26W")
         withdrawn = sustained.filter(pl.col("withdrawn")).select("prime", "claim_id")
         live = sustained.filter(~pl.col("withdrawn") & pl.col("resolves")).join(
-            withdrawn, on=["prime", "claim_id"], how="anti")
+            withdrawn, on=["prime", "claim_id"], how="anti"
+        )
         claimed = np.zeros(n, dtype=bool)
         rows = live["row"].to_numpy()
         own = live["contract"].to_numpy() == cohort.contract[rows]
@@ -131,8 +135,9 @@ class SmallGroup:
                 pick = int(winners[np.argmin(rates[winners])])
                 chosen.append(pick)
                 self.outcomes += 1
-        losers = np.flatnonzero(mine & (cohort.job1_start == NO_DATE) & (cohort.post_start == NO_DATE)
-                                & ~any_sustained)
+        losers = np.flatnonzero(
+            mine & (cohort.job1_start == NO_DATE) & (cohort.post_start == NO_DATE) & ~any_sustained
+        )
         order = rng.permutation(len(losers))
         losers = losers[order]
         # Aim the members' summed rate at target_lambda / index over the whole window.
@@ -150,7 +155,9 @@ class SmallGroup:
         not_stated = P.SEXES.index(self.spec.value)
         others = mine & ~members & (cohort.sex == not_stated)
         stated = np.where(rng.random(n) < _FEMALE_SHARE, P.SEXES.index("F"), P.SEXES.index("M"))
-        cohort.sex = np.where(members, not_stated, np.where(others, stated, cohort.sex)).astype(cohort.sex.dtype)
+        cohort.sex = np.where(members, not_stated, np.where(others, stated, cohort.sex)).astype(
+            cohort.sex.dtype
+        )
         return members
 
     def record(self) -> dict:
@@ -163,10 +170,12 @@ class SmallGroup:
         return {
             "contract_id": world.contracts.contract_id[self.contract],
             "prime_ukprn": world.primes[int(world.contracts.prime[self.contract])].ukprn,
-            "group_dimension": self.spec.dimension, "group_value": self.spec.value,
+            "group_dimension": self.spec.dimension,
+            "group_value": self.spec.value,
             "rating_quarter": world.quarters.names[self.rating_quarter],
             "window_cohorts": [world.quarters.names[q] for q in self.window],
-            "participants": self.members, "actual_outcomes": self.outcomes,
+            "participants": self.members,
+            "actual_outcomes": self.outcomes,
             "estimate": {
                 "expected_outcomes": round(self.expected, 2),
                 "contract_index": round(index, 3) if index else None,

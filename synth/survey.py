@@ -48,16 +48,23 @@ def draw_survey(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator)
     p_yes = np.select([overall >= 4, overall == 3], [0.92, 0.45], 0.08)
     recommend = np.where(rng.random(m) < p_yes, "Y", "N")
     empty = P.SURVEY_OPTIONAL_EMPTY
-    return pl.DataFrame([
-        pl.Series("prime", cohort.prime[rows].astype(np.int32)),
-        pl.Series("period", world.quarters.index_of(day)),
-        pl.select(pl.concat_str([cohort.participant_ref.gather(pl.Series(rows)), pl.lit("-R1")])
-                  .alias("response_id")).to_series(),
-        pl.Series(world.contracts.contract_id).gather(pl.Series(cohort.contract[rows])).alias("contract_id"),
-        cohort.participant_ref.gather(pl.Series(rows)),
-        iso_series("survey_date", day),
-        pl.Series("overall_satisfaction", overall).cast(pl.String),
-        _optional(rng, respect, empty["treated_with_respect"]).alias("treated_with_respect"),
-        _optional(rng, helpful, empty["advice_helpful"]).alias("advice_helpful"),
-        _optional(rng, recommend, empty["would_recommend"]).alias("would_recommend"),
-    ])
+    return pl.DataFrame(
+        [
+            pl.Series("prime", cohort.prime[rows].astype(np.int32)),
+            pl.Series("period", world.quarters.index_of(day)),
+            pl.select(
+                pl.concat_str([cohort.participant_ref.gather(pl.Series(rows)), pl.lit("-R1")]).alias(
+                    "response_id"
+                )
+            ).to_series(),
+            pl.Series(world.contracts.contract_id)
+            .gather(pl.Series(cohort.contract[rows]))
+            .alias("contract_id"),
+            cohort.participant_ref.gather(pl.Series(rows)),
+            iso_series("survey_date", day),
+            pl.Series("overall_satisfaction", overall).cast(pl.String),
+            _optional(rng, respect, empty["treated_with_respect"]).alias("treated_with_respect"),
+            _optional(rng, helpful, empty["advice_helpful"]).alias("advice_helpful"),
+            _optional(rng, recommend, empty["would_recommend"]).alias("would_recommend"),
+        ]
+    )

@@ -37,8 +37,8 @@ import polars as pl
 
 from synth import parameters as P
 from synth.calendar import NO_DATE, iso, quarter_labels
-from synth.cohort import MENTAL_HEALTH, Cohort
 from synth.claims import Intent
+from synth.cohort import MENTAL_HEALTH, Cohort
 from synth.reference import ReferenceWorld
 
 MATURE_QUARTERS = 6  # a cohort is mature once 18 months have passed since its quarter ended
@@ -49,7 +49,7 @@ WHY_NOT_CLAIMED = {
     "part_time": "the job is under 16 hours: not an outcome a prime may claim",
     "not_yet_claimed": "the prime will claim it in the return after the last one",
     "claim_slipped": "claimed, but the claim was withdrawn, put on the prime's other contract "
-                     "or given a participant reference nobody holds",
+    "or given a participant reference nobody holds",
 }
 
 
@@ -92,12 +92,18 @@ class Truth:
                 t["mature_referrals"] += int(m.sum())
                 t["mature_hard_to_help"] += int((m & cohort.hard_to_help).sum())
                 t["mature_mental_health"] += int((m & (cohort.impairment == MENTAL_HEALTH)).sum())
-        counted = claims.group_by("prime", "outcome_type", "truth").len().sort("prime", "outcome_type", "truth")
+        counted = (
+            claims.group_by("prime", "outcome_type", "truth").len().sort("prime", "outcome_type", "truth")
+        )
         for prime, outcome, truth, n in counted.iter_rows():
             self.claims[int(prime)][f"{outcome}:{truth}"] += int(n)
         scores = survey.select("prime", pl.col("overall_satisfaction").cast(pl.Int64))
-        for prime, total, n in scores.group_by("prime").agg(pl.col("overall_satisfaction").sum(), pl.len()) \
-                .sort("prime").iter_rows():
+        for prime, total, n in (
+            scores.group_by("prime")
+            .agg(pl.col("overall_satisfaction").sum(), pl.len())
+            .sort("prime")
+            .iter_rows()
+        ):
             self.satisfaction[int(prime)][0] += int(total)
             self.satisfaction[int(prime)][1] += int(n)
 
@@ -110,31 +116,47 @@ class Truth:
         """
         sustained = claims.filter(pl.col("outcome_type").is_in(SUSTAINED))
         withdrawn = sustained.filter(pl.col("withdrawn")).select("prime", "claim_id")
-        covering = sustained.filter(~pl.col("withdrawn") & pl.col("resolves")) \
-            .join(withdrawn, on=["prime", "claim_id"], how="anti") \
-            .select(pl.col("contract").cast(pl.Int32), "person", "outcome_type").unique() \
+        covering = (
+            sustained.filter(~pl.col("withdrawn") & pl.col("resolves"))
+            .join(withdrawn, on=["prime", "claim_id"], how="anti")
+            .select(pl.col("contract").cast(pl.Int32), "person", "outcome_type")
+            .unique()
             .with_columns(pl.lit(True).alias("claimed"))
+        )
         parts = []
         for outcome, met in (("SUSTAINED_26W", cohort.met26), ("SUSTAINED_78W", cohort.met78)):
-            rows = np.flatnonzero((met != NO_DATE) & self.world.fee_paid(cohort.contract, cohort.group, outcome))
-            parts.append(pl.DataFrame({
-                "contract": cohort.contract[rows].astype(np.int32),
-                "prime": cohort.prime[rows].astype(np.int32),
-                "person": cohort.person[rows].astype(np.int64),
-                "outcome_type": np.full(len(rows), outcome),
-                "met_day": met[rows].astype(np.int32),
-                "part_time": cohort.job1_hours[rows] < 16,
-                "due": intent.due[outcome][rows],
-                "intended": intent.intended[outcome][rows],
-                "sent": intent.planned[outcome][rows] != NO_DATE,
-            }))
+            rows = np.flatnonzero(
+                (met != NO_DATE) & self.world.fee_paid(cohort.contract, cohort.group, outcome)
+            )
+            parts.append(
+                pl.DataFrame(
+                    {
+                        "contract": cohort.contract[rows].astype(np.int32),
+                        "prime": cohort.prime[rows].astype(np.int32),
+                        "person": cohort.person[rows].astype(np.int64),
+                        "outcome_type": np.full(len(rows), outcome),
+                        "met_day": met[rows].astype(np.int32),
+                        "part_time": cohort.job1_hours[rows] < 16,
+                        "due": intent.due[outcome][rows],
+                        "intended": intent.intended[outcome][rows],
+                        "sent": intent.planned[outcome][rows] != NO_DATE,
+                    }
+                )
+            )
         frame = pl.concat(parts).join(covering, on=["contract", "person", "outcome_type"], how="left")
-        why = (pl.when(pl.col("claimed").fill_null(False)).then(pl.lit("claimed"))
-               .when(pl.col("part_time")).then(pl.lit("part_time"))
-               .when(~pl.col("due")).then(pl.lit("not_claimable"))
-               .when(~pl.col("intended")).then(pl.lit("on_purpose"))
-               .when(~pl.col("sent")).then(pl.lit("not_yet_claimed"))
-               .otherwise(pl.lit("claim_slipped")))
+        why = (
+            pl.when(pl.col("claimed").fill_null(False))
+            .then(pl.lit("claimed"))
+            .when(pl.col("part_time"))
+            .then(pl.lit("part_time"))
+            .when(~pl.col("due"))
+            .then(pl.lit("not_claimable"))
+            .when(~pl.col("intended"))
+            .then(pl.lit("on_purpose"))
+            .when(~pl.col("sent"))
+            .then(pl.lit("not_yet_claimed"))
+            .otherwise(pl.lit("claim_slipped"))
+        )
         return frame.select("contract", "prime", "outcome_type", "met_day", why.alias("why"))
 
     def unclaimed_record(self, cut_off: dict[int, int]) -> dict:
@@ -145,50 +167,75 @@ class Truth:
                 extract date and the last day of the prime's latest claims return.
         """
         world = self.world
-        outcomes = pl.concat(self.outcomes) if self.outcomes else pl.DataFrame(
-            schema={"contract": pl.Int32, "prime": pl.Int32, "outcome_type": pl.String,
-                    "met_day": pl.Int32, "why": pl.String})
-        prime_cut = pl.DataFrame({"prime": list(cut_off), "cut_off": list(cut_off.values())},
-                                 schema={"prime": pl.Int32, "cut_off": pl.Int64})
+        outcomes = (
+            pl.concat(self.outcomes)
+            if self.outcomes
+            else pl.DataFrame(
+                schema={
+                    "contract": pl.Int32,
+                    "prime": pl.Int32,
+                    "outcome_type": pl.String,
+                    "met_day": pl.Int32,
+                    "why": pl.String,
+                }
+            )
+        )
+        prime_cut = pl.DataFrame(
+            {"prime": list(cut_off), "cut_off": list(cut_off.values())},
+            schema={"prime": pl.Int32, "cut_off": pl.Int64},
+        )
         outcomes = outcomes.with_columns(quarter_labels(outcomes["met_day"].to_numpy()).alias("met_quarter"))
         outcomes = outcomes.join(prime_cut, on="prime", how="left").with_columns(
-            (pl.col("met_day").cast(pl.Int64) + P.CLAIM_GRACE_DAYS <= pl.col("cut_off")).alias("due_by_cut_off"))
+            (pl.col("met_day").cast(pl.Int64) + P.CLAIM_GRACE_DAYS <= pl.col("cut_off")).alias(
+                "due_by_cut_off"
+            )
+        )
         open_ = pl.col("why") != "claimed"
-        cells = outcomes.group_by("contract", "outcome_type", "met_quarter").agg(
-            pl.len().alias("met"),
-            (~open_).sum().alias("claimed"),
-            (open_ & pl.col("due_by_cut_off")).sum().alias("unclaimed"),
-            (open_ & ~pl.col("due_by_cut_off")).sum().alias("not_yet_due"),
-            *[(pl.col("why") == why).sum().alias(why) for why in (*WHY_NOT_CLAIMED, "not_claimable")],
-        ).sort("contract", "outcome_type", "met_quarter")
+        cells = (
+            outcomes.group_by("contract", "outcome_type", "met_quarter")
+            .agg(
+                pl.len().alias("met"),
+                (~open_).sum().alias("claimed"),
+                (open_ & pl.col("due_by_cut_off")).sum().alias("unclaimed"),
+                (open_ & ~pl.col("due_by_cut_off")).sum().alias("not_yet_due"),
+                *[(pl.col("why") == why).sum().alias(why) for why in (*WHY_NOT_CLAIMED, "not_claimable")],
+            )
+            .sort("contract", "outcome_type", "met_quarter")
+        )
         contract_id = world.contracts.contract_id
         prime_of = world.contracts.prime
-        rows = [{"contract_id": contract_id[r["contract"]],
-                 "prime_ukprn": world.primes[int(prime_of[r["contract"]])].ukprn,
-                 **{k: v for k, v in r.items() if k != "contract"}}
-                for r in cells.iter_rows(named=True)]
+        rows = [
+            {
+                "contract_id": contract_id[r["contract"]],
+                "prime_ukprn": world.primes[int(prime_of[r["contract"]])].ukprn,
+                **{k: v for k, v in r.items() if k != "contract"},
+            }
+            for r in cells.iter_rows(named=True)
+        ]
         for row in rows:
             if not row["not_claimable"]:
                 del row["not_claimable"]  # never in practice; kept out of the record unless it happens
         return {
             "rule": "spec 02 rev 2 §1b: starters only; evidence job start = the earliest spell starting on or "
-                    "after the start date and no later than leave_date + 28 days and start_date + 728 days; "
-                    "days in work counted from spells starting on or after the referral, to the extract date; "
-                    "only outcome types with a fee above 0 for the contract's programme and the participant's "
-                    "customer group; claimed = a claim of the type, not withdrawn, naming the contract and "
-                    "the same person",
+            "after the start date and no later than leave_date + 28 days and start_date + 728 days; "
+            "days in work counted from spells starting on or after the referral, to the extract date; "
+            "only outcome types with a fee above 0 for the contract's programme and the participant's "
+            "customer group; claimed = a claim of the type, not withdrawn, naming the contract and "
+            "the same person",
             "claim_grace_days": P.CLAIM_GRACE_DAYS,
             "cut_off": {world.primes[p].ukprn: iso(day) for p, day in sorted(cut_off.items())},
             "fields": {
                 "met": "outcomes the evidence shows met in met_quarter (the quarter of requirement_met_on)",
                 "claimed": "of those, covered by a claim",
                 "unclaimed": "not claimed, and met + claim_grace_days on or before the prime's cut-off: "
-                             "fct_unclaimed_outcomes rows with claim_state UNCLAIMED",
+                "fct_unclaimed_outcomes rows with claim_state UNCLAIMED",
                 "not_yet_due": "not claimed, still within the grace: claim_state NOT_YET_DUE",
                 **WHY_NOT_CLAIMED,
             },
-            "identities": ["met = claimed + unclaimed + not_yet_due",
-                           "unclaimed + not_yet_due = on_purpose + part_time + not_yet_claimed + claim_slipped"],
+            "identities": [
+                "met = claimed + unclaimed + not_yet_due",
+                "unclaimed + not_yet_due = on_purpose + part_time + not_yet_claimed + claim_slipped",
+            ],
             "contracts": rows,
         }
 

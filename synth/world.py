@@ -31,9 +31,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import polars as pl
@@ -50,16 +50,31 @@ from synth.returns import participant_rows
 from synth.small_group import SmallGroup, last_complete_quarter
 from synth.survey import draw_survey
 from synth.truth import Truth
-from synth.writers import (SpellsWriter, stable_seed, styled_header, submission_name,
-                           submission_time, write_csv, write_xlsx)
+from synth.writers import (
+    SpellsWriter,
+    stable_seed,
+    styled_header,
+    submission_name,
+    submission_time,
+    write_csv,
+    write_xlsx,
+)
 
-_SORT_KEYS = {"participants": ("participant_ref",),
-              "outcome_claims": ("claim_date", "claim_id"),
-              "customer_survey": ("survey_date", "response_id")}
+_SORT_KEYS = {
+    "participants": ("participant_ref",),
+    "outcome_claims": ("claim_date", "claim_id"),
+    "customer_survey": ("survey_date", "response_id"),
+}
 
 
-def generate(out_dir: Path, scale: str = "small", seed: int = 1, *, bench_rows: int | None = None,
-             progress: Callable[[str], None] | None = None) -> dict:
+def generate(
+    out_dir: Path,
+    scale: str = "small",
+    seed: int = 1,
+    *,
+    bench_rows: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict:
     """Write a synthetic world (or a benchmark file) to ``out_dir``.
 
     Args:
@@ -108,25 +123,43 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, *, bench_rows: 
         claimed_sustained = np.zeros(len(cohort), dtype=bool)
         claimed_sustained[claims.filter(pl.col("outcome_type") != "JOB_OUTCOME")["row"].to_numpy()] = True
         worked = (cohort.job1_start != NO_DATE) | (cohort.post_start != NO_DATE)
-        submissions.hold("participants", participant_rows(world, cohort, protect=worked | claimed_sustained | members))
+        submissions.hold(
+            "participants", participant_rows(world, cohort, protect=worked | claimed_sustained | members)
+        )
         submissions.hold("outcome_claims", claim_rows(world, claims))
         submissions.hold("customer_survey", survey)
         truth.add(cohort, claims, intent, survey)
         registers.pool.add(cohort, exclude=claimed_sustained)
 
         n_unrelated = int(round(len(cohort) * P.BACKGROUND.unrelated_people_per_participant))
-        chunk = pl.concat([
-            _job_spells(world, cohort),
-            spells_before_referral(rng, cohort.person, cohort.referral, ~cohort.is_repeat,
-                                   world.scale.n_employers, world.extract_date),
-            unrelated_spells(rng, next_background, n_unrelated, int(world.quarters.starts[q]) - 730,
-                             int(world.quarters.ends[q]), world.scale.n_employers),
-        ])
+        chunk = pl.concat(
+            [
+                _job_spells(world, cohort),
+                spells_before_referral(
+                    rng,
+                    cohort.person,
+                    cohort.referral,
+                    ~cohort.is_repeat,
+                    world.scale.n_employers,
+                    world.extract_date,
+                ),
+                unrelated_spells(
+                    rng,
+                    next_background,
+                    n_unrelated,
+                    int(world.quarters.starts[q]) - 730,
+                    int(world.quarters.ends[q]),
+                    world.scale.n_employers,
+                ),
+            ]
+        )
         next_background += n_unrelated
         spells.write(spells_table(chunk, world.ninos, world.employers, world.extract_date))
         submissions.flush(q)
-        say(f"{period}: {len(cohort)} referrals, {len(claims)} claims, {len(survey)} survey responses, "
-            f"{len(chunk)} employment spells")
+        say(
+            f"{period}: {len(cohort)} referrals, {len(claims)} claims, {len(survey)} survey responses, "
+            f"{len(chunk)} employment spells"
+        )
     spells.close()
     written.append("reference/employment_spells.csv")
     rows["employment_spells"] = spells.rows
@@ -142,19 +175,28 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, *, bench_rows: 
 
 
 def _job_spells(world: ReferenceWorld, cohort) -> pl.DataFrame:
-    parts = [spells_frame(cohort.person, employer, start, end, world.extract_date)
-             for start, end, employer in ((cohort.job1_start, cohort.job1_end, cohort.job1_employer),
-                                          (cohort.job2_start, cohort.job2_end, cohort.job2_employer),
-                                          (cohort.job3_start, cohort.job3_end, cohort.job3_employer),
-                                          (cohort.post_start, cohort.post_end, cohort.post_employer))]
+    parts = [
+        spells_frame(cohort.person, employer, start, end, world.extract_date)
+        for start, end, employer in (
+            (cohort.job1_start, cohort.job1_end, cohort.job1_employer),
+            (cohort.job2_start, cohort.job2_end, cohort.job2_employer),
+            (cohort.job3_start, cohort.job3_end, cohort.job3_employer),
+            (cohort.post_start, cohort.post_end, cohort.post_employer),
+        )
+    ]
     return pl.concat(parts)
 
 
 class _Submissions:
     """Holds return rows until their quarter is complete, then writes each prime's files."""
 
-    def __init__(self, world: ReferenceWorld, out_dir: Path, say: Callable[[str], None],
-                 registers: Registers | None = None):
+    def __init__(
+        self,
+        world: ReferenceWorld,
+        out_dir: Path,
+        say: Callable[[str], None],
+        registers: Registers | None = None,
+    ):
         self.world = world
         self.registers = registers
         self.rejected_people: list[np.ndarray] = []
@@ -180,10 +222,17 @@ class _Submissions:
         for return_name in P.RETURNS:
             parts = held.get(return_name, [])
             fields = list(P.RETURN_FIELDS[return_name])
-            frame = pl.concat(parts) if parts else pl.DataFrame(
-                schema={"prime": pl.Int32, "period": pl.Int32, **{f: pl.String for f in fields}})
-            by_prime = {int(k[0]): v for k, v in
-                        frame.partition_by("prime", as_dict=True, maintain_order=True).items()}
+            frame = (
+                pl.concat(parts)
+                if parts
+                else pl.DataFrame(
+                    schema={"prime": pl.Int32, "period": pl.Int32, **{f: pl.String for f in fields}}
+                )
+            )
+            by_prime = {
+                int(k[0]): v
+                for k, v in frame.partition_by("prime", as_dict=True, maintain_order=True).items()
+            }
             for p in sorted(filers | set(by_prime)):
                 rows = by_prime.get(p, frame.clear())
                 keep = fields + [c for c in ("person", "protect") if c in rows.columns]
@@ -202,30 +251,53 @@ class _Submissions:
         person = rows["person"].to_numpy() if "person" in rows.columns else None
         rows = rows.select(P.RETURN_FIELDS[return_name])
         rows, lower = vary_code_case(rows, return_name, rng)
-        clean_enough, defects, rejected = inject_defects(rows, return_name, rng, P.DEFECT_SHARE[return_name],
-                                                         protected)
+        clean_enough, defects, rejected = inject_defects(
+            rows, return_name, rng, P.DEFECT_SHARE[return_name], protected
+        )
         if return_name == "participants" and person is not None:
             self.rejected_people.append(person[rejected])
         at = submission_time(int(world.quarters.ends[q]), prime.index, return_name)
-        if return_name == "participants" and prime.index == self.resubmitter and q == self.resubmitted_quarter:
+        if (
+            return_name == "participants"
+            and prime.index == self.resubmitter
+            and q == self.resubmitted_quarter
+        ):
             # A first file with more mistakes, then a corrected one a week later.
             # the extra mistakes fall on other rows than the first ones (one mistake per row)
             spare = np.zeros(len(rows), dtype=bool) if protected is None else protected.copy()
             spare[rejected] = True
-            sloppy, extra, _ = inject_defects(clean_enough, return_name, rng, P.RESUBMITTED_EXTRA_DEFECT_SHARE,
-                                              spare)
+            sloppy, extra, _ = inject_defects(
+                clean_enough, return_name, rng, P.RESUBMITTED_EXTRA_DEFECT_SHARE, spare
+            )
             merged = {k: defects.get(k, 0) + extra.get(k, 0) for k in sorted(set(defects) | set(extra))}
             first = self._write(prime, return_name, period, sloppy, at, merged, lower)
             again = submission_time(int(world.quarters.ends[q]), prime.index, return_name, resubmission=True)
-            second = self._write(prime, return_name, period, clean_enough, again, defects, lower,
-                                 supersedes=first)
-            self.resubmissions.append({"ukprn": prime.ukprn, "return": return_name, "period": period,
-                                       "first": first, "second": second})
+            second = self._write(
+                prime, return_name, period, clean_enough, again, defects, lower, supersedes=first
+            )
+            self.resubmissions.append(
+                {
+                    "ukprn": prime.ukprn,
+                    "return": return_name,
+                    "period": period,
+                    "first": first,
+                    "second": second,
+                }
+            )
         else:
             self._write(prime, return_name, period, clean_enough, at, defects, lower)
 
-    def _write(self, prime: Prime, return_name: str, period: str, rows: pl.DataFrame, at,
-               defects: dict[str, int], lower: int, supersedes: str | None = None) -> str:
+    def _write(
+        self,
+        prime: Prime,
+        return_name: str,
+        period: str,
+        rows: pl.DataFrame,
+        at,
+        defects: dict[str, int],
+        lower: int,
+        supersedes: str | None = None,
+    ) -> str:
         extension = "xlsx" if prime.file_format == "xlsx" else "csv"
         name = submission_name(prime.ukprn, return_name, period, at, extension)
         path = self.out_dir / "submissions" / name
@@ -234,16 +306,26 @@ class _Submissions:
         else:
             write_csv(styled_header(rows, prime.header_style, return_name), path, prime.csv_dialect)
         kinds = P.DEFECT_KINDS[return_name]
-        self.manifest.append({
-            "path": f"submissions/{name}", "ukprn": prime.ukprn, "return": return_name,
-            "period": period, "timestamp": at.strftime("%Y%m%dT%H%M%S"), "format": extension,
-            "csv_dialect": prime.csv_dialect if extension == "csv" else None,
-            "header_style": prime.header_style if extension == "csv" else "spec",
-            "rows": len(rows), "defects": defects,
-            "error_rows": sum(n * P.ROWS_PER_DEFECT.get(k, 1) for k, n in defects.items() if kinds[k][1] == "error"),
-            "warning_rows": sum(n for k, n in defects.items() if kinds[k][1] == "warning"),
-            "lower_case_codes": lower, "supersedes": supersedes,
-        })
+        self.manifest.append(
+            {
+                "path": f"submissions/{name}",
+                "ukprn": prime.ukprn,
+                "return": return_name,
+                "period": period,
+                "timestamp": at.strftime("%Y%m%dT%H%M%S"),
+                "format": extension,
+                "csv_dialect": prime.csv_dialect if extension == "csv" else None,
+                "header_style": prime.header_style if extension == "csv" else "spec",
+                "rows": len(rows),
+                "defects": defects,
+                "error_rows": sum(
+                    n * P.ROWS_PER_DEFECT.get(k, 1) for k, n in defects.items() if kinds[k][1] == "error"
+                ),
+                "warning_rows": sum(n for k, n in defects.items() if kinds[k][1] == "warning"),
+                "lower_case_codes": lower,
+                "supersedes": supersedes,
+            }
+        )
         return f"submissions/{name}"
 
 
@@ -258,15 +340,16 @@ def _cut_offs(world: ReferenceWorld, manifest: list[dict]) -> dict[int, int]:
     return {p: min(world.extract_date, int(world.quarters.ends[q])) for p, q in sorted(last.items())}
 
 
-def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, rows: dict,
-                small_group: SmallGroup) -> dict:
+def _world_json(
+    world: ReferenceWorld, truth: Truth, submissions: _Submissions, rows: dict, small_group: SmallGroup
+) -> dict:
     contracts = world.contracts
     quarters = world.quarters
     defect_totals: dict[str, dict[str, int]] = {r: defaultdict(int) for r in P.RETURNS}
     for f in submissions.manifest:
         for kind, n in f["defects"].items():
             defect_totals[f["return"]][kind] += n
-    mature = quarters.names[:max(0, truth.last_mature_quarter + 1)]
+    mature = quarters.names[: max(0, truth.last_mature_quarter + 1)]
     return {
         "generator": "synth",
         "format_version": 1,
@@ -278,18 +361,32 @@ def _world_json(world: ReferenceWorld, truth: Truth, submissions: _Submissions, 
         "periods": quarters.names,
         "last_complete_quarter": quarters.names[last_complete_quarter(world)],
         "mature_cohorts": mature,
-        "primes": [{
-            "ukprn": p.ukprn, "name": p.name, "sector": p.sector, "profile": p.profile,
-            "file_format": p.file_format, "csv_dialect": p.csv_dialect,
-            "header_style": p.header_style, "writes_claim_status": p.writes_claim_status,
-            "contracts": [contracts.contract_id[c] for c in np.flatnonzero(contracts.prime == p.index)],
-            "truth": truth.for_prime(p.index),
-        } for p in world.primes],
-        "contracts": [{
-            "contract_id": contracts.contract_id[c], "prime_ukprn": world.primes[contracts.prime[c]].ukprn,
-            "programme": contracts.programme[c], "cpa_id": world.cpa_ids[contracts.area[c]],
-            "status": contracts.status[c], **truth.for_contract(c),
-        } for c in range(len(contracts))],
+        "primes": [
+            {
+                "ukprn": p.ukprn,
+                "name": p.name,
+                "sector": p.sector,
+                "profile": p.profile,
+                "file_format": p.file_format,
+                "csv_dialect": p.csv_dialect,
+                "header_style": p.header_style,
+                "writes_claim_status": p.writes_claim_status,
+                "contracts": [contracts.contract_id[c] for c in np.flatnonzero(contracts.prime == p.index)],
+                "truth": truth.for_prime(p.index),
+            }
+            for p in world.primes
+        ],
+        "contracts": [
+            {
+                "contract_id": contracts.contract_id[c],
+                "prime_ukprn": world.primes[contracts.prime[c]].ukprn,
+                "programme": contracts.programme[c],
+                "cpa_id": world.cpa_ids[contracts.area[c]],
+                "status": contracts.status[c],
+                **truth.for_contract(c),
+            }
+            for c in range(len(contracts))
+        ],
         "profiles": {name: asdict(profile) for name, profile in P.PROFILES.items()},
         "unclaimed_outcomes": truth.unclaimed_record(_cut_offs(world, submissions.manifest)),
         "two_nation_prime": _two_nation(world),
@@ -327,26 +424,39 @@ def _two_nation(world: ReferenceWorld) -> dict | None:
     if p is None:
         return None
     c = world.contracts
-    return {"ukprn": world.primes[p].ukprn, "grades": dict(P.TWO_NATION_GRADES),
-            "contracts": {c.contract_id[k]: P.AREAS[int(c.area[k])].nation for k in np.flatnonzero(c.prime == p)}}
+    return {
+        "ukprn": world.primes[p].ukprn,
+        "grades": dict(P.TWO_NATION_GRADES),
+        "contracts": {c.contract_id[k]: P.AREAS[int(c.area[k])].nation for k in np.flatnonzero(c.prime == p)},
+    }
 
 
-def _summary(world: ReferenceWorld, out_dir: Path, written: list[str], rows: dict,
-             manifest: list[dict]) -> dict:
+def _summary(
+    world: ReferenceWorld, out_dir: Path, written: list[str], rows: dict, manifest: list[dict]
+) -> dict:
     files = {"reference": sum(1 for w in written if w.startswith("reference/"))}
     for return_name in P.RETURNS:
         files[return_name] = sum(1 for f in manifest if f["return"] == return_name)
     return {
-        "scale": world.scale.name, "seed": world.seed, "extract_date": iso(world.extract_date),
+        "scale": world.scale.name,
+        "seed": world.seed,
+        "extract_date": iso(world.extract_date),
         "periods": list(world.quarters.names),
         "primes": [{"ukprn": p.ukprn, "name": p.name, "profile": p.profile} for p in world.primes],
-        "files": files, "rows": rows,
+        "files": files,
+        "rows": rows,
         "paths": [str(out_dir / w) for w in written],
     }
 
 
-def _bench(world: ReferenceWorld, out_dir: Path, n_rows: int, written: list[str], rows: dict,
-           say: Callable[[str], None]) -> dict:
+def _bench(
+    world: ReferenceWorld,
+    out_dir: Path,
+    n_rows: int,
+    written: list[str],
+    rows: dict,
+    say: Callable[[str], None],
+) -> dict:
     """One participants CSV of exactly ``n_rows`` rows: a big prime's whole caseload in one file."""
     contracts = world.contracts
     held = np.bincount(contracts.prime, minlength=len(world.primes))
@@ -358,7 +468,9 @@ def _bench(world: ReferenceWorld, out_dir: Path, n_rows: int, written: list[str]
     while total < n_rows:
         rng = np.random.default_rng([world.seed, 900, q])
         first, last = int(world.quarters.starts[q % n_q]), int(world.quarters.ends[q % n_q])
-        open_days = np.clip(np.minimum(contracts.last_referral, last) - np.maximum(contracts.start, first) + 1, 0, None)
+        open_days = np.clip(
+            np.minimum(contracts.last_referral, last) - np.maximum(contracts.start, first) + 1, 0, None
+        )
         weight = np.where(own, contracts.volume * open_days, 0.0)
         if weight.sum() > 0:
             wanted = min(n_rows - total, -(-n_rows // n_q)) + 16
@@ -380,12 +492,34 @@ def _bench(world: ReferenceWorld, out_dir: Path, n_rows: int, written: list[str]
     say(f"benchmark file {name}: {len(frame)} rows, {sum(defects.values())} defects")
     written.append(f"submissions/{name}")
     rows["participants"] = len(frame)
-    manifest = [{"path": f"submissions/{name}", "ukprn": prime.ukprn, "return": "participants",
-                 "period": period, "rows": len(frame), "defects": defects, "lower_case_codes": lower}]
-    (out_dir / "world.json").write_text(json.dumps({
-        "generator": "synth", "format_version": 1, "mode": "bench", "scale": world.scale.name,
-        "seed": world.seed, "extract_date": iso(world.extract_date), "periods": world.quarters.names,
-        "primes": [{"ukprn": p.ukprn, "name": p.name, "profile": p.profile} for p in world.primes],
-        "counts": rows, "files": manifest}, indent=1) + "\n")
+    manifest = [
+        {
+            "path": f"submissions/{name}",
+            "ukprn": prime.ukprn,
+            "return": "participants",
+            "period": period,
+            "rows": len(frame),
+            "defects": defects,
+            "lower_case_codes": lower,
+        }
+    ]
+    (out_dir / "world.json").write_text(
+        json.dumps(
+            {
+                "generator": "synth",
+                "format_version": 1,
+                "mode": "bench",
+                "scale": world.scale.name,
+                "seed": world.seed,
+                "extract_date": iso(world.extract_date),
+                "periods": world.quarters.names,
+                "primes": [{"ukprn": p.ukprn, "name": p.name, "profile": p.profile} for p in world.primes],
+                "counts": rows,
+                "files": manifest,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     written.append("world.json")
     return _summary(world, out_dir, written, rows, manifest)

@@ -34,15 +34,17 @@ from synth.calendar import to_date
 _RETURN_ORDER = {name: k for k, name in enumerate(P.RETURNS)}
 
 
-def submission_time(period_end: int, prime_index: int, return_name: str,
-                    resubmission: bool = False) -> dt.datetime:
+def submission_time(
+    period_end: int, prime_index: int, return_name: str, resubmission: bool = False
+) -> dt.datetime:
     """When a prime's return for a quarter arrives: fixed by the calendar, never the clock."""
     if resubmission:
         day = to_date(period_end + P.RESUBMISSION_DELAY_DAYS)
         return dt.datetime.combine(day, dt.time(14, 30)) + dt.timedelta(minutes=prime_index % 60)
     day = to_date(period_end + P.SUBMISSION_DELAY_DAYS)
     return dt.datetime.combine(day, dt.time(10, 15)) + dt.timedelta(
-        minutes=prime_index % 60, seconds=20 * _RETURN_ORDER[return_name])
+        minutes=prime_index % 60, seconds=20 * _RETURN_ORDER[return_name]
+    )
 
 
 def submission_name(ukprn: str, return_name: str, period: str, at: dt.datetime, extension: str) -> str:
@@ -84,10 +86,18 @@ def write_xlsx(frame: pl.DataFrame, path: Path, return_name: str, created: dt.da
         values = frame[name]
         if name.lower() in date_fields:
             kinds.append("date")
-            columns.append(list(zip(values.to_list(), values.str.to_date("%Y-%m-%d", strict=False).to_list())))
+            columns.append(
+                list(
+                    zip(
+                        values.to_list(), values.str.to_date("%Y-%m-%d", strict=False).to_list(), strict=False
+                    )
+                )
+            )
         elif name.lower() in number_fields:
             kinds.append("number")
-            columns.append(list(zip(values.to_list(), values.cast(pl.Float64, strict=False).to_list())))
+            columns.append(
+                list(zip(values.to_list(), values.cast(pl.Float64, strict=False).to_list(), strict=False))
+            )
         else:
             kinds.append("text")
             columns.append(values.to_list())

@@ -198,8 +198,10 @@ def build_warehouse(
     say = _safe(progress)
     full_build = select is None and exclude is None
     if engine == "spark" and publish:
-        raise ValueError("the analysts' copy is a DuckDB file and a Spark build makes none; "
-                         "on Spark analysts query the tables through a Thrift server (docs/scale.md)")
+        raise ValueError(
+            "the analysts' copy is a DuckDB file and a Spark build makes none; "
+            "on Spark analysts query the tables through a Thrift server (docs/scale.md)"
+        )
     publish = (full_build and engine == "duckdb") if publish is None else publish
     build_db = build_database(paths) if engine == "duckdb" else spark_home(paths) / "warehouse"
     build_dir = build_db.parent
@@ -210,8 +212,10 @@ def build_warehouse(
     with warehouse_lock(paths, timeout=lock_timeout):
         started = time.monotonic()
         if not paths.ledger_parquet.exists():
-            error = (f"no ledger snapshot at {paths.ledger_parquet}: nothing has been ingested into "
-                     f"this MI_HOME yet (load reference data and submit returns first)")
+            error = (
+                f"no ledger snapshot at {paths.ledger_parquet}: nothing has been ingested into "
+                f"this MI_HOME yet (load reference data and submit returns first)"
+            )
             say(error)
             return BuildResult(ok=False, build_database=build_db, error=error, engine=engine)
         # a home made before the published-ratings dataset existed gets its empty state
@@ -235,9 +239,14 @@ def build_warehouse(
 
                 success, nodes, exception = invoke_dbt_in_child(args, say, build_dir)
         elapsed = time.monotonic() - started
-        result = BuildResult(ok=success and not any(n.failed for n in nodes),
-                             build_database=build_db, elapsed_seconds=elapsed, nodes=nodes,
-                             log_file=log_file, engine=engine)
+        result = BuildResult(
+            ok=success and not any(n.failed for n in nodes),
+            build_database=build_db,
+            elapsed_seconds=elapsed,
+            nodes=nodes,
+            log_file=log_file,
+            engine=engine,
+        )
         if not result.ok:
             result.error = _failure_report(result, paths, exception)
             say(result.error)
@@ -260,8 +269,10 @@ def publish_analyst_copy(paths: Paths | None = None, *, lock_timeout: float | No
     """
     paths = paths or default_paths()
     if warehouse_engine() != "duckdb":
-        raise ValueError("MI_WAREHOUSE=spark: the warehouse is built on Spark, which makes no DuckDB file "
-                         "to publish; analysts query Spark's tables (docs/scale.md)")
+        raise ValueError(
+            "MI_WAREHOUSE=spark: the warehouse is built on Spark, which makes no DuckDB file "
+            "to publish; analysts query Spark's tables (docs/scale.md)"
+        )
     with warehouse_lock(paths, timeout=lock_timeout):
         return _publish(paths)
 
@@ -275,7 +286,9 @@ def warehouse_engine(engine: str | None = None) -> str:
     """The engine a build runs on: ``engine``, else ``MI_WAREHOUSE``, else ``duckdb``."""
     chosen = (engine or os.environ.get("MI_WAREHOUSE") or ENGINES[0]).strip().lower()
     if chosen not in ENGINES:
-        raise ValueError(f"unknown warehouse engine {chosen!r} (MI_WAREHOUSE): use one of {', '.join(ENGINES)}")
+        raise ValueError(
+            f"unknown warehouse engine {chosen!r} (MI_WAREHOUSE): use one of {', '.join(ENGINES)}"
+        )
     return chosen
 
 
@@ -315,6 +328,7 @@ def warehouse_lock(paths: Paths, *, timeout: float | None = None) -> Iterator[No
 
 
 # -- internals -------------------------------------------------------------------------
+
 
 def _publish(paths: Paths) -> Path:
     source = build_database(paths)
@@ -442,17 +456,24 @@ def _dbt_environment(paths: Paths, engine: str = "duckdb") -> Iterator[None]:
 def _dbt_args(build_dir: Path, select, exclude, engine: str = "duckdb") -> list[str]:
     args = [
         "build",
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target", engine,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target",
+        engine,
         # dbt's artefacts and logs stay under MI_HOME: the repository stays clean
         # and two MI_HOMEs never share a partial-parse cache
-        "--target-path", str(build_dir / "target"),
-        "--log-path", str(build_dir / "logs"),
+        "--target-path",
+        str(build_dir / "target"),
+        "--log-path",
+        str(build_dir / "logs"),
         # the console stays quiet; progress lines come from the callback, the
         # full log is in build/logs/dbt.log
-        "--log-level", "none",
-        "--log-level-file", "info",
+        "--log-level",
+        "none",
+        "--log-level-file",
+        "info",
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
     ]
@@ -474,9 +495,11 @@ def code_version() -> str:
     """
     root = DBT_PROJECT_DIR.parent
     try:
+
         def git(*arguments: str) -> str:
-            return subprocess.run(["git", "-C", str(root), *arguments], capture_output=True, text=True,
-                                  timeout=10, check=True).stdout.strip()
+            return subprocess.run(
+                ["git", "-C", str(root), *arguments], capture_output=True, text=True, timeout=10, check=True
+            ).stdout.strip()
 
         commit = git("rev-parse", "--short=12", "HEAD")
         dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
@@ -501,8 +524,11 @@ def _invoke_dbt(args: list[str], say: Progress):
         status = info.node_status
         if resource in ("model", "seed", "snapshot") or status not in ("pass", "success"):
             relation = info.node_relation
-            where = f"{relation.schema}.{relation.alias}" if resource in ("model", "seed") and relation.alias \
+            where = (
+                f"{relation.schema}.{relation.alias}"
+                if resource in ("model", "seed") and relation.alias
                 else info.node_name
+            )
             say(f"{status}: {resource.replace('_', ' ')} {where}")
 
     try:
@@ -560,8 +586,11 @@ def _node_outcome(run_result) -> NodeOutcome:
 
 
 def _failure_report(result: BuildResult, paths: Paths, exception: BaseException | str | None) -> str:
-    copy_state = (f"the analysts' copy {paths.warehouse} was left as it was" if paths.warehouse.exists()
-                  else "no analysts' copy was published")
+    copy_state = (
+        f"the analysts' copy {paths.warehouse} was left as it was"
+        if paths.warehouse.exists()
+        else "no analysts' copy was published"
+    )
     on = "" if result.engine == "duckdb" else f" on {result.engine}"
     lines = [f"Warehouse build{on} failed; {copy_state}."]
     if exception is not None:
@@ -577,11 +606,16 @@ def _failure_report(result: BuildResult, paths: Paths, exception: BaseException 
     skipped = result.skipped
     if skipped:
         # the marts are what analysts and the release read: name every one kept from them
-        marts = sorted(n.name for n in skipped if n.resource_type == "model" and n.name.startswith(("fct_", "mart_")))
+        marts = sorted(
+            n.name for n in skipped if n.resource_type == "model" and n.name.startswith(("fct_", "mart_"))
+        )
         others = len(skipped) - len(marts)
-        lines.append(f"{len(skipped)} node(s) downstream were skipped because of them"
-                     + (f", among them the marts {', '.join(marts)}" if marts else "")
-                     + (f" (and {others} other models and tests)" if marts and others else "") + ".")
+        lines.append(
+            f"{len(skipped)} node(s) downstream were skipped because of them"
+            + (f", among them the marts {', '.join(marts)}" if marts else "")
+            + (f" (and {others} other models and tests)" if marts and others else "")
+            + "."
+        )
     if not failures and exception is None:
         lines.append("dbt reported failure without a failing node; see the log.")
     if result.build_database.exists():
@@ -609,10 +643,10 @@ def _failing_rows(node: NodeOutcome, database: Path, limit: int = 3) -> str | No
         try:
             cursor = connection.execute(f"select * from (\n{sql}\n) as failing_rows limit {limit}")
             names = [column[0] for column in cursor.description]
-            found = [dict(zip(names, row)) for row in cursor.fetchall()]
+            found = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
         finally:
             connection.close()
-    except Exception:  # noqa: BLE001 - the sample is a courtesy, never a second failure
+    except Exception:
         return None
     text = "; ".join(", ".join(f"{k}={v!r}" for k, v in row.items()) for row in found)
     return text[:500] + (" ..." if len(text) > 500 else "") if text else None
@@ -620,11 +654,13 @@ def _failing_rows(node: NodeOutcome, database: Path, limit: int = 3) -> str | No
 
 def _safe(progress: Progress | None) -> Progress:
     """A progress callback that can never break a build."""
+
     def say(line: str) -> None:
         if progress is None:
             return
         try:
             progress(line)
-        except Exception:  # noqa: BLE001 - reporting must not fail the build
+        except Exception:
             pass
+
     return say

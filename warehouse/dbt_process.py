@@ -51,12 +51,19 @@ def invoke_dbt_in_child(args: list[str], say, work_dir: Path):
     env.setdefault("PYTHONWARNINGS", "ignore::FutureWarning")
     command = [sys.executable, "-m", "warehouse.dbt_process", str(result_file), *args]
     with open(logs / "spark.log", "w", encoding="utf-8") as log:
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL,
-                                 text=True, env=env, cwd=work_dir)
+        child = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            env=env,
+            cwd=work_dir,
+        )
         try:
             for line in child.stdout:
                 if line.startswith(PROGRESS_MARK):
-                    say(line[len(PROGRESS_MARK):].rstrip("\n"))
+                    say(line[len(PROGRESS_MARK) :].rstrip("\n"))
                 else:
                     log.write(line)
             returncode = child.wait()
@@ -65,8 +72,14 @@ def invoke_dbt_in_child(args: list[str], say, work_dir: Path):
                 child.kill()
                 child.wait()
     if not result_file.exists():
-        return False, [], (f"the dbt process ended (exit code {returncode}) without a result; "
-                           f"see {logs / 'spark.log'} and {logs / 'dbt.log'}")
+        return (
+            False,
+            [],
+            (
+                f"the dbt process ended (exit code {returncode}) without a result; "
+                f"see {logs / 'spark.log'} and {logs / 'dbt.log'}"
+            ),
+        )
     outcome = json.loads(result_file.read_text(encoding="utf-8"))
     nodes = [NodeOutcome(**node) for node in outcome["nodes"]]
     return bool(outcome["success"]), nodes, outcome["exception"]
@@ -85,10 +98,14 @@ def _main(argv: list[str]) -> int:
     if outcome.result is not None and hasattr(outcome.result, "results"):
         nodes = [asdict(_node_outcome(r)) for r in outcome.result.results]
     _stop_spark()
-    exception = None if outcome.exception is None else f"{type(outcome.exception).__name__}: {outcome.exception}"
+    exception = (
+        None if outcome.exception is None else f"{type(outcome.exception).__name__}: {outcome.exception}"
+    )
     tmp = result_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"success": bool(outcome.success), "exception": exception, "nodes": nodes}),
-                   encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"success": bool(outcome.success), "exception": exception, "nodes": nodes}),
+        encoding="utf-8",
+    )
     os.replace(tmp, result_file)
     return 0
 

@@ -77,9 +77,11 @@ def readme_examples(documents: Iterable[Path] = EXAMPLE_DOCUMENTS) -> list[Examp
     examples: list[Example] = []
     for document in documents:
         text = document.read_text(encoding="utf-8")
-        label = str(document.relative_to(REPOSITORY)) if document.is_relative_to(REPOSITORY) else document.name
+        label = (
+            str(document.relative_to(REPOSITORY)) if document.is_relative_to(REPOSITORY) else document.name
+        )
         for block in _SQL_BLOCK.finditer(text):
-            lead = _paragraph_before(text[:block.start()])
+            lead = _paragraph_before(text[: block.start()])
             line = text.count("\n", 0, block.start(1)) + 1
             for offset, statement in _statements(block.group(1)):
                 comments = [m.group(1).strip() for m in map(_COMMENT.match, statement.splitlines()) if m]
@@ -92,7 +94,7 @@ def _paragraph_before(text: str, width: int = 90) -> str:
     """The paragraph just before a code block, on one line and shortened: the example's title."""
     paragraph = text.rstrip().rsplit("\n\n", 1)[-1]
     words = " ".join(paragraph.split()).rstrip(":")
-    return words if len(words) <= width else words[:width - 3].rstrip() + "..."
+    return words if len(words) <= width else words[: width - 3].rstrip() + "..."
 
 
 def _statements(block: str) -> list[tuple[int, str]]:
@@ -160,13 +162,29 @@ def generate_docs(paths: Paths | None = None, *, progress=print) -> Path:
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)
     try:
-        outcome = dbtRunner().invoke([
-            "docs", "generate", "--static",
-            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
-            "--target", "duckdb", "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-            "--log-level", "none", "--log-level-file", "info", "--no-use-colors",
-            "--no-send-anonymous-usage-stats",
-        ])
+        outcome = dbtRunner().invoke(
+            [
+                "docs",
+                "generate",
+                "--static",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+                "--target",
+                "duckdb",
+                "--target-path",
+                str(work / "target"),
+                "--log-path",
+                str(work / "logs"),
+                "--log-level",
+                "none",
+                "--log-level-file",
+                "info",
+                "--no-use-colors",
+                "--no-send-anonymous-usage-stats",
+            ]
+        )
     finally:
         _release_duckdb()
         for name, value in saved.items():
@@ -196,10 +214,17 @@ def offline_problems(page: Path) -> list[str]:
         the project sets it false.
     """
     text = page.read_text(encoding="utf-8", errors="replace")
-    problems = [f"loads {url}" for url in re.findall(
-        r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""", text)]
-    problems += [f"style loads {url}" for url in re.findall(r"""(?:@import|url\()\s*["']?((?:https?:)?//[^"')\s]+)""",
-                                                             text)]
+    problems = [
+        f"loads {url}"
+        for url in re.findall(
+            r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)\s*=\s*["']((?:https?:)?//[^"']+)""",
+            text,
+        )
+    ]
+    problems += [
+        f"style loads {url}"
+        for url in re.findall(r"""(?:@import|url\()\s*["']?((?:https?:)?//[^"')\s]+)""", text)
+    ]
     if '"send_anonymous_usage_stats": false' not in text:
         problems.append("the usage tracker is not switched off (send_anonymous_usage_stats)")
     return problems
@@ -207,7 +232,9 @@ def offline_problems(page: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warehouse.docs", description=__doc__.splitlines()[0])
-    parser.add_argument("--examples-only", action="store_true", help="check the README examples, write nothing")
+    parser.add_argument(
+        "--examples-only", action="store_true", help="check the README examples, write nothing"
+    )
     args = parser.parse_args(argv)
     paths = default_paths()
     if not paths.warehouse.exists():
@@ -219,8 +246,11 @@ def main(argv: list[str] | None = None) -> int:
         print(result.describe())
     failed = [r for r in results if not r.ok]
     if failed:
-        print(f"{len(failed)} of {len(results)} README examples failed against {paths.warehouse}; "
-              f"no docs written", file=sys.stderr)
+        print(
+            f"{len(failed)} of {len(results)} README examples failed against {paths.warehouse}; "
+            f"no docs written",
+            file=sys.stderr,
+        )
         return 1
     print(f"all {len(results)} README examples return rows")
     if args.examples_only:

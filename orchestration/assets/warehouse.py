@@ -7,7 +7,6 @@ A failing test stops what depends on it, so the copy keeps the last good build.
 Not for: SQL or measures (``dbt_project/``), or copying logic (``warehouse``).
 """
 
-
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from mi.settings import paths
 from orchestration.project import dbt_project
 from orchestration.resources import apply_dbt_environment
+
 
 class WarehouseTranslator(DagsterDbtTranslator):
     """Every dbt node joins group ``warehouse``; sources keep dagster-dbt's ``lake/<table>`` keys,
@@ -46,8 +46,11 @@ def explain_dbt_failure(target_path: Path) -> str:
             kind, name = node.split(".")[0], node.split(".")[2]
             if kind == "test":
                 failures = r.get("failures")
-                lines.append(f"test {name} failed" + (f" on {failures} row(s)" if failures else "")
-                             + f": {(r.get('message') or '').strip()}")
+                lines.append(
+                    f"test {name} failed"
+                    + (f" on {failures} row(s)" if failures else "")
+                    + f": {(r.get('message') or '').strip()}"
+                )
             else:
                 lines.append(f"{kind} {name} errored: {(r.get('message') or '').strip()[:400]}")
         elif r["status"] == "skipped":
@@ -72,8 +75,13 @@ def _row_counts(build_db: Path, tables: list[str]) -> dict[str, int]:
     return counts
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=translator,
-            name="warehouse_models", op_tags={"warehouse": "duckdb"})
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=translator,
+    name="warehouse_models",
+    op_tags={"warehouse": "duckdb"},
+)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     """``dbt build``: every model, seed, test and unit test, in dependency order."""
     p = paths().ensure()
@@ -86,15 +94,20 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
 
     with warehouse_lock(p):
         # mart_build_info says which code built the warehouse, as warehouse.build_warehouse does
-        invocation = dbt.cli(["build", "--vars", json.dumps({"code_version": code_version()})],
-                             context=context, raise_on_error=False,
-                             target_path=p.warehouse_dir / "dbt_target")
+        invocation = dbt.cli(
+            ["build", "--vars", json.dumps({"code_version": code_version()})],
+            context=context,
+            raise_on_error=False,
+            target_path=p.warehouse_dir / "dbt_target",
+        )
         # dbt holds the build database while it runs, so row counts are read once it ends;
         # events are held until then so each model's materialisation carries its row count.
         events = list(invocation.stream())
-    tables = [e.metadata["dagster/relation_identifier"].value.split(".", 1)[-1]
-              for e in events if isinstance(e, (dg.Output, dg.AssetMaterialization))
-              and "dagster/relation_identifier" in e.metadata]
+    tables = [
+        e.metadata["dagster/relation_identifier"].value.split(".", 1)[-1]
+        for e in events
+        if isinstance(e, (dg.Output, dg.AssetMaterialization)) and "dagster/relation_identifier" in e.metadata
+    ]
     counts = _row_counts(build_database(p), tables)
     for event in events:
         relation = getattr(event, "metadata", {}).get("dagster/relation_identifier")
@@ -106,8 +119,10 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
     marker = _good_build_marker(p)
     if not invocation.is_successful():
         marker.unlink(missing_ok=True)
-        raise dg.Failure(description="The warehouse build failed.\n" + explain_dbt_failure(invocation.target_path),
-                         metadata={"dbt_target": dg.MetadataValue.path(str(invocation.target_path))})
+        raise dg.Failure(
+            description="The warehouse build failed.\n" + explain_dbt_failure(invocation.target_path),
+            metadata={"dbt_target": dg.MetadataValue.path(str(invocation.target_path))},
+        )
     # Only a build that passed every test may become the analysts' copy, even when
     # someone materialises analyst_warehouse on its own from the UI.
     marker.write_text(_build_fingerprint(build_database(p)))
@@ -122,9 +137,14 @@ def _build_fingerprint(database: Path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-@dg.asset(group_name="warehouse", deps=[warehouse_models], kinds={"duckdb"}, tags={"warehouse": "duckdb"},
-          description="The analysts' read-only copy of the last good build (MI_HOME/warehouse/mi.duckdb), "
-                      "swapped in atomically.")
+@dg.asset(
+    group_name="warehouse",
+    deps=[warehouse_models],
+    kinds={"duckdb"},
+    tags={"warehouse": "duckdb"},
+    description="The analysts' read-only copy of the last good build (MI_HOME/warehouse/mi.duckdb), "
+    "swapped in atomically.",
+)
 def analyst_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     from warehouse import build_database, publish_analyst_copy
 
@@ -132,12 +152,18 @@ def analyst_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult
     marker = _good_build_marker(p)
     database = build_database(p)
     if not marker.exists() or not database.exists() or marker.read_text() != _build_fingerprint(database):
-        raise dg.Failure(description="The build database is not a build that passed every test (the last dbt "
-                                     "build failed, or it changed since); the analysts' copy was left as it was. "
-                                     "Materialise the warehouse models first.")
+        raise dg.Failure(
+            description="The build database is not a build that passed every test (the last dbt "
+            "build failed, or it changed since); the analysts' copy was left as it was. "
+            "Materialise the warehouse models first."
+        )
     copy = publish_analyst_copy(p)
-    counts = _row_counts(Path(copy), ["marts.fct_outcome_claims", "marts.fct_participants", "marts.mart_star_ratings"])
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(copy)),
-        **{f"rows {k}": v for k, v in counts.items()},
-    })
+    counts = _row_counts(
+        Path(copy), ["marts.fct_outcome_claims", "marts.fct_participants", "marts.mart_star_ratings"]
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(copy)),
+            **{f"rows {k}": v for k, v in counts.items()},
+        }
+    )

@@ -64,8 +64,15 @@ DEFECTS = [
     ({"leave_date": "2026-05-20", "leave_reason": "FIRED"}, "PAR_LEAVE_REASON_02"),
     ({"leave_reason": "JOB"}, "PAR_LEAVE_REASON_03"),
     # values that must pass everywhere: lower-case codes, a NINO with spaces
-    ({"customer_group": "jsa_25_plus", "nino": "ce 11 11 11 a", "disability": "y",
-      "impairment_group": "mental_health"}, None),
+    (
+        {
+            "customer_group": "jsa_25_plus",
+            "nino": "ce 11 11 11 a",
+            "disability": "y",
+            "impairment_group": "mental_health",
+        },
+        None,
+    ),
 ]
 
 
@@ -110,7 +117,9 @@ def test_every_rule_the_benchmark_runs_is_broken_by_the_file(ours):
     assert all(r.check.startswith("ref_") for r in dataset.all_rules if r.id in skipped)
 
 
-@pytest.mark.parametrize("engine", [pandera_findings, gx_findings], ids=["pandera-pandas", "great-expectations"])
+@pytest.mark.parametrize(
+    "engine", [pandera_findings, gx_findings], ids=["pandera-pandas", "great-expectations"]
+)
 def test_the_alternative_finds_the_same_rows_as_mi_validate(engine, participants_file, ours):
     theirs, rule_ids = _theirs(engine, participants_file)
     for rule_id in rule_ids:

@@ -41,36 +41,56 @@ def seed_column(name: str, column: str) -> list[str]:
 
 
 def test_the_committed_code_labels_seed_matches_the_definitions():
-    assert SEED.read_text(encoding="utf-8") == render_code_labels(), "code_labels.csv is stale: run `make spec`"
+    assert SEED.read_text(encoding="utf-8") == render_code_labels(), (
+        "code_labels.csv is stale: run `make spec`"
+    )
 
 
 def test_the_seed_reads_back_as_one_row_per_code_with_commas_and_apostrophes_intact():
     rows = list(csv.DictReader(io.StringIO(render_code_labels())))
     assert len(rows) == len({(r["list"], r["code"]) for r in rows}) == len(code_labels())
     customer_groups = {r["code"]: r for r in rows if r["list"] == "customer_group"}
-    assert customer_groups["ESA_WRAG"]["label"] == "Employment and Support Allowance, work-related activity group"
+    assert (
+        customer_groups["ESA_WRAG"]["label"]
+        == "Employment and Support Allowance, work-related activity group"
+    )
     assert customer_groups["JSA_18_24"]["label"].startswith("Jobseeker's")
 
 
 def test_every_code_list_of_the_specification_is_labelled_in_its_own_order():
     labels = labels_by_list()
     for name, code_list in REGISTRY.code_lists.items():
-        assert list(labels[name])[:len(code_list.values)] == list(code_list.values), name
+        assert list(labels[name])[: len(code_list.values)] == list(code_list.values), name
 
 
-@pytest.mark.parametrize("name, codes", [
-    ("verification_status", ["WITHDRAWN", "UNKNOWN_PARTICIPANT", "CONTRACT_MISMATCH", "STARTED_BEFORE_REFERRAL",
-                             "DUPLICATE", "PENDING", "NO_EVIDENCE", "INSUFFICIENT_EMPLOYMENT", "VERIFIED"]),
-    ("claim_state", ["UNCLAIMED", "NOT_YET_DUE"]),
-    ("rating_status", ["RATED", "NOT_RATED"]),
-    ("not_rated_reason", ["NO_MATURE_COHORT", "FEW_REFERRALS", "FEW_EXPECTED_OUTCOMES"]),
-    ("compared_with_national", ["ABOVE", "NOT_DIFFERENT", "BELOW"]),
-    ("labour_market_band", ["LOW", "MID", "HIGH", "UNKNOWN"]),
-    ("age_band", ["16-24", "25-49", "50+", "UNKNOWN"]),
-    ("benchmark_level", ["FULL_CELL", "WITHOUT_LABOUR_MARKET", "WITHOUT_AGE", "CUSTOMER_GROUP"]),
-    ("group_dimension", ["customer_group", "impairment_group", "age_band", "sex", "ethnicity"]),
-    ("stars", ["1", "2", "3", "4", "5"]),
-])
+@pytest.mark.parametrize(
+    "name, codes",
+    [
+        (
+            "verification_status",
+            [
+                "WITHDRAWN",
+                "UNKNOWN_PARTICIPANT",
+                "CONTRACT_MISMATCH",
+                "STARTED_BEFORE_REFERRAL",
+                "DUPLICATE",
+                "PENDING",
+                "NO_EVIDENCE",
+                "INSUFFICIENT_EMPLOYMENT",
+                "VERIFIED",
+            ],
+        ),
+        ("claim_state", ["UNCLAIMED", "NOT_YET_DUE"]),
+        ("rating_status", ["RATED", "NOT_RATED"]),
+        ("not_rated_reason", ["NO_MATURE_COHORT", "FEW_REFERRALS", "FEW_EXPECTED_OUTCOMES"]),
+        ("compared_with_national", ["ABOVE", "NOT_DIFFERENT", "BELOW"]),
+        ("labour_market_band", ["LOW", "MID", "HIGH", "UNKNOWN"]),
+        ("age_band", ["16-24", "25-49", "50+", "UNKNOWN"]),
+        ("benchmark_level", ["FULL_CELL", "WITHOUT_LABOUR_MARKET", "WITHOUT_AGE", "CUSTOMER_GROUP"]),
+        ("group_dimension", ["customer_group", "impairment_group", "age_band", "sex", "ethnicity"]),
+        ("stars", ["1", "2", "3", "4", "5"]),
+    ],
+)
 def test_every_status_reason_and_band_of_the_marts_is_labelled(name, codes):
     # verification_status in the order its rules apply: the first that matches wins
     assert list(labels_by_list()[name]) == codes
@@ -137,12 +157,16 @@ def test_every_accepted_code_of_every_mart_has_a_label():
                     for value in values or []:
                         if str(value) not in labels[code_list]:
                             missing.append(f"{model['name']}.{column['name']}: {value} ({code_list})")
-    assert not missing, "codes without a label (add them to contracts_schema/definitions/, then make spec):\n" \
+    assert not missing, (
+        "codes without a label (add them to contracts_schema/definitions/, then make spec):\n"
         + "\n".join(missing)
+    )
 
 
 def test_a_code_is_a_label_or_a_label_with_its_description():
-    code_list = _code_list("x", {"description": "d", "values": {"A": "Ay", "B": {"label": "Bee", "description": "More."}}})
+    code_list = _code_list(
+        "x", {"description": "d", "values": {"A": "Ay", "B": {"label": "Bee", "description": "More."}}}
+    )
     assert code_list.values == {"A": "Ay", "B": "Bee"} and code_list.descriptions == {"B": "More."}
     with pytest.raises(RegistryError):
         _code_list("x", {"description": "d", "values": {"A": {"description": "no label"}}})

@@ -23,9 +23,20 @@ def test_the_committed_specification_document_matches_the_definitions():
 
 def test_every_dataset_of_the_specification_is_defined():
     assert set(REGISTRY.datasets) == {
-        "participants", "outcome_claims", "customer_survey", "providers", "contract_package_areas",
-        "local_authorities", "contracts", "supply_chain", "payment_rates", "performance_levels",
-        "inspections", "labour_market", "employment_spells"}
+        "participants",
+        "outcome_claims",
+        "customer_survey",
+        "providers",
+        "contract_package_areas",
+        "local_authorities",
+        "contracts",
+        "supply_chain",
+        "payment_rates",
+        "performance_levels",
+        "inspections",
+        "labour_market",
+        "employment_spells",
+    }
 
 
 @pytest.mark.parametrize("dataset", list(REGISTRY.datasets.values()), ids=lambda d: d.name)
@@ -35,7 +46,9 @@ def test_every_field_is_described_and_every_rule_speaks_to_a_clerk(dataset):
     for rule in dataset.all_rules:
         assert re.fullmatch(r"[A-Z]{3}_[A-Z0-9_]+_\d{2}", rule.id), rule.id
         assert rule.severity in {"error", "warning"}
-        assert rule.field in rule.message or rule.check == "unique" or rule.id.startswith("CLM_PREMATURE"), rule.id
+        assert rule.field in rule.message or rule.check == "unique" or rule.id.startswith("CLM_PREMATURE"), (
+            rule.id
+        )
 
 
 @pytest.mark.parametrize("dataset", list(REGISTRY.datasets.values()), ids=lambda d: d.name)
@@ -46,20 +59,44 @@ def test_every_required_field_has_a_required_rule(dataset):
 
 @pytest.mark.parametrize("dataset", list(REGISTRY.datasets.values()), ids=lambda d: d.name)
 def test_every_rule_becomes_a_named_pandera_check(dataset):
-    schema, skipped = build_schema(dataset, CheckContext(ukprn="10004567", period=Period.parse("2026Q2"),
-                                                         has_reference=True))
+    schema, skipped = build_schema(
+        dataset, CheckContext(ukprn="10004567", period=Period.parse("2026Q2"), has_reference=True)
+    )
     assert skipped == []
     assert sorted(c.name for c in schema.checks) == sorted(r.id for r in dataset.all_rules)
 
 
 def test_code_lists_match_the_specification():
     assert list(REGISTRY.code_lists["customer_group"].values) == [
-        "JSA_18_24", "JSA_25_PLUS", "JSA_EARLY_ACCESS", "ESA_WRAG", "IB_ESA_EX_IB", "LONE_PARENT", "VOLUNTARY"]
-    assert list(REGISTRY.code_lists["outcome_type"].values) == ["JOB_OUTCOME", "SUSTAINED_26W", "SUSTAINED_78W"]
+        "JSA_18_24",
+        "JSA_25_PLUS",
+        "JSA_EARLY_ACCESS",
+        "ESA_WRAG",
+        "IB_ESA_EX_IB",
+        "LONE_PARENT",
+        "VOLUNTARY",
+    ]
+    assert list(REGISTRY.code_lists["outcome_type"].values) == [
+        "JOB_OUTCOME",
+        "SUSTAINED_26W",
+        "SUSTAINED_78W",
+    ]
     assert list(REGISTRY.code_lists["impairment_group"].values) == [
-        "MENTAL_HEALTH", "LEARNING_DISABILITY", "PHYSICAL", "SENSORY", "LONG_TERM_CONDITION", "OTHER"]
+        "MENTAL_HEALTH",
+        "LEARNING_DISABILITY",
+        "PHYSICAL",
+        "SENSORY",
+        "LONG_TERM_CONDITION",
+        "OTHER",
+    ]
     assert list(REGISTRY.code_lists["leave_reason"].values) == [
-        "JOB", "END_OF_PROVISION", "MOVED_AWAY", "OTHER_PROVISION", "NO_LONGER_ELIGIBLE", "OTHER"]
+        "JOB",
+        "END_OF_PROVISION",
+        "MOVED_AWAY",
+        "OTHER_PROVISION",
+        "NO_LONGER_ELIGIBLE",
+        "OTHER",
+    ]
 
 
 def test_personal_fields_never_reach_the_lake():
@@ -96,8 +133,10 @@ def test_dbt_sources_describe_exactly_what_ingest_writes():
     from ingest.lake import lake_schema
     from ingest.ledger import LEDGER_SCHEMA
 
-    tables = {t["name"]: [c["name"] for c in t["columns"]]
-              for t in yaml.safe_load(render_dbt_sources())["sources"][0]["tables"]}
+    tables = {
+        t["name"]: [c["name"] for c in t["columns"]]
+        for t in yaml.safe_load(render_dbt_sources())["sources"][0]["tables"]
+    }
     for dataset in REGISTRY.datasets.values():
         assert tables[dataset.name] == list(lake_schema(dataset)), dataset.name
     assert sorted(tables["ledger"]) == sorted(LEDGER_SCHEMA)

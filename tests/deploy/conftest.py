@@ -26,7 +26,9 @@ def postgres():
     """A PostgreSQL cluster on 127.0.0.1 for this session, with an empty ``dagster`` database."""
     bin_dir = postgres_bin_dir()
     if bin_dir is None:
-        _missing("PostgreSQL's server binaries are not installed (apt-get install postgresql; .ci/run does this)")
+        _missing(
+            "PostgreSQL's server binaries are not installed (apt-get install postgresql; .ci/run does this)"
+        )
     if importlib.util.find_spec("dagster_postgres") is None:
         _missing("dagster-postgres is not installed (it is pinned in requirements.txt)")
     cluster = PostgresCluster(bin_dir)

@@ -27,8 +27,11 @@ from tests.support.net import free_port
 
 def postgres_bin_dir() -> Path | None:
     """The newest ``/usr/lib/postgresql/<major>/bin`` that has initdb and pg_ctl (Debian's layout)."""
-    found = [Path(p).parent for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")
-             if (Path(p).parent / "pg_ctl").exists()]
+    found = [
+        Path(p).parent
+        for p in glob.glob("/usr/lib/postgresql/*/bin/initdb")
+        if (Path(p).parent / "pg_ctl").exists()
+    ]
     return max(found, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0, default=None)
 
 
@@ -41,7 +44,9 @@ def _server_user() -> pwd.struct_passwd | None:
             return pwd.getpwnam(name)
         except KeyError:
             continue
-    raise RuntimeError("running as root and neither a 'postgres' nor a 'nobody' user exists to own the cluster")
+    raise RuntimeError(
+        "running as root and neither a 'postgres' nor a 'nobody' user exists to own the cluster"
+    )
 
 
 @dataclass
@@ -77,13 +82,22 @@ class PostgresCluster:
         owner = _server_user()
         kwargs = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []} if owner else {}
         env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": str(self.root)}
-        result = subprocess.run([str(self.bin_dir / argv[0]), *argv[1:]], cwd=self.root, env=env,
-                                capture_output=True, text=True, timeout=timeout, **kwargs)
+        result = subprocess.run(
+            [str(self.bin_dir / argv[0]), *argv[1:]],
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            **kwargs,
+        )
         if result.returncode != 0:
             log = self.log_path.read_text(errors="replace")[-3000:] if self.log_path.exists() else ""
-            raise RuntimeError(f"{argv[0]} failed ({result.returncode}): {result.stderr or result.stdout}\n{log}")
+            raise RuntimeError(
+                f"{argv[0]} failed ({result.returncode}): {result.stderr or result.stdout}\n{log}"
+            )
 
-    def start(self) -> "PostgresCluster":
+    def start(self) -> PostgresCluster:
         # Not under pytest's tmp folder: that is root's and mode 0700, so the
         # server's own user could not reach its data directory there.
         self.root = Path(tempfile.mkdtemp(prefix="mi-test-pg-"))
@@ -94,25 +108,59 @@ class PostgresCluster:
         if owner:
             for path in (self.root, self.root / "socket", pwfile):
                 os.chown(path, owner.pw_uid, owner.pw_gid)
-        self._run("initdb", "-D", str(self.data_dir), "-U", "postgres", "--auth=scram-sha-256",
-                  f"--pwfile={pwfile}", "--encoding=UTF8", "--locale=C", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            "postgres",
+            "--auth=scram-sha-256",
+            f"--pwfile={pwfile}",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
         pwfile.unlink()
         # Loopback only; fsync and synchronous commit off because this cluster is thrown
         # away at the end and Dagster writes one row per event (seconds saved per run).
-        options = " ".join([
-            "-c listen_addresses=127.0.0.1", f"-c port={self.port}", f"-k {self.root / 'socket'}",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-        ])
-        self._run("pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_path), "-o", options,
-                  "-w", "-t", "60", "start", timeout=90)
+        options = " ".join(
+            [
+                "-c listen_addresses=127.0.0.1",
+                f"-c port={self.port}",
+                f"-k {self.root / 'socket'}",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+            ]
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_path),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+            timeout=90,
+        )
         self._create_database()
         return self
 
     def _create_database(self) -> None:
         import psycopg2
 
-        con = psycopg2.connect(host=self.host, port=self.port, user="postgres",
-                               password=self._superuser_password, dbname="postgres", connect_timeout=10)
+        con = psycopg2.connect(
+            host=self.host,
+            port=self.port,
+            user="postgres",
+            password=self._superuser_password,
+            dbname="postgres",
+            connect_timeout=10,
+        )
         try:
             con.autocommit = True
             with con.cursor() as cur:
@@ -139,7 +187,9 @@ class PostgresCluster:
             return
         try:
             if (self.data_dir / "postmaster.pid").exists():
-                self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "30", "stop", timeout=60)
+                self._run(
+                    "pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "30", "stop", timeout=60
+                )
         except (RuntimeError, subprocess.TimeoutExpired):
             self._kill_postmaster()
         finally:

@@ -22,8 +22,18 @@ from pathlib import Path
 import pytest
 import yaml
 
-from deploy.shared import (LOCATION_NAME, REPOSITORY_NAME, DeploymentConfigError, Service, SharedDeployment,
-                           instance_config, render_instance_yaml, start, wait_for_http, wait_for_port)
+from deploy.shared import (
+    LOCATION_NAME,
+    REPOSITORY_NAME,
+    DeploymentConfigError,
+    Service,
+    SharedDeployment,
+    instance_config,
+    render_instance_yaml,
+    start,
+    wait_for_http,
+    wait_for_port,
+)
 from tests.support.net import free_port
 from tests.support.worlds import copy_home
 
@@ -43,8 +53,13 @@ def test_the_instance_is_postgres_with_the_queue_and_the_single_writer_limit(tmp
 
     from orchestration.instance import DAGSTER_YAML
 
-    env = {"MI_DAGSTER_PG_HOST": "db.internal", "MI_DAGSTER_PG_USER": "dagster", "MI_DAGSTER_PG_DB": "dagster",
-           "MI_DAGSTER_PG_PASSWORD": "s3cret-not-in-files", "MI_DAGSTER_PG_PORT": "6432"}
+    env = {
+        "MI_DAGSTER_PG_HOST": "db.internal",
+        "MI_DAGSTER_PG_USER": "dagster",
+        "MI_DAGSTER_PG_DB": "dagster",
+        "MI_DAGSTER_PG_PASSWORD": "s3cret-not-in-files",
+        "MI_DAGSTER_PG_PORT": "6432",
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     deployment = SharedDeployment(tmp_path / "dagster", grpc_port=4999)
@@ -62,17 +77,30 @@ def test_the_instance_is_postgres_with_the_queue_and_the_single_writer_limit(tmp
     assert config["telemetry"] == {"enabled": False}
 
     workspace = yaml.safe_load(workspace_yaml.read_text())
-    assert workspace == {"load_from": [{"grpc_server": {"host": "127.0.0.1", "port": 4999,
-                                                        "location_name": LOCATION_NAME}}]}
-    assert deployment.command("code")[1:] == ["api", "grpc", "-m", "orchestration.definitions",
-                                              "-d", str(Path(__file__).resolve().parents[2]),
-                                              "-h", "127.0.0.1", "-p", "4999", "--location-name", LOCATION_NAME]
+    assert workspace == {
+        "load_from": [{"grpc_server": {"host": "127.0.0.1", "port": 4999, "location_name": LOCATION_NAME}}]
+    }
+    assert deployment.command("code")[1:] == [
+        "api",
+        "grpc",
+        "-m",
+        "orchestration.definitions",
+        "-d",
+        str(Path(__file__).resolve().parents[2]),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        "4999",
+        "--location-name",
+        LOCATION_NAME,
+    ]
 
 
 def test_a_url_is_referenced_by_name_and_missing_settings_are_named():
     url = "postgresql+psycopg2://u:p@h/d"
     assert instance_config({"MI_DAGSTER_PG_URL": url})["storage"] == {
-        "postgres": {"postgres_url": {"env": "MI_DAGSTER_PG_URL"}}}
+        "postgres": {"postgres_url": {"env": "MI_DAGSTER_PG_URL"}}
+    }
     assert "u:p@h" not in render_instance_yaml({"MI_DAGSTER_PG_URL": url})
     # A bare postgresql:// would make SQLAlchemy 2.1 look for psycopg 3 in every process.
     with pytest.raises(DeploymentConfigError, match=r"must start with postgresql\+psycopg2://"):
@@ -88,9 +116,13 @@ def test_the_instance_opens_on_postgres_from_separate_settings(postgres, tmp_pat
     import dagster as dg
     from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
 
-    env = {"MI_DAGSTER_PG_HOST": postgres.host, "MI_DAGSTER_PG_PORT": str(postgres.port),
-           "MI_DAGSTER_PG_USER": postgres.user, "MI_DAGSTER_PG_PASSWORD": postgres.password,
-           "MI_DAGSTER_PG_DB": postgres.database}
+    env = {
+        "MI_DAGSTER_PG_HOST": postgres.host,
+        "MI_DAGSTER_PG_PORT": str(postgres.port),
+        "MI_DAGSTER_PG_USER": postgres.user,
+        "MI_DAGSTER_PG_PASSWORD": postgres.password,
+        "MI_DAGSTER_PG_DB": postgres.database,
+    }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     deployment = SharedDeployment(tmp_path / "dagster")
@@ -110,8 +142,11 @@ def test_the_systemd_units_run_each_role_with_the_example_environment(tmp_path):
         unit = (folder / f"mi-dagster-{role}.service").read_text()
         assert f"ExecStart=/opt/mi-warehouse/.venv/bin/python -m deploy.shared {role}\n" in unit
         assert "EnvironmentFile=/etc/mi-warehouse/dagster.env\n" in unit
-    example = dict(line.split("=", 1) for line in (folder / "dagster.env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))
+    example = dict(
+        line.split("=", 1)
+        for line in (folder / "dagster.env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
     deployment = SharedDeployment.from_environment(example)
     assert (deployment.grpc_port, deployment.web_host) == (4266, "127.0.0.1")
     assert instance_config(example)["run_monitoring"]["max_runtime_seconds"] == 21600
@@ -120,7 +155,9 @@ def test_the_systemd_units_run_each_role_with_the_example_environment(tmp_path):
 def test_the_helm_values_carry_the_same_limit_and_code_location():
     from orchestration.instance import DAGSTER_YAML
 
-    values = yaml.safe_load((Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "values.yaml").read_text())
+    values = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "values.yaml").read_text()
+    )
     local = yaml.safe_load(DAGSTER_YAML)["concurrency"]["runs"]
     assert values["concurrency"]["runs"]["tagConcurrencyLimits"] == local["tag_concurrency_limits"]
     assert values["dagsterDaemon"]["runCoordinator"]["type"] == "QueuedRunCoordinator"
@@ -140,9 +177,12 @@ class Live:
     services: list[Service]
 
     def graphql(self, query: str, variables: dict | None = None) -> dict:
-        request = urllib.request.Request(self.deployment.web_url + "/graphql", method="POST",
-                                         data=json.dumps({"query": query, "variables": variables or {}}).encode(),
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.deployment.web_url + "/graphql",
+            method="POST",
+            data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         with opener.open(request, timeout=30) as response:
             body = json.loads(response.read())
@@ -150,8 +190,11 @@ class Live:
         return body["data"]
 
     def logs(self) -> str:
-        return "\n".join(f"--- {s.role} ({'running' if s.alive() else f'exited {s.process.returncode}'}):\n"
-                         f"{s.log_tail(3000)}" for s in self.services)
+        return "\n".join(
+            f"--- {s.role} ({'running' if s.alive() else f'exited {s.process.returncode}'}):\n"
+            f"{s.log_tail(3000)}"
+            for s in self.services
+        )
 
 
 LOCATIONS = """
@@ -178,7 +221,9 @@ def _wait_for_location(live: Live, timeout: float) -> None:
         entry = next((e for e in entries if e["name"] == LOCATION_NAME), None)
         if entry and entry["loadStatus"] == "LOADED" and entry["locationOrLoadError"]:
             location = entry["locationOrLoadError"]
-            assert location["__typename"] == "RepositoryLocation", f"the code location failed to load: {location}"
+            assert location["__typename"] == "RepositoryLocation", (
+                f"the code location failed to load: {location}"
+            )
             jobs = {j["name"] for r in location["repositories"] for j in r["jobs"]}
             assert JOB in jobs
             return
@@ -187,7 +232,11 @@ def _wait_for_location(live: Live, timeout: float) -> None:
 
 
 def _stop_sensor(live: Live, name: str) -> None:
-    selector = {"repositoryLocationName": LOCATION_NAME, "repositoryName": REPOSITORY_NAME, "sensorName": name}
+    selector = {
+        "repositoryLocationName": LOCATION_NAME,
+        "repositoryName": REPOSITORY_NAME,
+        "sensorName": name,
+    }
     sensor = live.graphql(SENSOR, {"selector": selector})["sensorOrError"]
     assert sensor["__typename"] == "Sensor", sensor
     stopped = live.graphql(STOP_SENSOR, {"id": sensor["id"]})["stopSensor"]
@@ -233,14 +282,19 @@ def live(postgres, small_world, small_world_files, dbt_manifest, tmp_path, monke
 
 def _runs(postgres, run_ids: list[str]) -> dict[str, dict]:
     """The runs as PostgreSQL holds them (plain SQL on Dagster's ``runs`` table)."""
-    rows = postgres.query("select run_id, pipeline_name, status, start_time, end_time from runs "
-                          "where run_id = any(%s)", (run_ids,))
+    rows = postgres.query(
+        "select run_id, pipeline_name, status, start_time, end_time from runs where run_id = any(%s)",
+        (run_ids,),
+    )
     return {r[0]: {"job": r[1], "status": r[2], "start": r[3], "end": r[4]} for r in rows}
 
 
 def _failure_messages(postgres, run_id: str) -> str:
-    rows = postgres.query("select event from event_logs where run_id = %s and dagster_event_type in "
-                          "('STEP_FAILURE', 'RUN_FAILURE') order by id", (run_id,))
+    rows = postgres.query(
+        "select event from event_logs where run_id = %s and dagster_event_type in "
+        "('STEP_FAILURE', 'RUN_FAILURE') order by id",
+        (run_id,),
+    )
     return "\n".join(json.loads(r[0]).get("user_message", "")[:2000] for r in rows)
 
 
@@ -264,8 +318,12 @@ def test_two_runs_through_the_queue_write_the_warehouse_one_after_the_other(live
     # the build database holds, so it must not be run without the build before it.)
     run_ids = [
         client.submit_job_execution(JOB, **where, tags={"submitted_by": "tests/deploy", "order": "1"}),
-        client.submit_job_execution(JOB, **where, tags={"submitted_by": "tests/deploy", "order": "2"},
-                                    asset_selection=list(submission_ledger.keys)),
+        client.submit_job_execution(
+            JOB,
+            **where,
+            tags={"submitted_by": "tests/deploy", "order": "2"},
+            asset_selection=list(submission_ledger.keys),
+        ),
     ]
 
     deadline = time.monotonic() + RUNS_TIMEOUT
@@ -287,18 +345,22 @@ def test_two_runs_through_the_queue_write_the_warehouse_one_after_the_other(live
 
     for run_id in run_ids:
         assert runs[run_id]["status"] == "SUCCESS", (
-            f"run {run_id} {runs[run_id]['status']}:\n{_failure_messages(postgres, run_id)}\n{live.logs()}")
+            f"run {run_id} {runs[run_id]['status']}:\n{_failure_messages(postgres, run_id)}\n{live.logs()}"
+        )
         assert runs[run_id]["job"] == JOB
     assert one_waited_while_the_other_ran, "the second run was never seen waiting in the queue"
     first, second = (runs[r] for r in run_ids)
     assert first["end"] <= second["start"], "the second run started before the first had ended"
 
     # Everything about the runs is in PostgreSQL: their tags and their event logs.
-    tags = postgres.query("select run_id, value from run_tags where key = 'warehouse' and run_id = any(%s)",
-                          (run_ids,))
+    tags = postgres.query(
+        "select run_id, value from run_tags where key = 'warehouse' and run_id = any(%s)", (run_ids,)
+    )
     assert dict(tags) == {r: "duckdb" for r in run_ids}
-    ((materialisations,),) = postgres.query("select count(*) from event_logs where run_id = %s "
-                                            "and dagster_event_type = 'ASSET_MATERIALIZATION'", (run_ids[0],))
+    ((materialisations,),) = postgres.query(
+        "select count(*) from event_logs where run_id = %s and dagster_event_type = 'ASSET_MATERIALIZATION'",
+        (run_ids[0],),
+    )
     assert materialisations > 100
 
     # The pipeline did its work: the landed file was submitted, the analysts' copy replaced.

@@ -26,7 +26,10 @@ def _file_rule(result, rule_id: str) -> pl.DataFrame:
 
 
 def test_a_file_that_is_not_utf8_is_rejected_with_file_encoding(tmp_path):
-    data = csv_bytes(filler_rows("participants", 2)) + b"FND00012,P-9,AB123456C,2026-04-14,,JSA_25_PLUS,1990-02-17,F,WHITE,N,,E08000025,10004567,,,caf\xe9\n"
+    data = (
+        csv_bytes(filler_rows("participants", 2))
+        + b"FND00012,P-9,AB123456C,2026-04-14,,JSA_25_PLUS,1990-02-17,F,WHITE,N,,E08000025,10004567,,,caf\xe9\n"
+    )
     result = _check(tmp_path, data)
     assert result.status == "REJECTED"
     assert _file_rule(result, "FILE_ENCODING")["row"].to_list() == [None]
@@ -50,7 +53,10 @@ def test_a_missing_required_column_rejects_the_file(tmp_path):
 
 
 def test_a_missing_optional_column_is_fine(tmp_path):
-    rows = [{k: v for k, v in r.items() if k not in ("leave_date", "leave_reason")} for r in filler_rows("participants", 2)]
+    rows = [
+        {k: v for k, v in r.items() if k not in ("leave_date", "leave_reason")}
+        for r in filler_rows("participants", 2)
+    ]
     assert _check(tmp_path, csv_bytes(rows)).status == "ACCEPTED"
 
 
@@ -88,9 +94,15 @@ def test_a_ragged_csv_is_rejected_without_echoing_its_content(tmp_path):
     assert "AB123456C" not in result.findings.write_csv()
 
 
-@pytest.mark.parametrize("name", ["participants.csv", "10004567_participants_2026Q2.csv",
-                                  "10004567_participants_2026Q5_20260705T101500.csv",
-                                  "10004567_claims_2026Q2_20260705T101500.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "participants.csv",
+        "10004567_participants_2026Q2.csv",
+        "10004567_participants_2026Q5_20260705T101500.csv",
+        "10004567_claims_2026Q2_20260705T101500.csv",
+    ],
+)
 def test_a_badly_named_file_is_rejected_with_file_name(tmp_path, name):
     result = _check(tmp_path, csv_bytes(filler_rows("participants", 2)), name=name)
     assert result.status == "REJECTED"
@@ -103,8 +115,14 @@ def test_a_name_that_disagrees_with_the_submitter_is_rejected(tmp_path):
 
 
 def test_explicit_ukprn_return_and_period_free_the_name(tmp_path):
-    result = _check(tmp_path, csv_bytes(filler_rows("participants", 2)), name="my file.csv",
-                    ukprn="10004567", dataset="participants", period="2026Q2")
+    result = _check(
+        tmp_path,
+        csv_bytes(filler_rows("participants", 2)),
+        name="my file.csv",
+        ukprn="10004567",
+        dataset="participants",
+        period="2026Q2",
+    )
     assert result.status == "ACCEPTED"
 
 
@@ -158,7 +176,9 @@ def _xlsx(rows: list[dict]) -> bytes:
 
 
 def test_an_xlsx_with_excel_date_cells_is_read_like_csv(tmp_path):
-    result = _check(tmp_path, _xlsx(filler_rows("participants", 3)), name=file_name("participants", ext="xlsx"))
+    result = _check(
+        tmp_path, _xlsx(filler_rows("participants", 3)), name=file_name("participants", ext="xlsx")
+    )
     assert result.status == "ACCEPTED", result.findings
     assert result.outcome.prepared["referral_date"].cast(pl.Utf8).to_list() == ["2026-04-14"] * 3
 

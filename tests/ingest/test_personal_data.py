@@ -23,7 +23,7 @@ def _everything_under(folder) -> bytes:
 
 def test_the_clear_nino_appears_nowhere_under_mi_home(mi_home, tmp_path):
     rows = filler_rows("participants", 4)
-    rows[1]["sex"] = "X"          # a rejected row goes to quarantine
+    rows[1]["sex"] = "X"  # a rejected row goes to quarantine
     rows[2]["nino"] = "AB12345C"  # a malformed NINO is echoed in feedback
     load_reference(write_reference_dir(tmp_path / "ref"))
     path = tmp_path / file_name("participants")

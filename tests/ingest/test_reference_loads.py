@@ -23,15 +23,21 @@ from mi.cli import main
 from mi.settings import paths
 from tests.support.mi_files import REFERENCE_ROWS, write_reference_dir
 
-KEY_RULES = {d.name: next(r for r in d.all_rules if r.check == "unique") for d in load_registry().reference
-             if any(r.check == "unique" for r in d.all_rules)}
+KEY_RULES = {
+    d.name: next(r for r in d.all_rules if r.check == "unique")
+    for d in load_registry().reference
+    if any(r.check == "unique" for r in d.all_rules)
+}
 
 
 def _current() -> dict[str, str]:
     """Dataset -> submission id of the reference load in use."""
     with Ledger(paths()) as ledger:
-        return {d.name: e.submission_id for d in load_registry().reference
-                if (e := ledger.current(d.name, None, None)) is not None}
+        return {
+            d.name: e.submission_id
+            for d in load_registry().reference
+            if (e := ledger.current(d.name, None, None)) is not None
+        }
 
 
 def _lake_folders() -> set[str]:
@@ -72,7 +78,9 @@ def test_every_reference_dataset_has_its_key_as_a_rule():
 def test_a_repeated_key_refuses_the_whole_load_and_the_earlier_load_stays_in_use(loaded, tmp_path, dataset):
     before = _lake_folders()
     folder = write_reference_dir(tmp_path / "bad", {dataset: _with_repeated_key(dataset)})
-    (folder / "contracts.csv").write_text((folder / "contracts.csv").read_text().replace("12500000", "12600000"))
+    (folder / "contracts.csv").write_text(
+        (folder / "contracts.csv").read_text().replace("12500000", "12600000")
+    )
     results = {r.summary["return"]: r for r in load_reference(folder)}
     rule = KEY_RULES[dataset]
     assert results[dataset].status == "REJECTED"
@@ -92,7 +100,9 @@ def test_a_repeated_key_refuses_the_whole_load_and_the_earlier_load_stays_in_use
 
 
 def test_a_repeated_spell_names_its_key_and_rows_with_the_nino_masked(loaded, tmp_path):
-    folder = write_reference_dir(tmp_path / "bad", {"employment_spells": _with_repeated_key("employment_spells")})
+    folder = write_reference_dir(
+        tmp_path / "bad", {"employment_spells": _with_repeated_key("employment_spells")}
+    )
     results = {r.summary["return"]: r for r in load_reference(folder)}
     spells = results["employment_spells"]
     hits = spells.findings.filter(pl.col("rule_id") == "EMP_KEY_01")
@@ -100,43 +110,61 @@ def test_a_repeated_spell_names_its_key_and_rows_with_the_nino_masked(loaded, tm
     assert hits["value"].to_list() == ["AB****56C, 123/AB456, 2026-04-20"] * 2
     (line,) = refusal_reasons(list(results.values()))
     assert "(nino, employer_paye_ref, spell_start)" in line and "AB****56C" in line
-    everything = "\n".join([line, spells.findings.write_csv()]
-                           + [p.read_text(errors="ignore") for p in (paths().feedback).rglob("*") if p.is_file()])
+    everything = "\n".join(
+        [line, spells.findings.write_csv()]
+        + [p.read_text(errors="ignore") for p in (paths().feedback).rglob("*") if p.is_file()]
+    )
     assert "AB123456C" not in everything and "ab 12 34 56 c" not in everything.lower()
 
 
-@pytest.mark.parametrize("dataset, change, rule_id", [
-    ("providers", {"sector": "CHARITY"}, "PRV_SECTOR_02"),
-    ("contract_package_areas", {"is_rural": "sometimes"}, "CPA_IS_RURAL_02"),
-    ("contracts", {"end_date": "31/03/2029"}, "CON_END_DATE_02"),
-    ("contracts", {"status": ""}, "CON_STATUS_01"),
-    ("payment_rates", {"amount_gbp": "-5"}, "PAY_AMOUNT_GBP_03"),
-    ("performance_levels", {"minimum_sustained_rate": "22"}, "MPL_MINIMUM_SUSTAINED_RATE_03"),
-    ("inspections", {"grade": "5"}, "INS_GRADE_03"),
-    ("labour_market", {"unemployment_rate": "4,7"}, "LMK_UNEMPLOYMENT_RATE_02"),
-    ("employment_spells", {"nino": "QQ123456Z"}, "EMP_NINO_02"),
-    ("employment_spells", {"spell_end": "2026-01-01"}, "EMP_SPELL_END_03"),
-])
+@pytest.mark.parametrize(
+    "dataset, change, rule_id",
+    [
+        ("providers", {"sector": "CHARITY"}, "PRV_SECTOR_02"),
+        ("contract_package_areas", {"is_rural": "sometimes"}, "CPA_IS_RURAL_02"),
+        ("contracts", {"end_date": "31/03/2029"}, "CON_END_DATE_02"),
+        ("contracts", {"status": ""}, "CON_STATUS_01"),
+        ("payment_rates", {"amount_gbp": "-5"}, "PAY_AMOUNT_GBP_03"),
+        ("performance_levels", {"minimum_sustained_rate": "22"}, "MPL_MINIMUM_SUSTAINED_RATE_03"),
+        ("inspections", {"grade": "5"}, "INS_GRADE_03"),
+        ("labour_market", {"unemployment_rate": "4,7"}, "LMK_UNEMPLOYMENT_RATE_02"),
+        ("employment_spells", {"nino": "QQ123456Z"}, "EMP_NINO_02"),
+        ("employment_spells", {"spell_end": "2026-01-01"}, "EMP_SPELL_END_03"),
+    ],
+)
 def test_any_broken_rule_refuses_the_load(loaded, tmp_path, dataset, change, rule_id):
     rows = [dict(r) for r in REFERENCE_ROWS[dataset]]
     rows[0].update(change)
-    results = {r.summary["return"]: r for r in load_reference(write_reference_dir(tmp_path / "bad", {dataset: rows}))}
+    results = {
+        r.summary["return"]: r for r in load_reference(write_reference_dir(tmp_path / "bad", {dataset: rows}))
+    }
     assert {r.status for r in results.values()} == {"REJECTED", "DUPLICATE"}
     refused = results[dataset]
     assert refused.findings["rule_id"].to_list()[0] == "FILE_REFERENCE_REFUSED"
     assert refused.findings.filter(pl.col("rule_id") == rule_id)["row"].to_list() == [2]
     assert refused.summary["rows_accepted"] == 0
     assert _current() == loaded
-    assert [line.split(" on row ")[0] for line in refusal_reasons(list(results.values()))] == [f"{dataset}: {rule_id}"]
+    assert [line.split(" on row ")[0] for line in refusal_reasons(list(results.values()))] == [
+        f"{dataset}: {rule_id}"
+    ]
 
 
 def test_an_employment_extract_with_two_extract_dates_is_refused(loaded, tmp_path):
     rows = [dict(r) for r in REFERENCE_ROWS["employment_spells"]]
-    rows.append({"nino": "HJ555555A", "employer_paye_ref": "456/ZZ1", "spell_start": "2026-02-02", "spell_end": "",
-                 "extract_date": "2026-06-30"})
+    rows.append(
+        {
+            "nino": "HJ555555A",
+            "employer_paye_ref": "456/ZZ1",
+            "spell_start": "2026-02-02",
+            "spell_end": "",
+            "extract_date": "2026-06-30",
+        }
+    )
     rows[1]["extract_date"] = "2026-07-31"
-    results = {r.summary["return"]: r for r in
-               load_reference(write_reference_dir(tmp_path / "bad", {"employment_spells": rows}))}
+    results = {
+        r.summary["return"]: r
+        for r in load_reference(write_reference_dir(tmp_path / "bad", {"employment_spells": rows}))
+    }
     assert results["employment_spells"].status == "REJECTED"
     hits = results["employment_spells"].findings.filter(pl.col("rule_id") == "EMP_EXTRACT_DATE_03")
     assert hits["row"].to_list() == [3] and hits["value"].to_list() == ["2026-07-31"]
@@ -145,8 +173,9 @@ def test_an_employment_extract_with_two_extract_dates_is_refused(loaded, tmp_pat
 
 def test_a_file_refused_only_with_its_load_loads_once_the_folder_is_corrected(loaded, tmp_path):
     changed_contracts = [dict(r, contract_value_gbp="1") for r in REFERENCE_ROWS["contracts"]]
-    bad = write_reference_dir(tmp_path / "bad", {"contracts": changed_contracts,
-                                                 "providers": _with_repeated_key("providers")})
+    bad = write_reference_dir(
+        tmp_path / "bad", {"contracts": changed_contracts, "providers": _with_repeated_key("providers")}
+    )
     refused = {r.summary["return"]: r.status for r in load_reference(bad)}
     assert refused["contracts"] == "REJECTED"
     fixed = write_reference_dir(tmp_path / "fixed", {"contracts": changed_contracts})
@@ -159,13 +188,18 @@ def test_a_file_refused_only_with_its_load_loads_once_the_folder_is_corrected(lo
 def test_the_cli_exits_1_with_one_line_per_problem_and_0_when_all_is_well(loaded, tmp_path, capsys):
     rows = [dict(r) for r in REFERENCE_ROWS["inspections"]]
     rows[0]["grade"] = "7"
-    bad = write_reference_dir(tmp_path / "bad", {"providers": _with_repeated_key("providers"), "inspections": rows})
+    bad = write_reference_dir(
+        tmp_path / "bad", {"providers": _with_repeated_key("providers"), "inspections": rows}
+    )
     assert main(["load-reference", str(bad), "--quiet"]) == 1
     err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("mi load-reference")]
-    assert err[0].startswith("mi load-reference: refused: providers: PRV_UKPRN_03 on rows 2, 5 (ukprn: 10004567)")
+    assert err[0].startswith(
+        "mi load-reference: refused: providers: PRV_UKPRN_03 on rows 2, 5 (ukprn: 10004567)"
+    )
     assert err[1].startswith("mi load-reference: refused: inspections: INS_GRADE_03 on row 2 (grade: 7)")
-    assert err[2] == ("mi load-reference: nothing of this load was taken; "
-                      "the reference data loaded before stays in use")
+    assert err[2] == (
+        "mi load-reference: nothing of this load was taken; the reference data loaded before stays in use"
+    )
     assert len(err) == 3
     assert _current() == loaded
     assert main(["load-reference", str(write_reference_dir(tmp_path / "good2")), "--quiet"]) == 0
@@ -173,13 +207,24 @@ def test_the_cli_exits_1_with_one_line_per_problem_and_0_when_all_is_well(loaded
 
 def test_a_load_killed_before_it_commits_leaves_the_earlier_load_in_use(loaded, tmp_path):
     """The process dies while recording the third dataset: the first two must not be current."""
-    folder = write_reference_dir(tmp_path / "next", {
-        name: [dict(r) for r in rows] + ([] if name != "labour_market" else
-                                         [{"la_code": "E08000026", "period": "2026Q2", "unemployment_rate": "5.1"}])
-        for name, rows in REFERENCE_ROWS.items()})
-    (folder / "providers.csv").write_text((folder / "providers.csv").read_text().replace("Northern", "Northerly"))
+    folder = write_reference_dir(
+        tmp_path / "next",
+        {
+            name: [dict(r) for r in rows]
+            + (
+                []
+                if name != "labour_market"
+                else [{"la_code": "E08000026", "period": "2026Q2", "unemployment_rate": "5.1"}]
+            )
+            for name, rows in REFERENCE_ROWS.items()
+        },
+    )
+    (folder / "providers.csv").write_text(
+        (folder / "providers.csv").read_text().replace("Northern", "Northerly")
+    )
     (folder / "contract_package_areas.csv").write_text(
-        (folder / "contract_package_areas.csv").read_text().replace("North West", "North-West"))
+        (folder / "contract_package_areas.csv").read_text().replace("North West", "North-West")
+    )
     script = textwrap.dedent(f"""
         import os
         import ingest.ledger
@@ -200,6 +245,9 @@ def test_a_load_killed_before_it_commits_leaves_the_earlier_load_in_use(loaded, 
     # The next load sweeps what the killed one wrote, and then loads.
     results = {r.summary["return"]: r for r in load_reference(folder)}
     assert results["providers"].status == "ACCEPTED"
-    ids = {f"submission_id={r.submission_id}" for r in results.values()} | {
-        f"submission_id={s}" for s in loaded.values()} | {"submission_id=_schema"}
+    ids = (
+        {f"submission_id={r.submission_id}" for r in results.values()}
+        | {f"submission_id={s}" for s in loaded.values()}
+        | {"submission_id=_schema"}
+    )
     assert {f.split("/")[1] for f in _lake_folders()} <= ids

@@ -23,11 +23,11 @@ CASES: list[tuple[str, str, dict]] = [
     ("PAR_PARTICIPANT_REF_02", "participants", {"participant_ref": "P_1!"}),
     ("PAR_PARTICIPANT_REF_02", "participants", {"participant_ref": "P" * 21}),
     ("PAR_NINO_01", "participants", {"nino": ""}),
-    ("PAR_NINO_02", "participants", {"nino": "DA123456A"}),   # first letter D never used
-    ("PAR_NINO_02", "participants", {"nino": "AO123456A"}),   # second letter O never used
-    ("PAR_NINO_02", "participants", {"nino": "GB123456A"}),   # prefix never issued
-    ("PAR_NINO_02", "participants", {"nino": "AB123456E"}),   # suffix beyond D
-    ("PAR_NINO_02", "participants", {"nino": "AB12345C"}),    # five digits
+    ("PAR_NINO_02", "participants", {"nino": "DA123456A"}),  # first letter D never used
+    ("PAR_NINO_02", "participants", {"nino": "AO123456A"}),  # second letter O never used
+    ("PAR_NINO_02", "participants", {"nino": "GB123456A"}),  # prefix never issued
+    ("PAR_NINO_02", "participants", {"nino": "AB123456E"}),  # suffix beyond D
+    ("PAR_NINO_02", "participants", {"nino": "AB12345C"}),  # five digits
     ("PAR_REFERRAL_DATE_01", "participants", {"referral_date": ""}),
     ("PAR_REFERRAL_DATE_02", "participants", {"referral_date": "14/04/2026"}),
     ("PAR_REFERRAL_DATE_02", "participants", {"referral_date": "2026-02-30"}),
@@ -61,7 +61,11 @@ CASES: list[tuple[str, str, dict]] = [
     ("PAR_DELIVERY_UKPRN_03", "participants", {"delivery_ukprn": PRIME_B}),
     ("PAR_LEAVE_DATE_02", "participants", {"leave_date": "soon", "leave_reason": "JOB"}),
     ("PAR_LEAVE_DATE_03", "participants", {"leave_date": "2026-04-20", "leave_reason": "JOB"}),
-    ("PAR_LEAVE_DATE_03", "participants", {"start_date": "", "leave_date": "2026-04-01", "leave_reason": "JOB"}),
+    (
+        "PAR_LEAVE_DATE_03",
+        "participants",
+        {"start_date": "", "leave_date": "2026-04-01", "leave_reason": "JOB"},
+    ),
     ("PAR_LEAVE_DATE_04", "participants", {"leave_date": "2026-07-05", "leave_reason": "JOB"}),
     ("PAR_LEAVE_REASON_01", "participants", {"leave_date": "2026-05-01"}),
     ("PAR_LEAVE_REASON_02", "participants", {"leave_date": "2026-05-01", "leave_reason": "FIRED"}),
@@ -94,7 +98,11 @@ CASES: list[tuple[str, str, dict]] = [
     ("CLM_DELIVERY_UKPRN_02", "outcome_claims", {"delivery_ukprn": "1234"}),
     ("CLM_DELIVERY_UKPRN_03", "outcome_claims", {"delivery_ukprn": DELIVERY_D}),
     ("CLM_PREMATURE_01", "outcome_claims", {"outcome_type": "SUSTAINED_26W", "job_start_date": "2026-01-01"}),
-    ("CLM_PREMATURE_01", "outcome_claims", {"outcome_type": "SUSTAINED_26W", "job_start_date": "2025-11-10"}),  # 181 days
+    (
+        "CLM_PREMATURE_01",
+        "outcome_claims",
+        {"outcome_type": "SUSTAINED_26W", "job_start_date": "2025-11-10"},
+    ),  # 181 days
     ("CLM_PREMATURE_02", "outcome_claims", {"outcome_type": "SUSTAINED_78W", "job_start_date": "2025-01-01"}),
     ("SRV_RESPONSE_ID_01", "customer_survey", {"response_id": ""}),
     ("SRV_RESPONSE_ID_02", "customer_survey", {"response_id": "R" * 31}),
@@ -116,9 +124,11 @@ CASES: list[tuple[str, str, dict]] = [
     ("SRV_ADVICE_HELPFUL_03", "customer_survey", {"advice_helpful": "9"}),
     ("SRV_WOULD_RECOMMEND_02", "customer_survey", {"would_recommend": "MAYBE"}),
 ]
-UNIQUENESS = {"PAR_PARTICIPANT_REF_03": ("participants", "participant_ref"),
-              "CLM_CLAIM_ID_03": ("outcome_claims", "claim_id"),
-              "SRV_RESPONSE_ID_03": ("customer_survey", "response_id")}
+UNIQUENESS = {
+    "PAR_PARTICIPANT_REF_03": ("participants", "participant_ref"),
+    "CLM_CLAIM_ID_03": ("outcome_claims", "claim_id"),
+    "SRV_RESPONSE_ID_03": ("customer_survey", "response_id"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +139,9 @@ def reference():
 def _three_rows(dataset: str, overrides: dict) -> list[dict]:
     before, after = filler_rows(dataset, 2)
     bad = {**before, **overrides}
-    key = {"participants": "participant_ref", "outcome_claims": "claim_id", "customer_survey": "response_id"}[dataset]
+    key = {"participants": "participant_ref", "outcome_claims": "claim_id", "customer_survey": "response_id"}[
+        dataset
+    ]
     if key not in overrides:
         bad[key] = "BAD-1"
     bad["nino"] = overrides.get("nino", "HJ777777C") if dataset == "participants" else None
@@ -138,8 +150,9 @@ def _three_rows(dataset: str, overrides: dict) -> list[dict]:
     return [before, bad, after]
 
 
-@pytest.mark.parametrize(("rule_id", "dataset", "overrides"), CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("rule_id", "dataset", "overrides"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_violating_row_gets_the_rule_finding_on_its_row(rule_id, dataset, overrides, reference):
     outcome = validate(dataset, _three_rows(dataset, overrides), reference=reference)
     rule = load_registry().rule(rule_id)
@@ -204,13 +217,17 @@ def test_a_row_error_rejects_the_row_and_keeps_the_others(reference):
 
 
 def test_a_warning_keeps_the_row(reference):
-    outcome = validate("participants", _three_rows("participants", {"la_code": "E08000026"}), reference=reference)
+    outcome = validate(
+        "participants", _three_rows("participants", {"la_code": "E08000026"}), reference=reference
+    )
     assert outcome.status == "ACCEPTED"
     assert outcome.rows_accepted == 3 and outcome.warnings == 1
 
 
 def test_reference_rules_are_skipped_and_said_so_without_reference_data():
-    outcome = validate("participants", _three_rows("participants", {"contract_id": "FND99999"}), reference=None)
+    outcome = validate(
+        "participants", _three_rows("participants", {"contract_id": "FND99999"}), reference=None
+    )
     assert findings_of(outcome, "PAR_CONTRACT_ID_03").height == 0
     skipped = findings_of(outcome, "FILE_REFERENCE_SKIPPED")
     assert skipped.height == 1 and skipped["row"].to_list() == [None]
@@ -226,7 +243,10 @@ def test_every_rule_of_the_provider_returns_has_a_case():
 
 def test_pandera_value_checks_really_run_on_polars():
     """pandera on polars checks only dtypes by default; a bad value must still be caught."""
-    outcome = validate("customer_survey", filler_rows("customer_survey", 2) + [
-        {**filler_rows("customer_survey", 3)[2], "overall_satisfaction": "7"}])
+    outcome = validate(
+        "customer_survey",
+        filler_rows("customer_survey", 2)
+        + [{**filler_rows("customer_survey", 3)[2], "overall_satisfaction": "7"}],
+    )
     assert findings_of(outcome, "SRV_OVERALL_SATISFACTION_03")["row"].to_list() == [4]
     assert isinstance(outcome.findings, pl.DataFrame)

@@ -27,7 +27,9 @@ def _violation(rule: Rule, row: dict) -> dict:
     if rule.check == "code":
         return {field: "NOT_A_CODE"}
     if rule.check in ("date", "decimal", "integer", "boolean"):
-        return {field: {"date": "31/12/2025", "decimal": "12,5", "integer": "1.5", "boolean": "maybe"}[rule.check]}
+        return {
+            field: {"date": "31/12/2025", "decimal": "12,5", "integer": "1.5", "boolean": "maybe"}[rule.check]
+        }
     if rule.check == "nino":
         return {field: "QQ123456Z"}
     if rule.check == "range":

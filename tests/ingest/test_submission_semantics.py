@@ -29,8 +29,9 @@ def _write(tmp_path, name, rows):
 
 
 def test_resubmission_replaces_the_earlier_file_wholly(mi_home, tmp_path):
-    first = submit_file(_write(tmp_path, file_name("participants", stamp="20260705T101500"),
-                               filler_rows("participants", 3)))
+    first = submit_file(
+        _write(tmp_path, file_name("participants", stamp="20260705T101500"), filler_rows("participants", 3))
+    )
     second_rows = filler_rows("participants", 2)
     second_rows[1]["participant_ref"] = "NEW-1"
     second = submit_file(_write(tmp_path, file_name("participants", stamp="20260706T101500"), second_rows))
@@ -65,10 +66,12 @@ def test_a_rejected_file_leaves_no_rows_in_the_lake(mi_home, tmp_path):
 
 
 def test_a_rejected_resubmission_does_not_supersede_the_good_one(mi_home, tmp_path):
-    good = submit_file(_write(tmp_path, file_name("participants", stamp="20260705T101500"),
-                              filler_rows("participants", 2)))
-    broken = submit_file(_write(tmp_path, file_name("participants", stamp="20260706T101500"),
-                                [{"contract_id": "x"}]))
+    good = submit_file(
+        _write(tmp_path, file_name("participants", stamp="20260705T101500"), filler_rows("participants", 2))
+    )
+    broken = submit_file(
+        _write(tmp_path, file_name("participants", stamp="20260706T101500"), [{"contract_id": "x"}])
+    )
     assert broken.status == "REJECTED"
     with Ledger(paths()) as ledger:
         assert ledger.get(good.submission_id).is_current
@@ -104,7 +107,7 @@ def test_each_stored_row_carries_the_pseudonym_of_its_own_nino(mi_home, tmp_path
 
     rows = filler_rows("participants", 5)
     ninos = ["AB123456C", "ce 65 43 21 a", "HJ555555A", "jk123123b", "AB 65 43 21 D"]
-    for row, nino in zip(rows, ninos):
+    for row, nino in zip(rows, ninos, strict=False):
         row["nino"] = nino
     rows[2]["sex"] = "X"  # rejected: its NINO must not shift the others' pseudonyms
     submit_file(_write(tmp_path, file_name("participants"), rows))
@@ -127,9 +130,23 @@ def test_reference_load_supersedes_the_previous_load_of_each_dataset(mi_home, tm
     assert all(r.status == "ACCEPTED" for r in first.values()), [r.findings for r in first.values()]
     again = load_reference(folder)
     assert {r.status for r in again} == {"DUPLICATE"}
-    changed = write_reference_dir(tmp_path / "ref2", {"contracts": [
-        {"contract_id": "FND00012", "programme": "FND", "prime_ukprn": "10004567", "cpa_id": "CPA01",
-         "start_date": "2024-04-01", "end_date": "2029-03-31", "contract_value_gbp": "1", "status": "LIVE"}]})
+    changed = write_reference_dir(
+        tmp_path / "ref2",
+        {
+            "contracts": [
+                {
+                    "contract_id": "FND00012",
+                    "programme": "FND",
+                    "prime_ukprn": "10004567",
+                    "cpa_id": "CPA01",
+                    "start_date": "2024-04-01",
+                    "end_date": "2029-03-31",
+                    "contract_value_gbp": "1",
+                    "status": "LIVE",
+                }
+            ]
+        },
+    )
     second = {r.summary["return"]: r for r in load_reference(changed)}
     with Ledger(paths()) as ledger:
         assert ledger.get(first["contracts"].submission_id).superseded_by == second["contracts"].submission_id
@@ -162,7 +179,9 @@ def test_a_killed_ingest_leaves_no_partial_submission(mi_home, tmp_path):
     with Ledger(paths()) as ledger:
         assert ledger.list() == []
     # What a reader of the lake sees: nothing, and the next ingest sweeps the debris away.
-    later = _write(tmp_path, file_name("participants", stamp="20260706T000000"), filler_rows("participants", 1))
+    later = _write(
+        tmp_path, file_name("participants", stamp="20260706T000000"), filler_rows("participants", 1)
+    )
     assert submit_file(later).status == "ACCEPTED"
     folders = [f.name for f in (paths().lake / "returns" / "participants").iterdir()]
     assert sorted(folders) == sorted(["submission_id=_schema", f"submission_id={_only_id()}"])

@@ -32,7 +32,9 @@ def test_importing_orchestration_is_fast_and_reads_no_data(tmp_path):
     home = tmp_path / "untouched_home"
     env = {**os.environ, "MI_HOME": str(home)}
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import orchestration.definitions"], check=True, env=env, timeout=60)
+    subprocess.run(
+        [sys.executable, "-c", "import orchestration.definitions"], check=True, env=env, timeout=60
+    )
     elapsed = time.perf_counter() - started
     assert elapsed < 5, f"importing the definitions took {elapsed:.1f}s"
     assert not home.exists(), "importing the definitions created or read MI_HOME"
@@ -79,6 +81,7 @@ def test_the_asset_groups_are_the_four_of_the_specification():
 
 def test_dbt_version_check_never_reaches_for_the_network():
     from dbt.version import __version__
+
     from orchestration.resources import dbt_resource
 
     assert str(dbt_resource()._cli_version) == __version__

@@ -28,8 +28,12 @@ def _digest(path) -> str:
 
 def _marts(path) -> dict[str, int]:
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        ]
         return {t: con.execute(f"select count(*) from marts.{t}").fetchone()[0] for t in tables}
 
 
@@ -42,8 +46,10 @@ def test_two_runs_started_together_both_succeed_and_leave_a_whole_warehouse(home
     # Ephemeral instances keep the test quick (the on-disk instance fsyncs every event);
     # the exclusion under test is the writer lock, which does not depend on the instance.
     instances = [dg.DagsterInstance.ephemeral(), dg.DagsterInstance.ephemeral()]
-    threads = [threading.Thread(target=lambda i=i: outcomes.append(run_in_process(home, instance=i)))
-               for i in instances]
+    threads = [
+        threading.Thread(target=lambda i=i: outcomes.append(run_in_process(home, instance=i)))
+        for i in instances
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -83,8 +89,11 @@ def test_a_broken_input_fails_the_run_with_a_clear_message_and_keeps_the_analyst
     # Materialising the copy on its own (as from the UI) must not publish the failed build.
     from orchestration.definitions import defs
 
-    alone = dg.materialize([defs.resolve_assets_def("analyst_warehouse")], instance=dg.DagsterInstance.ephemeral(),
-                           raise_on_error=False)
+    alone = dg.materialize(
+        [defs.resolve_assets_def("analyst_warehouse")],
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
     assert not alone.success
     assert _digest(home.warehouse) == before
 
@@ -112,8 +121,10 @@ def test_reference_loads_run_on_demand_through_dagster(home, small_world_files):
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(run_config=config, instance=instance)
     assert result.success
-    statuses = {e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata["status"].value
-                for e in result.get_asset_materialization_events()}
+    statuses = {
+        e.asset_key.to_user_string(): e.step_materialization_data.materialization.metadata["status"].value
+        for e in result.get_asset_materialization_events()
+    }
     assert statuses["lake/contracts"] == "DUPLICATE"  # the same extract again changes nothing
     assert len(statuses) == 10
 
@@ -125,20 +136,27 @@ def test_the_quarterly_release_is_prepared_gated_and_approved_by_another_person(
     partition = "2026-01-01"
     with dg.DagsterInstance.ephemeral() as instance:
         prepared = defs.resolve_job_def("prepare_release").execute_in_process(
-            instance=instance, partition_key=partition,
-            run_config={"ops": {"release_candidate": {"config": {"preparer": "alice"}}}})
+            instance=instance,
+            partition_key=partition,
+            run_config={"ops": {"release_candidate": {"config": {"preparer": "alice"}}}},
+        )
         assert prepared.success
         (gate,) = prepared.get_asset_check_evaluations()
         assert gate.passed and gate.check_name == "quality_gate_passed"
         approve = defs.resolve_job_def("approve_release")
         refused = approve.execute_in_process(
-            instance=instance, partition_key=partition, raise_on_error=False,
-            run_config={"ops": {"published_release": {"config": {"approver": "alice"}}}})
+            instance=instance,
+            partition_key=partition,
+            raise_on_error=False,
+            run_config={"ops": {"published_release": {"config": {"approver": "alice"}}}},
+        )
         assert not refused.success
         assert not (home.releases / "2026Q1" / "v1").exists()
         approved = approve.execute_in_process(
-            instance=instance, partition_key=partition,
-            run_config={"ops": {"published_release": {"config": {"approver": "bob"}}}})
+            instance=instance,
+            partition_key=partition,
+            run_config={"ops": {"published_release": {"config": {"approver": "bob"}}}},
+        )
         assert approved.success
     assert (home.releases / "2026Q1" / "v1" / "MANIFEST.sha256").exists()
 
@@ -150,7 +168,10 @@ def test_the_quarterly_schedule_prepares_the_quarter_just_ended():
 
     schedule = defs.resolve_schedule_def("quarterly_release_schedule")
     repo = defs.get_repository_def()
-    for tick, partition in ((dt.datetime(2026, 7, 15, 6), "2026-04-01"), (dt.datetime(2026, 1, 15, 6), "2025-10-01")):
+    for tick, partition in (
+        (dt.datetime(2026, 7, 15, 6), "2026-04-01"),
+        (dt.datetime(2026, 1, 15, 6), "2025-10-01"),
+    ):
         context = dg.build_schedule_context(scheduled_execution_time=tick, repository_def=repo)
         (request,) = schedule.evaluate_tick(context).run_requests
         assert request.partition_key == partition

@@ -32,8 +32,10 @@ PRIME_B = "10009999"
 PASSWORD = "correct horse battery"
 PERIOD = "2026Q2"
 MB = 1024 * 1024
-HEADER = ("contract_id,participant_ref,nino,referral_date,start_date,customer_group,date_of_birth,sex,"
-          "ethnicity,disability,impairment_group,la_code,delivery_ukprn,leave_date,leave_reason")
+HEADER = (
+    "contract_id,participant_ref,nino,referral_date,start_date,customer_group,date_of_birth,sex,"
+    "ethnicity,disability,impairment_group,la_code,delivery_ukprn,leave_date,leave_reason"
+)
 #: The NINO of the row that ``participants_csv(bad_rows=...)`` breaks; its suffix E is never issued.
 BAD_NINO = "AB123456E"
 BAD_NINO_MASKED = "AB****56E"
@@ -44,8 +46,10 @@ def participants_csv(ukprn: str = PRIME_A, rows: int = 4, bad_rows: tuple[int, .
     lines = [HEADER]
     for i in range(rows):
         nino = BAD_NINO if i in bad_rows else f"AB{123450 + i:06d}C"
-        lines.append(f"FND00012,P{i:03d},{nino},2026-04-{10 + i % 10:02d},2026-04-{20 + i % 5:02d},JSA_25_PLUS,"
-                     f"1980-05-{1 + i % 28:02d},F,WHITE,N,,E08000025,{ukprn},,")
+        lines.append(
+            f"FND00012,P{i:03d},{nino},2026-04-{10 + i % 10:02d},2026-04-{20 + i % 5:02d},JSA_25_PLUS,"
+            f"1980-05-{1 + i % 28:02d},F,WHITE,N,,E08000025,{ukprn},,"
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -80,16 +84,22 @@ def world(mi_home, cheap_hashing) -> World:
     accounts.add_user(paths, "root", role="admin", password=PASSWORD)
     accounts.add_user(paths, "ann", role="analyst", password=PASSWORD)
     app = create_app(paths, upload_limit=1 * MB, rate_limits=RateLimits(sign_in_failures=5, api_calls=30))
-    return World(paths, app, accounts.issue_token(paths, "alice"), accounts.issue_token(paths, "bob"),
-                 accounts.issue_token(paths, "root"))
+    return World(
+        paths,
+        app,
+        accounts.issue_token(paths, "alice"),
+        accounts.issue_token(paths, "bob"),
+        accounts.issue_token(paths, "root"),
+    )
 
 
 @pytest.fixture
 def live_portal(world):
     """The world's portal served over real HTTP on a free local port."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, name="portal-under-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -112,7 +122,9 @@ def csrf_of(html: str) -> str:
 
 def sign_in(client: TestClient, name: str, password: str = PASSWORD):
     page = client.get("/sign-in")
-    return client.post("/sign-in", data={"username": name, "password": password, "csrf_token": csrf_of(page.text)})
+    return client.post(
+        "/sign-in", data={"username": name, "password": password, "csrf_token": csrf_of(page.text)}
+    )
 
 
 def signed_in(world: World, name: str) -> TestClient:
@@ -122,18 +134,32 @@ def signed_in(world: World, name: str) -> TestClient:
     return client
 
 
-def upload(client: TestClient, content: bytes, name: str | None = None, *, dataset: str = "", period: str = "",
-           csrf: str | None = None):
+def upload(
+    client: TestClient,
+    content: bytes,
+    name: str | None = None,
+    *,
+    dataset: str = "",
+    period: str = "",
+    csrf: str | None = None,
+):
     """Post the upload form as a browser would (fields first, then the file)."""
     if csrf is None:
         csrf = csrf_of(client.get("/upload").text)
-    return client.post("/upload", data={"csrf_token": csrf, "return": dataset, "period": period},
-                       files={"file": (name or file_name(), content, "text/csv")})
+    return client.post(
+        "/upload",
+        data={"csrf_token": csrf, "return": dataset, "period": period},
+        files={"file": (name or file_name(), content, "text/csv")},
+    )
 
 
 def api_upload(client: TestClient, token: str, content: bytes, name: str | None = None, **fields):
-    return client.post("/api/v1/submissions", headers={"Authorization": f"Bearer {token}"},
-                       data=fields, files={"file": (name or file_name(), content, "text/csv")})
+    return client.post(
+        "/api/v1/submissions",
+        headers={"Authorization": f"Bearer {token}"},
+        data=fields,
+        files={"file": (name or file_name(), content, "text/csv")},
+    )
 
 
 def ledger_ids(paths: Paths) -> set[str]:

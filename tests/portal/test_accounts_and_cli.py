@@ -31,11 +31,34 @@ def _mi(monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str, str
 
 
 def test_users_are_added_listed_given_tokens_and_disabled(mi_home, monkeypatch, capsys):
-    code, out, _ = _mi(monkeypatch, capsys, "users", "add", "Alice", "--role", "provider", "--ukprn", "10004567",
-                       "--password-stdin", stdin=SECRET + "\n")
+    code, out, _ = _mi(
+        monkeypatch,
+        capsys,
+        "users",
+        "add",
+        "Alice",
+        "--role",
+        "provider",
+        "--ukprn",
+        "10004567",
+        "--password-stdin",
+        stdin=SECRET + "\n",
+    )
     assert code == 0 and "added alice (provider, UKPRN 10004567)" in out
-    assert _mi(monkeypatch, capsys, "users", "add", "root", "--role", "admin", "--password-stdin",
-               stdin=SECRET + "\n")[0] == 0
+    assert (
+        _mi(
+            monkeypatch,
+            capsys,
+            "users",
+            "add",
+            "root",
+            "--role",
+            "admin",
+            "--password-stdin",
+            stdin=SECRET + "\n",
+        )[0]
+        == 0
+    )
 
     code, out, err = _mi(monkeypatch, capsys, "users", "token", "alice")
     token = out.strip()
@@ -55,14 +78,27 @@ def test_users_are_added_listed_given_tokens_and_disabled(mi_home, monkeypatch, 
     assert accounts.authenticate_password(paths, "alice", SECRET) is None
     assert "disabled" in _mi(monkeypatch, capsys, "users", "list")[1]
 
-    rows = [(e.actor.startswith("cli:"), e.action, e.outcome, e.target, e.client) for e in audit.entries(paths)]
+    rows = [
+        (e.actor.startswith("cli:"), e.action, e.outcome, e.target, e.client) for e in audit.entries(paths)
+    ]
     for action in ("user_add", "user_token", "user_list", "user_disable"):
         assert any(r[0] and r[1] == action and r[2] == "success" and r[4] == "local" for r in rows), action
 
 
 def test_passwords_and_tokens_are_kept_only_as_argon2_hashes(mi_home, monkeypatch, capsys):
-    _mi(monkeypatch, capsys, "users", "add", "alice", "--role", "provider", "--ukprn", "10004567",
-        "--password-stdin", stdin=SECRET + "\n")
+    _mi(
+        monkeypatch,
+        capsys,
+        "users",
+        "add",
+        "alice",
+        "--role",
+        "provider",
+        "--ukprn",
+        "10004567",
+        "--password-stdin",
+        stdin=SECRET + "\n",
+    )
     token = _mi(monkeypatch, capsys, "users", "token", "alice")[1].strip()
     database = mi_home / "ops" / "portal.sqlite"
     with sqlite3.connect(database) as conn:
@@ -76,25 +112,45 @@ def test_passwords_and_tokens_are_kept_only_as_argon2_hashes(mi_home, monkeypatc
     assert oct(database.stat().st_mode & 0o777) == "0o600"
 
 
-@pytest.mark.parametrize("argv, stdin, message", [
-    (["users", "add", "p", "--role", "provider", "--password-stdin"], SECRET, "needs --ukprn"),
-    (["users", "add", "p", "--role", "provider", "--ukprn", "2004567", "--password-stdin"], SECRET, "8 digits"),
-    (["users", "add", "p", "--role", "provider", "--ukprn", "20045678", "--password-stdin"], SECRET, "8 digits"),
-    (["users", "add", "a", "--role", "analyst", "--ukprn", "10004567", "--password-stdin"], SECRET, "only provider"),
-    (["users", "add", "p q", "--role", "admin", "--password-stdin"], SECRET, "user name"),
-    (["users", "add", "p", "--role", "admin", "--password-stdin"], "short", "at least 8"),
-    (["users", "add", "p", "--role", "admin"], "", "--password-stdin"),
-    (["users", "token", "nobody"], "", "no user"),
-    (["users", "disable", "nobody"], "", "no user"),
-])
+@pytest.mark.parametrize(
+    "argv, stdin, message",
+    [
+        (["users", "add", "p", "--role", "provider", "--password-stdin"], SECRET, "needs --ukprn"),
+        (
+            ["users", "add", "p", "--role", "provider", "--ukprn", "2004567", "--password-stdin"],
+            SECRET,
+            "8 digits",
+        ),
+        (
+            ["users", "add", "p", "--role", "provider", "--ukprn", "20045678", "--password-stdin"],
+            SECRET,
+            "8 digits",
+        ),
+        (
+            ["users", "add", "a", "--role", "analyst", "--ukprn", "10004567", "--password-stdin"],
+            SECRET,
+            "only provider",
+        ),
+        (["users", "add", "p q", "--role", "admin", "--password-stdin"], SECRET, "user name"),
+        (["users", "add", "p", "--role", "admin", "--password-stdin"], "short", "at least 8"),
+        (["users", "add", "p", "--role", "admin"], "", "--password-stdin"),
+        (["users", "token", "nobody"], "", "no user"),
+        (["users", "disable", "nobody"], "", "no user"),
+    ],
+)
 def test_usage_errors_exit_2(mi_home, monkeypatch, capsys, argv, stdin, message):
     code, _, err = _mi(monkeypatch, capsys, *argv, stdin=stdin + "\n")
     assert code == 2 and message in err
 
 
 def test_a_taken_name_and_an_unknown_role_are_usage_errors(mi_home, monkeypatch, capsys):
-    assert _mi(monkeypatch, capsys, "users", "add", "x", "--role", "admin", "--password-stdin", stdin=SECRET)[0] == 0
-    code, _, err = _mi(monkeypatch, capsys, "users", "add", "X", "--role", "admin", "--password-stdin", stdin=SECRET)
+    assert (
+        _mi(monkeypatch, capsys, "users", "add", "x", "--role", "admin", "--password-stdin", stdin=SECRET)[0]
+        == 0
+    )
+    code, _, err = _mi(
+        monkeypatch, capsys, "users", "add", "X", "--role", "admin", "--password-stdin", stdin=SECRET
+    )
     assert code == 2 and "already" in err
     with pytest.raises(SystemExit) as exit_:
         _mi(monkeypatch, capsys, "users", "add", "y", "--role", "superuser", "--password-stdin", stdin=SECRET)
@@ -111,15 +167,22 @@ def test_a_disabled_user_gets_no_new_token(mi_home, monkeypatch, capsys):
 def test_the_cli_module_stays_import_light_and_agrees_on_roles():
     assert portal_cli.ROLES == accounts.ROLES
     probe = "import sys, portal.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'argon2', 'polars') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
 def test_mi_serve_answers_on_the_given_port(mi_home):
     port = free_port()
     env = {**os.environ, "MI_HOME": str(mi_home)}
-    server = subprocess.Popen([sys.executable, "-m", "mi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mi.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -128,7 +191,9 @@ def test_mi_serve_answers_on_the_given_port(mi_home):
                 break
             except httpx.TransportError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("mi serve did not start: " + server.stderr.read().decode(errors="replace")[-2000:])
+                    pytest.fail(
+                        "mi serve did not start: " + server.stderr.read().decode(errors="replace")[-2000:]
+                    )
                 time.sleep(0.2)
         assert response.status_code == 200 and "<h1>Sign in</h1>" in response.text
         assert "server" not in response.headers  # no version banner

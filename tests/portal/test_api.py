@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fastapi.testclient import TestClient
+
 from portal import accounts
 from portal.app import create_app
 from portal.ratelimit import RateLimits
-from fastapi.testclient import TestClient
 from tests.portal.conftest import (
-    BAD_NINO, PERIOD, PRIME_A, PRIME_B, api_upload, file_name, ledger_ids, participants_csv, uploads_left,
+    BAD_NINO,
+    PERIOD,
+    PRIME_A,
+    PRIME_B,
+    api_upload,
+    file_name,
+    ledger_ids,
+    participants_csv,
+    uploads_left,
 )
 
-SUMMARY_KEYS = {"status", "ukprn", "return", "period", "sha256", "rows_read", "rows_accepted", "rows_rejected",
-                "warnings"}
+SUMMARY_KEYS = {
+    "status",
+    "ukprn",
+    "return",
+    "period",
+    "sha256",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "warnings",
+}
 
 
 def _auth(token: str) -> dict:
@@ -53,19 +71,32 @@ def test_upload_answers_201_with_the_summary_id_and_findings_url(world):
 
 
 def test_return_and_period_fields_free_the_file_name_and_rows_with_errors_are_reported(world):
-    response = api_upload(world.client(), world.token_a, participants_csv(bad_rows=(0,)), "export.csv",
-                          **{"return": "participants", "period": PERIOD})
+    response = api_upload(
+        world.client(),
+        world.token_a,
+        participants_csv(bad_rows=(0,)),
+        "export.csv",
+        **{"return": "participants", "period": PERIOD},
+    )
     assert response.status_code == 201
     body = response.json()
-    assert body["status"] == "ACCEPTED_WITH_ERRORS" and body["rows_rejected"] == 1 and body["file_name"] == "export.csv"
+    assert (
+        body["status"] == "ACCEPTED_WITH_ERRORS"
+        and body["rows_rejected"] == 1
+        and body["file_name"] == "export.csv"
+    )
     csv = world.client().get(body["findings_url"], headers=_auth(world.token_a)).text
     assert "PAR_NINO_02" in csv and BAD_NINO not in csv
 
 
 def test_the_list_holds_the_callers_own_submissions_newest_first(world):
     client = world.client()
-    older = api_upload(client, world.token_a, participants_csv(rows=2), file_name(stamp="20260701T000000")).json()
-    newer = api_upload(client, world.token_a, participants_csv(rows=3), file_name(stamp="20260702T000000")).json()
+    older = api_upload(
+        client, world.token_a, participants_csv(rows=2), file_name(stamp="20260701T000000")
+    ).json()
+    newer = api_upload(
+        client, world.token_a, participants_csv(rows=3), file_name(stamp="20260702T000000")
+    ).json()
     bobs = api_upload(client, world.token_b, participants_csv(PRIME_B), file_name(PRIME_B)).json()
     listed = client.get("/api/v1/submissions", headers=_auth(world.token_a))
     assert listed.status_code == 200
@@ -83,7 +114,9 @@ def test_another_providers_submission_is_404_with_the_same_body_as_a_missing_one
     bobs = api_upload(client, world.token_b, participants_csv(PRIME_B), file_name(PRIME_B)).json()["id"]
     for suffix in ("", "/findings.csv"):
         theirs = client.get(f"/api/v1/submissions/{bobs}{suffix}", headers=_auth(world.token_a))
-        missing = client.get(f"/api/v1/submissions/20260101000000-0badf00d{suffix}", headers=_auth(world.token_a))
+        missing = client.get(
+            f"/api/v1/submissions/20260101000000-0badf00d{suffix}", headers=_auth(world.token_a)
+        )
         _is_error(theirs, 404, "not_found")
         assert theirs.content == missing.content and theirs.status_code == missing.status_code
         assert bobs not in theirs.text
@@ -100,9 +133,13 @@ def test_a_file_for_another_ukprn_is_403_and_nothing_is_recorded(world):
 def test_without_a_valid_token_the_answer_is_401(world):
     client = world.client()
     csv = participants_csv()
-    for headers in ({}, {"Authorization": "Bearer nonsense"}, {"Authorization": "Basic YWxpY2U6eA=="},
-                    {"Authorization": f"Bearer {world.token_a[:-3]}xyz"},
-                    {"Authorization": "Bearer mi_0123456789abcdef_secret"}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer nonsense"},
+        {"Authorization": "Basic YWxpY2U6eA=="},
+        {"Authorization": f"Bearer {world.token_a[:-3]}xyz"},
+        {"Authorization": "Bearer mi_0123456789abcdef_secret"},
+    ):
         response = client.post("/api/v1/submissions", headers=headers, files={"file": (file_name(), csv)})
         _is_error(response, 401, "unauthorized")
         assert response.headers["www-authenticate"] == "Bearer"
@@ -128,19 +165,49 @@ def test_replacing_tokens_revokes_the_earlier_ones(world):
 def test_missing_or_invalid_fields_are_422(world):
     client = world.client()
     # No file part at all.
-    response = client.post("/api/v1/submissions", headers=_auth(world.token_a), data={"return": "participants"},
-                           files={"other": ("x.txt", b"x")})
+    response = client.post(
+        "/api/v1/submissions",
+        headers=_auth(world.token_a),
+        data={"return": "participants"},
+        files={"other": ("x.txt", b"x")},
+    )
     _is_error(response, 422)
-    response = client.post("/api/v1/submissions", headers=_auth(world.token_a),
-                           data={"return": "participants", "period": PERIOD}, files={})
+    response = client.post(
+        "/api/v1/submissions",
+        headers=_auth(world.token_a),
+        data={"return": "participants", "period": PERIOD},
+        files={},
+    )
     _is_error(response, 415, "unsupported_media_type")  # not even multipart
     # A free file name without return and period.
     _is_error(api_upload(client, world.token_a, participants_csv(), "export.csv"), 422, "missing_field")
-    _is_error(api_upload(client, world.token_a, participants_csv(), "export.csv", period=PERIOD), 422, "missing_field")
-    _is_error(api_upload(client, world.token_a, participants_csv(), "export.csv",
-                         **{"return": "participants", "period": "26Q2"}), 422, "invalid_field")
-    _is_error(api_upload(client, world.token_a, participants_csv(), "export.csv",
-                         **{"return": "payments", "period": PERIOD}), 422, "invalid_field")
+    _is_error(
+        api_upload(client, world.token_a, participants_csv(), "export.csv", period=PERIOD),
+        422,
+        "missing_field",
+    )
+    _is_error(
+        api_upload(
+            client,
+            world.token_a,
+            participants_csv(),
+            "export.csv",
+            **{"return": "participants", "period": "26Q2"},
+        ),
+        422,
+        "invalid_field",
+    )
+    _is_error(
+        api_upload(
+            client,
+            world.token_a,
+            participants_csv(),
+            "export.csv",
+            **{"return": "payments", "period": PERIOD},
+        ),
+        422,
+        "invalid_field",
+    )
     assert ledger_ids(world.paths) == set() and uploads_left(world.paths) == []
 
 
@@ -167,12 +234,23 @@ def test_every_api_error_is_json_error_and_message(world):
     _is_error(client.get("/api/v1/nothing-here", headers=auth), 404, "not_found")
     _is_error(client.delete("/api/v1/submissions", headers=auth), 405, "method_not_allowed")
     _is_error(client.put("/api/v1/submissions/20260101000000-0badf00d", headers=auth), 405)
-    _is_error(client.post("/api/v1/submissions", headers={**auth, "content-type": "multipart/form-data"},
-                          content=b"garbage"), 422, "invalid_request")
-    broken = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.csv\"\r\n\r\n"
-              + BAD_NINO.encode() + b"\r\n--b-")
-    response = client.post("/api/v1/submissions", headers={**auth, "content-type": "multipart/form-data; boundary=b"},
-                           content=broken)
+    _is_error(
+        client.post(
+            "/api/v1/submissions", headers={**auth, "content-type": "multipart/form-data"}, content=b"garbage"
+        ),
+        422,
+        "invalid_request",
+    )
+    broken = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n\r\n'
+        + BAD_NINO.encode()
+        + b"\r\n--b-"
+    )
+    response = client.post(
+        "/api/v1/submissions",
+        headers={**auth, "content-type": "multipart/form-data; boundary=b"},
+        content=broken,
+    )
     _is_error(response, 422, "invalid_request")  # a truncated body never passes for a whole file
     assert BAD_NINO not in response.text
     assert ledger_ids(world.paths) == set() and uploads_left(world.paths) == []
@@ -182,14 +260,22 @@ def test_openapi_describes_the_api_and_only_the_api(world):
     response = world.client().get("/api/v1/openapi.json")
     assert response.status_code == 200
     spec = response.json()
-    assert set(spec["paths"]) == {"/api/v1/submissions", "/api/v1/submissions/{submission_id}",
-                                  "/api/v1/submissions/{submission_id}/findings.csv"}
+    assert set(spec["paths"]) == {
+        "/api/v1/submissions",
+        "/api/v1/submissions/{submission_id}",
+        "/api/v1/submissions/{submission_id}/findings.csv",
+    }
     post = spec["paths"]["/api/v1/submissions"]["post"]
     assert {"201", "401", "403", "413", "415", "422", "429"} <= set(post["responses"])
     assert "multipart/form-data" in post["requestBody"]["content"]
     assert set(spec["paths"]["/api/v1/submissions"]) == {"get", "post"}
     assert "404" in spec["paths"]["/api/v1/submissions/{submission_id}"]["get"]["responses"]
-    assert "text/csv" in spec["paths"]["/api/v1/submissions/{submission_id}/findings.csv"]["get"]["responses"]["200"]["content"]
+    assert (
+        "text/csv"
+        in spec["paths"]["/api/v1/submissions/{submission_id}/findings.csv"]["get"]["responses"]["200"][
+            "content"
+        ]
+    )
     assert any(s.get("scheme") == "bearer" for s in spec["components"]["securitySchemes"].values())
     summary = spec["components"]["schemas"]["Summary"]["properties"]
     assert {"return", "id", "findings_url"} <= set(summary)

@@ -18,8 +18,13 @@ from tests.portal.conftest import BAD_NINO, BAD_NINO_MASKED, PASSWORD, PERIOD, p
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 CHROMIUM_FLAGS = [
-    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-    "--no-first-run", "--disable-domain-reliability", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-domain-reliability",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 pytestmark = pytest.mark.browser
@@ -35,14 +40,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS, headless=True
+        )
         try:
             yield chromium
         finally:
             chromium.close()
 
 
-def test_a_provider_signs_in_uploads_a_file_with_errors_and_reads_the_findings(browser, live_portal, tmp_path):
+def test_a_provider_signs_in_uploads_a_file_with_errors_and_reads_the_findings(
+    browser, live_portal, tmp_path
+):
     from playwright.sync_api import expect
 
     return_file = tmp_path / "q2 participants.csv"

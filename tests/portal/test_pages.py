@@ -10,8 +10,20 @@ from fastapi.testclient import TestClient
 from portal import accounts, audit
 from portal.app import create_app
 from tests.portal.conftest import (
-    BAD_NINO, BAD_NINO_MASKED, PASSWORD, PERIOD, PRIME_A, PRIME_B, csrf_of, file_name, ledger_ids,
-    participants_csv, sign_in, signed_in, upload, uploads_left,
+    BAD_NINO,
+    BAD_NINO_MASKED,
+    PASSWORD,
+    PERIOD,
+    PRIME_A,
+    PRIME_B,
+    csrf_of,
+    file_name,
+    ledger_ids,
+    participants_csv,
+    sign_in,
+    signed_in,
+    upload,
+    uploads_left,
 )
 
 
@@ -53,7 +65,9 @@ def test_a_provider_signs_in_uploads_a_valid_file_and_reads_its_feedback(world):
 
 def test_the_feedback_page_shows_each_finding_with_the_nino_masked(world):
     client = signed_in(world, "alice")
-    response = upload(client, participants_csv(bad_rows=(2,)), "my file.csv", dataset="participants", period=PERIOD)
+    response = upload(
+        client, participants_csv(bad_rows=(2,)), "my file.csv", dataset="participants", period=PERIOD
+    )
     page = client.get(f"/submissions/{_submission_id(response)}")
     assert "ACCEPTED WITH ERRORS" in page.text
     assert "PAR_NINO_02" in page.text and BAD_NINO_MASKED in page.text
@@ -72,9 +86,16 @@ def test_the_list_shows_own_submissions_newest_first(world):
 
 def test_without_a_session_every_page_sends_the_browser_to_sign_in(world):
     client = world.client()
-    for path in ("/", "/upload", "/submissions", "/submissions/20260101000000-deadbeef",
-                 "/submissions/20260101000000-deadbeef/findings.csv", "/specification", "/admin/audit",
-                 "/sign-out"):
+    for path in (
+        "/",
+        "/upload",
+        "/submissions",
+        "/submissions/20260101000000-deadbeef",
+        "/submissions/20260101000000-deadbeef/findings.csv",
+        "/specification",
+        "/admin/audit",
+        "/sign-out",
+    ):
         response = client.get(path)
         assert response.status_code == 303, path
         assert response.headers["location"].startswith("/sign-in"), path
@@ -88,7 +109,9 @@ def test_signing_in_returns_to_the_page_asked_for_but_never_off_site(world):
     client = world.client()
     page = client.get("/sign-in?next=/submissions")
     form = {"username": "alice", "password": PASSWORD, "csrf_token": csrf_of(page.text)}
-    assert client.post("/sign-in", data={**form, "next": "/submissions"}).headers["location"] == "/submissions"
+    assert (
+        client.post("/sign-in", data={**form, "next": "/submissions"}).headers["location"] == "/submissions"
+    )
     client = world.client()
     form["csrf_token"] = csrf_of(client.get("/sign-in").text)
     assert client.post("/sign-in", data={**form, "next": "//evil.example/"}).headers["location"] == "/"
@@ -156,8 +179,11 @@ def test_form_problems_are_shown_in_an_error_summary_linked_to_the_field(world):
     response = upload(client, participants_csv(), "free name.csv", dataset="participants", period="2026-Q5")
     assert response.status_code == 422 and 'href="#period"' in response.text
     assert 'value="2026-Q5"' in response.text  # what was typed is kept
-    response = client.post("/upload", data={"csrf_token": csrf_of(client.get("/upload").text)},
-                           files={"file": ("", b"", "application/octet-stream")})
+    response = client.post(
+        "/upload",
+        data={"csrf_token": csrf_of(client.get("/upload").text)},
+        files={"file": ("", b"", "application/octet-stream")},
+    )
     assert response.status_code == 422 and 'href="#file"' in response.text
     assert ledger_ids(world.paths) == set() and uploads_left(world.paths) == []
 
@@ -277,9 +303,16 @@ class _PageStructure(HTMLParser):
 def test_pages_are_structured_for_assistive_technology(world):
     alice = signed_in(world, "alice")
     submission_id = _submission_id(upload(alice, participants_csv(bad_rows=(1,)), file_name()))
-    pages = [world.client().get("/sign-in"), alice.get("/"), alice.get("/upload"), alice.get("/submissions"),
-             alice.get(f"/submissions/{submission_id}"), alice.get("/specification"),
-             upload(alice, participants_csv(), "free.csv"), signed_in(world, "root").get("/admin/audit")]
+    pages = [
+        world.client().get("/sign-in"),
+        alice.get("/"),
+        alice.get("/upload"),
+        alice.get("/submissions"),
+        alice.get(f"/submissions/{submission_id}"),
+        alice.get("/specification"),
+        upload(alice, participants_csv(), "free.csv"),
+        signed_in(world, "root").get("/admin/audit"),
+    ]
     for page in pages:
         found = _PageStructure()
         found.feed(page.text)
@@ -287,7 +320,10 @@ def test_pages_are_structured_for_assistive_technology(world):
         assert found.lang == "en", where
         assert found.first_link == "#main" and found.main_id == "main", where  # skip link first
         assert found.headings and found.headings[0] == 1 and found.headings.count(1) == 1, where
-        assert all(b - a <= 1 for a, b in zip(found.headings, found.headings[1:])), (where, found.headings)
+        assert all(b - a <= 1 for a, b in zip(found.headings, found.headings[1:], strict=False)), (
+            where,
+            found.headings,
+        )
         for control in found.controls:
             assert control and control in found.label_for, (where, control)
         assert "<script" not in page.text, where

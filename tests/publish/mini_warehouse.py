@@ -32,7 +32,7 @@ import duckdb
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 PERIOD = "2026Q2"
-FORMULA_NAME = "=HYPERLINK(\"http://evil.example\",\"Bridge Jobs\")"
+FORMULA_NAME = '=HYPERLINK("http://evil.example","Bridge Jobs")'
 
 PROVIDERS = [
     ("10000001", FORMULA_NAME, "PRIVATE"),
@@ -78,18 +78,28 @@ def build(path: Path) -> Path:
         for schema in ("staging", "intermediate", "marts", "seeds"):
             con.execute(f"create schema {schema}")
         for seed in SEEDS.glob("*.csv"):
-            con.execute(f"create table seeds.{seed.stem} as select * from read_csv_auto('{seed}', header=true)")
+            con.execute(
+                f"create table seeds.{seed.stem} as select * from read_csv_auto('{seed}', header=true)"
+            )
 
-        con.execute("create table staging.stg_lake__providers (ukprn varchar, provider_name varchar, sector varchar)")
+        con.execute(
+            "create table staging.stg_lake__providers (ukprn varchar, provider_name varchar, sector varchar)"
+        )
         con.executemany("insert into staging.stg_lake__providers values (?, ?, ?)", PROVIDERS)
-        con.execute("create table staging.stg_lake__contract_package_areas (cpa_id varchar, cpa_name varchar, "
-                    "nation varchar, region varchar, is_rural boolean)")
+        con.execute(
+            "create table staging.stg_lake__contract_package_areas (cpa_id varchar, cpa_name varchar, "
+            "nation varchar, region varchar, is_rural boolean)"
+        )
         con.executemany("insert into staging.stg_lake__contract_package_areas values (?, ?, ?, ?, ?)", AREAS)
-        con.execute("create table staging.stg_lake__contracts (contract_id varchar, programme varchar, "
-                    "prime_ukprn varchar, cpa_id varchar, start_date date, end_date date, "
-                    "contract_value_gbp double, status varchar)")
+        con.execute(
+            "create table staging.stg_lake__contracts (contract_id varchar, programme varchar, "
+            "prime_ukprn varchar, cpa_id varchar, start_date date, end_date date, "
+            "contract_value_gbp double, status varchar)"
+        )
         con.executemany("insert into staging.stg_lake__contracts values (?, ?, ?, ?, ?, ?, ?, ?)", CONTRACTS)
-        con.execute("create table intermediate.int_rating_windows (rating_quarter varchar, cohort_quarter varchar)")
+        con.execute(
+            "create table intermediate.int_rating_windows (rating_quarter varchar, cohort_quarter varchar)"
+        )
         con.executemany("insert into intermediate.int_rating_windows values (?, ?)", WINDOWS)
 
         con.execute("""create table marts.fct_cohort_performance_by_customer_group (
@@ -102,8 +112,11 @@ def build(path: Path) -> Path:
                 for group, values in GROUPS.items():
                     r, s, j, su = _scaled(contract_id, values, group)
                     rows.append((contract_id, prime, programme, cohort, group, r, s, j, su, True))
-        con.executemany("insert into marts.fct_cohort_performance_by_customer_group values "
-                        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "insert into marts.fct_cohort_performance_by_customer_group values "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         con.execute("""create table marts.fct_cohort_performance as
             select contract_id, prime_ukprn, programme, referral_quarter, sum(referrals)::bigint as referrals,
                 sum(starts)::bigint as starts, sum(job_outcomes)::bigint as job_outcomes,
@@ -172,12 +185,38 @@ def build(path: Path) -> Path:
             for i in range(6):
                 start = dt.date(2026, 4, 1) + dt.timedelta(days=10 * i + n)
                 group = ("JSA_25_PLUS", "ESA_WRAG", "JSA_25_PLUS")[i % 3]
-                participants.append((prime, f"P{n}{i:03d}", f"key{n}{i}", contract_id, None, group,
-                                     start - dt.timedelta(days=20), start, 300.0))
-                claims.append((prime, f"C{n}{i:03d}", contract_id, f"P{n}{i:03d}", f"key{n}{i}", group,
-                               "JOB_OUTCOME", "VERIFIED", start, 1000.0, start + dt.timedelta(days=5)))
+                participants.append(
+                    (
+                        prime,
+                        f"P{n}{i:03d}",
+                        f"key{n}{i}",
+                        contract_id,
+                        None,
+                        group,
+                        start - dt.timedelta(days=20),
+                        start,
+                        300.0,
+                    )
+                )
+                claims.append(
+                    (
+                        prime,
+                        f"C{n}{i:03d}",
+                        contract_id,
+                        f"P{n}{i:03d}",
+                        f"key{n}{i}",
+                        group,
+                        "JOB_OUTCOME",
+                        "VERIFIED",
+                        start,
+                        1000.0,
+                        start + dt.timedelta(days=5),
+                    )
+                )
         con.executemany("insert into marts.fct_participants values (?, ?, ?, ?, ?, ?, ?, ?, ?)", participants)
-        con.executemany("insert into marts.fct_outcome_claims values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
+        con.executemany(
+            "insert into marts.fct_outcome_claims values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims
+        )
         con.execute("""create table marts.mart_contract_review as
             with fees as (
                 select contract_id, start_fee_gbp as fee from marts.fct_participants
@@ -189,19 +228,23 @@ def build(path: Path) -> Path:
     return path
 
 
-def add_one_sustained_outcome(path: Path, contract_id: str = "FND00001", cohort: str = "2024Q4",
-                              group: str = "JSA_25_PLUS") -> None:
+def add_one_sustained_outcome(
+    path: Path, contract_id: str = "FND00001", cohort: str = "2024Q4", group: str = "JSA_25_PLUS"
+) -> None:
     """One more verified sustained outcome in one cohort group: what one claim turning VERIFIED changes
     in the cohort marts the release sums (the parking, rating and benchmark marts are left alone)."""
     with duckdb.connect(str(path)) as con:
         for table in ("fct_cohort_performance_by_customer_group", "fct_cohort_performance"):
             extra = f"and customer_group = '{group}'" if table.endswith("customer_group") else ""
-            con.execute(f"update marts.{table} set sustained_26w_outcomes = sustained_26w_outcomes + 1 "
-                        f"where contract_id = ? and referral_quarter = ? {extra}", [contract_id, cohort])
+            con.execute(
+                f"update marts.{table} set sustained_26w_outcomes = sustained_26w_outcomes + 1 "
+                f"where contract_id = ? and referral_quarter = ? {extra}",
+                [contract_id, cohort],
+            )
 
 
 def true_parking_groups(path: Path, period: str = PERIOD) -> list[dict]:
     with duckdb.connect(str(path), read_only=True) as con:
         cursor = con.execute("select * from marts.mart_parking_indicators where rating_quarter = ?", [period])
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r)) for r in cursor.fetchall()]
+        return [dict(zip(names, r, strict=False)) for r in cursor.fetchall()]

@@ -12,7 +12,9 @@ from publish.definitions import DATA_TABLES, table
 
 
 def folder_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
@@ -43,8 +45,13 @@ def cell_differences(old_folder: Path, new_folder: Path) -> set[tuple[str, str, 
 def frictionless_validate(datapackage: Path) -> tuple[int, dict]:
     """Run the Frictionless framework's own validator (its CLI, from this venv) on a package."""
     executable = Path(sys.executable).with_name("frictionless")
-    completed = subprocess.run([str(executable), "validate", "--json", str(datapackage)],
-                               capture_output=True, text=True, cwd=datapackage.parent, timeout=120)
+    completed = subprocess.run(
+        [str(executable), "validate", "--json", str(datapackage)],
+        capture_output=True,
+        text=True,
+        cwd=datapackage.parent,
+        timeout=120,
+    )
     try:
         report = json.loads(completed.stdout)
     except ValueError:

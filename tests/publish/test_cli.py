@@ -57,20 +57,35 @@ def test_no_warehouse_is_refused(tmp_path, monkeypatch, capsys):
 
 
 def test_mi_help_stays_fast_and_imports_nothing_heavy():
-    code = ("import sys, time; t = time.perf_counter(); import publish.cli; "
-            "heavy = [m for m in ('duckdb', 'pyarrow', 'great_expectations', 'pandas', 'polars') if m in sys.modules]; "
-            "print(heavy, time.perf_counter() - t)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2]).stdout
+    code = (
+        "import sys, time; t = time.perf_counter(); import publish.cli; "
+        "heavy = [m for m in ('duckdb', 'pyarrow', 'great_expectations', 'pandas', 'polars') if m in sys.modules]; "
+        "print(heavy, time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout
     assert out.startswith("[]"), out
 
 
 def test_a_failed_gate_exits_1_and_names_the_failures(mini_home, monkeypatch, capsys):
     from publish.release import Candidate
 
-    failed = Candidate(period=PERIOD, version=1, folder=mini_home.releases / ".staging" / PERIOD / "v1",
-                       state="failed", gate_passed=False, manifest_digest="0" * 64, content_digest="1" * 64,
-                       preparer="alice", gate_failures=["contract_performance.csv: expect_column_values_to_match_regex referrals"])
+    failed = Candidate(
+        period=PERIOD,
+        version=1,
+        folder=mini_home.releases / ".staging" / PERIOD / "v1",
+        state="failed",
+        gate_passed=False,
+        manifest_digest="0" * 64,
+        content_digest="1" * 64,
+        preparer="alice",
+        gate_failures=["contract_performance.csv: expect_column_values_to_match_regex referrals"],
+    )
     monkeypatch.setattr("publish.release.prepare_release", lambda *a, **k: failed)
     assert main(["publish", "prepare", PERIOD, "--preparer", "alice", "--quiet"]) == 1
     out = capsys.readouterr().out

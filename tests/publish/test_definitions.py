@@ -41,7 +41,10 @@ def test_code_columns_take_their_values_from_contracts_schema():
     assert nation["name"] == "nation"
     assert nation["constraints"]["enum"] == list(registry.code_lists["nation"].values)
     summary = {f["name"]: f for f in table_schema(DATA_TABLES[3], VOCABULARY, P)["fields"]}
-    assert summary["customer_group"]["constraints"]["enum"] == ["ALL", *registry.code_lists["customer_group"].values]
+    assert summary["customer_group"]["constraints"]["enum"] == [
+        "ALL",
+        *registry.code_lists["customer_group"].values,
+    ]
 
 
 def test_the_gss_symbols_are_declared_as_missing_values():

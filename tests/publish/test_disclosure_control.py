@@ -13,10 +13,21 @@ from publish.parameters import release_parameters
 P = release_parameters()
 
 
-@pytest.mark.parametrize("true, shown", [
-    (0, "0"), (1, "[low]"), (2, "[low]"), (3, "5"), (7, "5"), (8, "10"), (12, "10"), (13, "15"),
-    (1234, "1235"), (None, "[x]"),
-])
+@pytest.mark.parametrize(
+    "true, shown",
+    [
+        (0, "0"),
+        (1, "[low]"),
+        (2, "[low]"),
+        (3, "5"),
+        (7, "5"),
+        (8, "10"),
+        (12, "10"),
+        (13, "15"),
+        (1234, "1235"),
+        (None, "[x]"),
+    ],
+)
 def test_counts_are_rounded_to_the_nearest_five_and_one_or_two_show_low(true, shown):
     assert dc.round_count(true, P) == shown
 
@@ -25,17 +36,20 @@ def test_a_published_zero_is_a_true_zero():
     assert [n for n in range(0, 50) if dc.round_count(n, P) == "0"] == [0]
 
 
-@pytest.mark.parametrize("numerator, denominator, shown", [
-    (5, 19, "[c]"),        # denominator below 20
-    (1, 500, "[c]"),       # numerator 1
-    (2, 500, "[c]"),       # numerator 2
-    (0, 20, "0.0000"),     # a true zero over enough people is published
-    (3, 20, "0.1500"),
-    (1, 8, "[c]"),
-    (20, 20, "1.0000"),
-    (0, 0, "[z]"),         # a rate over nobody cannot exist
-    (None, 40, "[x]"),
-])
+@pytest.mark.parametrize(
+    "numerator, denominator, shown",
+    [
+        (5, 19, "[c]"),  # denominator below 20
+        (1, 500, "[c]"),  # numerator 1
+        (2, 500, "[c]"),  # numerator 2
+        (0, 20, "0.0000"),  # a true zero over enough people is published
+        (3, 20, "0.1500"),
+        (1, 8, "[c]"),
+        (20, 20, "1.0000"),
+        (0, 0, "[z]"),  # a rate over nobody cannot exist
+        (None, 40, "[x]"),
+    ],
+)
 def test_rates_are_suppressed_on_unrounded_counts(numerator, denominator, shown):
     assert dc.rate_cell(numerator, denominator, P) == shown
 
@@ -52,15 +66,18 @@ def test_suppression_is_decided_before_rounding():
     assert dc.rate_cell(5, 18, P) == "[c]"
 
 
-@pytest.mark.parametrize("value, numerator, denominator, shown", [
-    (1.005, 10, 100, "1.01"),      # half up on the decimal the warehouse holds
-    (0.994, 10, 100, "0.99"),
-    (1.5, 2, 100, "[c]"),
-    (1.5, 10, 19, "[c]"),
-    (None, 10, 100, "[x]"),
-    (None, 0, 0, "[z]"),
-    (1.25, None, None, "1.25"),    # a ratio not built on counts (an inspection grade)
-])
+@pytest.mark.parametrize(
+    "value, numerator, denominator, shown",
+    [
+        (1.005, 10, 100, "1.01"),  # half up on the decimal the warehouse holds
+        (0.994, 10, 100, "0.99"),
+        (1.5, 2, 100, "[c]"),
+        (1.5, 10, 19, "[c]"),
+        (None, 10, 100, "[x]"),
+        (None, 0, 0, "[z]"),
+        (1.25, None, None, "1.25"),  # a ratio not built on counts (an inspection grade)
+    ],
+)
 def test_indices_have_two_decimals_and_follow_the_rate_rule(value, numerator, denominator, shown):
     assert dc.index_cell(value, numerator, denominator, P) == shown
 
@@ -71,22 +88,57 @@ def test_money_is_rounded_to_the_money_base_and_suppressed_for_one_or_two_paymen
     assert dc.money_cell(2500.0, 2, P) == "[c]"
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("=SUM(A1)", "'=SUM(A1)"), ("+44", "'+44"), ("-1", "'-1"), ("@cmd", "'@cmd"),
-    ("\tTab", "'\tTab"), ("\rCR", "'\rCR"), ("Plain Ltd", "Plain Ltd"), ("A=B", "A=B"), ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+44", "'+44"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tTab", "'\tTab"),
+        ("\rCR", "'\rCR"),
+        ("Plain Ltd", "Plain Ltd"),
+        ("A=B", "A=B"),
+        ("", ""),
+    ],
+)
 def test_text_a_spreadsheet_would_run_is_made_inert(text, shown):
     assert dc.inert_text(text) == shown
 
 
-@pytest.mark.parametrize("name", ["nino", "person_key", "participant_ref", "claim_id", "response_id",
-                                  "date_of_birth", "referral_date", "verified_on", "spell_start", "NINO"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "nino",
+        "person_key",
+        "participant_ref",
+        "claim_id",
+        "response_id",
+        "date_of_birth",
+        "referral_date",
+        "verified_on",
+        "spell_start",
+        "NINO",
+    ],
+)
 def test_personal_columns_are_recognised(name):
     assert dc.is_personal_column(name)
 
 
-@pytest.mark.parametrize("name", ["period", "contract_id", "referrals", "starts", "sustained_outcome_rate",
-                                  "like_for_like_index", "star_rating_previous", "unit_id", "nation"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "period",
+        "contract_id",
+        "referrals",
+        "starts",
+        "sustained_outcome_rate",
+        "like_for_like_index",
+        "star_rating_previous",
+        "unit_id",
+        "nation",
+    ],
+)
 def test_published_columns_are_not_personal(name):
     assert not dc.is_personal_column(name)
 

@@ -48,15 +48,20 @@ def broken_release(tmp_path_factory, history, mini_warehouse_file):
             if row[header.index("nation")] == "ALL" and row[header.index("customer_group")] == "ALL":
                 row[header.index("referrals")] = str(int(row[header.index("referrals")]) + 100)
         return rows
+
     _rewrite_csv(folder / "national_summary.csv", inflate_total)
     # 2. a contract dropped from contract_performance
     _rewrite_csv(folder / "contract_performance.csv", lambda rows: [r for r in rows if r[1] != "ESF00002"])
     # 3. a provider name that a spreadsheet would run
-    _rewrite_csv(folder / "star_ratings.csv",
-                 lambda rows: [[c[1:] if c.startswith("'=") else c for c in r] for r in rows])
+    _rewrite_csv(
+        folder / "star_ratings.csv",
+        lambda rows: [[c[1:] if c.startswith("'=") else c for c in r] for r in rows],
+    )
     # 4. a personal column added to a file
-    _rewrite_csv(folder / "performance_by_group.csv",
-                 lambda rows: [rows[0] + ["referral_date"]] + [r + ["2024-07-01"] for r in rows[1:]])
+    _rewrite_csv(
+        folder / "performance_by_group.csv",
+        lambda rows: [rows[0] + ["referral_date"]] + [r + ["2024-07-01"] for r in rows[1:]],
+    )
     # 5. datapackage.json that says a count is text
     package = json.loads((folder / "datapackage.json").read_text())
     package["resources"][0]["schema"]["fields"][9]["type"] = "string"
@@ -68,17 +73,24 @@ def broken_release(tmp_path_factory, history, mini_warehouse_file):
     # What v1 was checked against: the hand-made warehouse before the history changed it.
     with duckdb.connect(str(mini_warehouse_file), read_only=True) as con:
         figures = read_figures(con, mini_warehouse.PERIOD, recently_ended_months=12)
-    inputs = GateInputs(period=mini_warehouse.PERIOD, version=1,
-                        release_date=dt.date.fromisoformat(history.first.release_date),
-                        tables=list(DATA_TABLES), vocabulary=vocabularies(figures.age_bands),
-                        expected_contracts=figures.contract_ids,
-                        warehouse_payments_gbp=figures.warehouse_payments_gbp, parameters=release_parameters())
+    inputs = GateInputs(
+        period=mini_warehouse.PERIOD,
+        version=1,
+        release_date=dt.date.fromisoformat(history.first.release_date),
+        tables=list(DATA_TABLES),
+        vocabulary=vocabularies(figures.age_bands),
+        expected_contracts=figures.contract_ids,
+        warehouse_payments_gbp=figures.warehouse_payments_gbp,
+        parameters=release_parameters(),
+    )
     return run_quality_gate(folder, inputs)
 
 
 def _failed(result, resource: str, expectation: str, column: str | None = None) -> bool:
-    return any(c.resource == resource and c.expectation == expectation and (column is None or c.column == column)
-               for c in result.failures)
+    return any(
+        c.resource == resource and c.expectation == expectation and (column is None or c.column == column)
+        for c in result.failures
+    )
 
 
 def test_the_gate_fails_a_damaged_release_and_says_so_in_its_summary(broken_release):
@@ -93,12 +105,18 @@ def test_national_totals_must_agree_with_their_parts(broken_release):
 
 
 def test_every_covered_contract_must_be_present(broken_release):
-    assert _failed(broken_release, "contract_performance.csv", "expect_column_distinct_values_to_equal_set",
-                   "contract_id")
+    assert _failed(
+        broken_release,
+        "contract_performance.csv",
+        "expect_column_distinct_values_to_equal_set",
+        "contract_id",
+    )
 
 
 def test_text_must_be_spreadsheet_inert(broken_release):
-    assert _failed(broken_release, "star_ratings.csv", "expect_column_values_to_not_match_regex", "prime_name")
+    assert _failed(
+        broken_release, "star_ratings.csv", "expect_column_values_to_not_match_regex", "prime_name"
+    )
 
 
 def test_no_file_may_carry_a_personal_column(broken_release):
@@ -107,9 +125,15 @@ def test_no_file_may_carry_a_personal_column(broken_release):
 
 
 def test_datapackage_json_must_agree_with_the_definitions_and_the_files(broken_release):
-    assert _failed(broken_release, "datapackage_fields", "expect_column_pair_values_to_be_equal",
-                   "definition_type = package_type")
-    assert _failed(broken_release, "datapackage_resources", "expect_column_values_to_be_in_set", "hash_matches")
+    assert _failed(
+        broken_release,
+        "datapackage_fields",
+        "expect_column_pair_values_to_be_equal",
+        "definition_type = package_type",
+    )
+    assert _failed(
+        broken_release, "datapackage_resources", "expect_column_values_to_be_in_set", "hash_matches"
+    )
 
 
 def test_parquet_must_hold_exactly_the_csv_cells(broken_release):

@@ -27,15 +27,21 @@ def release(small_world_home):
         period = con.execute("select max(rating_quarter) from marts.mart_star_ratings").fetchone()[0]
     candidate = prepare_release(period, preparer="alice", paths=paths)
     published = approve_release(period, approver="bob", paths=paths)
-    return {"paths": paths, "period": period, "candidate": candidate, "published": published,
-            "files": folder_bytes(published.folder), "tables": tables_of(published.folder)}
+    return {
+        "paths": paths,
+        "period": period,
+        "candidate": candidate,
+        "published": published,
+        "files": folder_bytes(published.folder),
+        "tables": tables_of(published.folder),
+    }
 
 
 def _warehouse_rows(paths, sql, params=()):
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         cursor = con.execute(sql, list(params))
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r)) for r in cursor.fetchall()]
+        return [dict(zip(names, r, strict=False)) for r in cursor.fetchall()]
 
 
 def test_the_release_passes_its_gate_and_is_published(release):
@@ -57,27 +63,43 @@ def test_every_count_in_every_csv_is_a_multiple_of_five_or_a_symbol(release):
         for column in count_columns(name):
             for row in rows:
                 cell = row[column]
-                assert cell in ("[low]", "[x]") or (cell.isdigit() and int(cell) % 5 == 0), (name, column, cell)
+                assert cell in ("[low]", "[x]") or (cell.isdigit() and int(cell) % 5 == 0), (
+                    name,
+                    column,
+                    cell,
+                )
                 checked += 1
     assert checked > 500
 
 
 def test_a_small_groups_rate_shows_c(release):
     period = release["period"]
-    small = _warehouse_rows(release["paths"], """
+    small = _warehouse_rows(
+        release["paths"],
+        """
         select contract_id, group_dimension, group_value, participants, actual_outcomes
-        from marts.mart_parking_indicators where rating_quarter = ? and participants < 20""", [period])
+        from marts.mart_parking_indicators where rating_quarter = ? and participants < 20""",
+        [period],
+    )
     assert small, "the small world should have groups of fewer than 20 people"
-    published = {(r["contract_id"], r["group_dimension"], r["group_value"]): r
-                 for r in release["tables"]["performance_by_group"]}
+    published = {
+        (r["contract_id"], r["group_dimension"], r["group_value"]): r
+        for r in release["tables"]["performance_by_group"]
+    }
     for group in small:
         row = published[(group["contract_id"], group["group_dimension"], group["group_value"])]
         assert row["sustained_outcome_rate"] == "[c]" and row["like_for_like_index"] == "[c]", row
     # and a group with enough people and outcomes shows its rate
-    big = _warehouse_rows(release["paths"], """
+    big = _warehouse_rows(
+        release["paths"],
+        """
         select contract_id, group_dimension, group_value from marts.mart_parking_indicators
-        where rating_quarter = ? and participants >= 20 and actual_outcomes >= 3 limit 1""", [period])[0]
-    rate = published[(big["contract_id"], big["group_dimension"], big["group_value"])]["sustained_outcome_rate"]
+        where rating_quarter = ? and participants >= 20 and actual_outcomes >= 3 limit 1""",
+        [period],
+    )[0]
+    rate = published[(big["contract_id"], big["group_dimension"], big["group_value"])][
+        "sustained_outcome_rate"
+    ]
     assert re.fullmatch(r"0\.\d{4}|1\.0000", rate)
 
 
@@ -89,20 +111,29 @@ def test_no_column_of_any_file_identifies_a_person(release):
     for path in folder.glob("*.parquet"):
         assert not [c for c in pq.read_schema(path).names if is_personal_column(c)], path.name
     everything = b"".join(data for name, data in release["files"].items() if not name.startswith("quality/"))
-    person_keys = [r["person_key"] for r in _warehouse_rows(
-        release["paths"], "select person_key from marts.fct_participants limit 50")]
+    person_keys = [
+        r["person_key"]
+        for r in _warehouse_rows(release["paths"], "select person_key from marts.fct_participants limit 50")
+    ]
     assert not [k for k in person_keys if k.encode() in everything]
 
 
 def test_every_contract_of_the_warehouse_is_present(release):
-    live = {r["contract_id"] for r in _warehouse_rows(release["paths"], "select contract_id from staging.stg_lake__contracts")}
+    live = {
+        r["contract_id"]
+        for r in _warehouse_rows(release["paths"], "select contract_id from staging.stg_lake__contracts")
+    }
     assert {r["contract_id"] for r in release["tables"]["contract_performance"]} == live
 
 
 def test_the_release_agrees_with_the_warehouse_before_rounding(release):
     period = release["period"]
-    ratings = {r["contract_id"]: r for r in _warehouse_rows(
-        release["paths"], "select * from marts.mart_star_ratings where rating_quarter = ?", [period])}
+    ratings = {
+        r["contract_id"]: r
+        for r in _warehouse_rows(
+            release["paths"], "select * from marts.mart_star_ratings where rating_quarter = ?", [period]
+        )
+    }
     for row in release["tables"]["contract_performance"]:
         truth = ratings[row["contract_id"]]
         assert abs(int(row["referrals"]) - truth["referrals_in_window"]) <= 2
@@ -112,7 +143,12 @@ def test_the_release_agrees_with_the_warehouse_before_rounding(release):
 def test_every_file_of_the_release_is_there_and_listed_in_the_manifest(release):
     names = set(release["files"])
     expected = {f"{t.name}.{ext}" for t in DATA_TABLES for ext in ("csv", "parquet")} | {
-        "datapackage.json", "methodology.md", "MANIFEST.sha256", "quality/summary.md", "quality/index.html"}
+        "datapackage.json",
+        "methodology.md",
+        "MANIFEST.sha256",
+        "quality/summary.md",
+        "quality/index.html",
+    }
     assert expected <= names
     assert "revisions.csv" not in names  # v1 has nothing to revise
     listed = {line.split("  ", 1)[1] for line in release["files"]["MANIFEST.sha256"].decode().splitlines()}

@@ -24,7 +24,13 @@ import pytest
 from publish.definitions import DATA_TABLES
 from publish.manifest import verify_manifest
 from publish.release import (
-    CandidateChanged, GateFailed, NoCandidate, PromotionFailed, SamePerson, approve_release, list_releases,
+    CandidateChanged,
+    GateFailed,
+    NoCandidate,
+    PromotionFailed,
+    SamePerson,
+    approve_release,
+    list_releases,
     prepare_release,
 )
 from tests.publish import mini_warehouse
@@ -33,9 +39,18 @@ from tests.publish.workflow_history import make_mini_home
 
 PERIOD = mini_warehouse.PERIOD
 RELEASE_FILES = {
-    "contract_performance.csv", "contract_performance.parquet", "performance_by_group.csv",
-    "performance_by_group.parquet", "star_ratings.csv", "star_ratings.parquet", "national_summary.csv",
-    "national_summary.parquet", "datapackage.json", "methodology.md", "MANIFEST.sha256", "quality/summary.md",
+    "contract_performance.csv",
+    "contract_performance.parquet",
+    "performance_by_group.csv",
+    "performance_by_group.parquet",
+    "star_ratings.csv",
+    "star_ratings.parquet",
+    "national_summary.csv",
+    "national_summary.parquet",
+    "datapackage.json",
+    "methodology.md",
+    "MANIFEST.sha256",
+    "quality/summary.md",
     "quality/index.html",
 }
 
@@ -84,8 +99,10 @@ def test_a_crash_during_promotion_leaves_no_half_release_and_the_candidate_appro
     assert history.after_publish == ["v1"]
     # bob's last attempt published the very candidate the gate passed.
     assert history.published.version == 1
-    assert history.published.manifest_digest == history.first.manifest_digest or \
-        history.published.manifest_digest == history.again.manifest_digest
+    assert (
+        history.published.manifest_digest == history.first.manifest_digest
+        or history.published.manifest_digest == history.again.manifest_digest
+    )
 
 
 def test_a_published_release_is_read_only_and_matches_its_manifest(history):
@@ -96,8 +113,9 @@ def test_a_published_release_is_read_only_and_matches_its_manifest(history):
     for path in folder.rglob("*"):
         expected = 0o555 if path.is_dir() else 0o444
         assert stat.S_IMODE(path.stat().st_mode) == expected, path
-    checked = subprocess.run(["sha256sum", "--check", "--quiet", "MANIFEST.sha256"], cwd=folder,
-                             capture_output=True, text=True)
+    checked = subprocess.run(
+        ["sha256sum", "--check", "--quiet", "MANIFEST.sha256"], cwd=folder, capture_output=True, text=True
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     listed = [line.split("  ", 1)[1] for line in (folder / "MANIFEST.sha256").read_text().splitlines()]
     assert listed == sorted(listed) and "MANIFEST.sha256" not in listed
@@ -137,8 +155,10 @@ def test_a_candidate_changed_after_its_gate_cannot_be_approved(history):
 
 def test_the_list_shows_every_release_with_its_people_gate_and_digest(history):
     entries = list_releases(history.paths)
-    assert [(e["period"], e["version"], e["state"]) for e in entries] == [(PERIOD, 1, "published"),
-                                                                          (PERIOD, 2, "published")]
+    assert [(e["period"], e["version"], e["state"]) for e in entries] == [
+        (PERIOD, 1, "published"),
+        (PERIOD, 2, "published"),
+    ]
     v1, v2 = entries
     assert (v1["preparer"], v1["approver"], v1["gate"]) == ("alice", "bob", "passed")
     assert (v2["preparer"], v2["approver"], v2["gate"]) == ("carol", "dave", "passed")
@@ -155,8 +175,10 @@ def test_frictionless_finds_both_versions_valid(history):
     for release in (history.published, history.published_v2):
         code, report = frictionless_validate(release.folder / "datapackage.json")
         assert code == 0 and report["valid"], report
-    names = [t["resource"]["name"] if "resource" in t else t.get("name")
-             for t in frictionless_validate(history.published_v2.folder / "datapackage.json")[1]["tasks"]]
+    names = [
+        t["resource"]["name"] if "resource" in t else t.get("name")
+        for t in frictionless_validate(history.published_v2.folder / "datapackage.json")[1]["tasks"]
+    ]
     assert "revisions" in names
 
 
@@ -164,11 +186,17 @@ def test_a_provider_name_beginning_with_equals_is_published_inert(history):
     inert = "'" + mini_warehouse.FORMULA_NAME
     contracts = {r["contract_id"]: r for r in csv_rows(history.published.folder / "contract_performance.csv")}
     assert contracts["FND00001"]["prime_name"] == inert
-    ratings = [r for r in csv_rows(history.published.folder / "star_ratings.csv") if r["prime_ukprn"] == "10000001"]
+    ratings = [
+        r for r in csv_rows(history.published.folder / "star_ratings.csv") if r["prime_ukprn"] == "10000001"
+    ]
     assert ratings and {r["prime_name"] for r in ratings} == {inert}
     import pyarrow.parquet as pq
 
-    names = set(pq.read_table(history.published.folder / "contract_performance.parquet").column("prime_name").to_pylist())
+    names = set(
+        pq.read_table(history.published.folder / "contract_performance.parquet")
+        .column("prime_name")
+        .to_pylist()
+    )
     assert inert in names and mini_warehouse.FORMULA_NAME not in names
 
 
@@ -182,16 +210,27 @@ def test_a_small_groups_rates_are_confidential(history):
     small = [g for g in groups if g["group_value"] == "LONE_PARENT"]
     assert small and all(g["referrals"] == "10" for g in small)  # 8 people, rounded
     assert {(g["sustained_outcome_rate"], g["like_for_like_index"]) for g in small} == {("[c]", "[c]")}
-    national = {(r["nation"], r["customer_group"]): r for r in csv_rows(history.published.folder / "national_summary.csv")}
-    assert national[("ENGLAND", "LONE_PARENT")]["job_outcome_rate"] == "[c]"   # 16 people
-    assert national[("ALL", "LONE_PARENT")]["job_outcome_rate"] != "[c]"       # 32 people, 16 outcomes
+    national = {
+        (r["nation"], r["customer_group"]): r
+        for r in csv_rows(history.published.folder / "national_summary.csv")
+    }
+    assert national[("ENGLAND", "LONE_PARENT")]["job_outcome_rate"] == "[c]"  # 16 people
+    assert national[("ALL", "LONE_PARENT")]["job_outcome_rate"] != "[c]"  # 32 people, 16 outcomes
 
 
 def test_the_methodology_prints_the_parameters_that_were_used(history):
     text = (history.published.folder / "methodology.md").read_text(encoding="utf-8")
-    for expected in ("rounded to the nearest 5", "`[c]`", "`[low]`", "fewer than\n  20 people",
-                     "| outcomes | 0.55 |", "| 5 | +40% or more |", "| SUSTAINED_26W | 182 | 210 |",
-                     "| min_referrals_rated | 50 |", "Open Government Licence v3.0"):
+    for expected in (
+        "rounded to the nearest 5",
+        "`[c]`",
+        "`[low]`",
+        "fewer than\n  20 people",
+        "| outcomes | 0.55 |",
+        "| 5 | +40% or more |",
+        "| SUSTAINED_26W | 182 | 210 |",
+        "| min_referrals_rated | 50 |",
+        "Open Government Licence v3.0",
+    ):
         assert expected in text, expected
 
 

@@ -18,7 +18,12 @@ import pytest
 from mi.settings import Paths
 from publish.manifest import write_manifest
 from publish.release import (
-    CandidateChanged, PromotionFailed, SamePerson, approve_release, list_releases, prepare_release,
+    CandidateChanged,
+    PromotionFailed,
+    SamePerson,
+    approve_release,
+    list_releases,
+    prepare_release,
 )
 from tests.publish import mini_warehouse
 from tests.publish.support import folder_bytes

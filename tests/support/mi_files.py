@@ -31,7 +31,13 @@ REFERENCE_ROWS: dict[str, list[dict]] = {
         {"ukprn": DELIVERY_D, "name": "Local Steps CIC", "sector": "THIRD_SECTOR"},
     ],
     "contract_package_areas": [
-        {"cpa_id": "CPA01", "name": "North", "nation": "ENGLAND", "region": "North West", "is_rural": "false"},
+        {
+            "cpa_id": "CPA01",
+            "name": "North",
+            "nation": "ENGLAND",
+            "region": "North West",
+            "is_rural": "false",
+        },
         {"cpa_id": "CPA02", "name": "South", "nation": "ENGLAND", "region": "South East", "is_rural": "true"},
     ],
     "local_authorities": [
@@ -39,17 +45,43 @@ REFERENCE_ROWS: dict[str, list[dict]] = {
         {"la_code": "E08000026", "name": "Southtown", "cpa_id": "CPA02"},
     ],
     "contracts": [
-        {"contract_id": "FND00012", "programme": "FND", "prime_ukprn": PRIME_A, "cpa_id": "CPA01",
-         "start_date": "2024-04-01", "end_date": "2029-03-31", "contract_value_gbp": "12500000", "status": "LIVE"},
-        {"contract_id": "WPG00034", "programme": "WPG", "prime_ukprn": PRIME_B, "cpa_id": "CPA02",
-         "start_date": "2024-04-01", "end_date": "2031-03-31", "contract_value_gbp": "8000000", "status": "LIVE"},
+        {
+            "contract_id": "FND00012",
+            "programme": "FND",
+            "prime_ukprn": PRIME_A,
+            "cpa_id": "CPA01",
+            "start_date": "2024-04-01",
+            "end_date": "2029-03-31",
+            "contract_value_gbp": "12500000",
+            "status": "LIVE",
+        },
+        {
+            "contract_id": "WPG00034",
+            "programme": "WPG",
+            "prime_ukprn": PRIME_B,
+            "cpa_id": "CPA02",
+            "start_date": "2024-04-01",
+            "end_date": "2031-03-31",
+            "contract_value_gbp": "8000000",
+            "status": "LIVE",
+        },
     ],
     "supply_chain": [
-        {"contract_id": "FND00012", "delivery_ukprn": DELIVERY_D, "valid_from": "2024-04-01", "valid_to": "2026-03-31"},
+        {
+            "contract_id": "FND00012",
+            "delivery_ukprn": DELIVERY_D,
+            "valid_from": "2024-04-01",
+            "valid_to": "2026-03-31",
+        },
     ],
     "payment_rates": [
         {"programme": "FND", "customer_group": "JSA_25_PLUS", "fee_type": "START", "amount_gbp": "400"},
-        {"programme": "FND", "customer_group": "JSA_25_PLUS", "fee_type": "SUSTAINED_26W", "amount_gbp": "2200"},
+        {
+            "programme": "FND",
+            "customer_group": "JSA_25_PLUS",
+            "fee_type": "SUSTAINED_26W",
+            "amount_gbp": "2200",
+        },
     ],
     "performance_levels": [
         {"programme": "FND", "customer_group": "JSA_25_PLUS", "minimum_sustained_rate": "0.22"},
@@ -61,41 +93,82 @@ REFERENCE_ROWS: dict[str, list[dict]] = {
         {"la_code": "E08000025", "period": "2026Q2", "unemployment_rate": "4.7"},
     ],
     "employment_spells": [
-        {"nino": "AB123456C", "employer_paye_ref": "123/AB456", "spell_start": "2026-04-20", "spell_end": "",
-         "extract_date": "2026-06-30"},
-        {"nino": "CE654321A", "employer_paye_ref": "123/AB456", "spell_start": "2026-01-05", "spell_end": "2026-03-01",
-         "extract_date": "2026-06-30"},
+        {
+            "nino": "AB123456C",
+            "employer_paye_ref": "123/AB456",
+            "spell_start": "2026-04-20",
+            "spell_end": "",
+            "extract_date": "2026-06-30",
+        },
+        {
+            "nino": "CE654321A",
+            "employer_paye_ref": "123/AB456",
+            "spell_start": "2026-01-05",
+            "spell_end": "2026-03-01",
+            "extract_date": "2026-06-30",
+        },
     ],
 }
 
 BASE_ROWS: dict[str, dict] = {
     "participants": {
-        "contract_id": "FND00012", "participant_ref": "P-1", "nino": "AB123456C", "referral_date": "2026-04-14",
-        "start_date": "2026-04-28", "customer_group": "JSA_25_PLUS", "date_of_birth": "1990-02-17", "sex": "F",
-        "ethnicity": "WHITE", "disability": "N", "impairment_group": "", "la_code": "E08000025",
-        "delivery_ukprn": PRIME_A, "leave_date": "", "leave_reason": "",
+        "contract_id": "FND00012",
+        "participant_ref": "P-1",
+        "nino": "AB123456C",
+        "referral_date": "2026-04-14",
+        "start_date": "2026-04-28",
+        "customer_group": "JSA_25_PLUS",
+        "date_of_birth": "1990-02-17",
+        "sex": "F",
+        "ethnicity": "WHITE",
+        "disability": "N",
+        "impairment_group": "",
+        "la_code": "E08000025",
+        "delivery_ukprn": PRIME_A,
+        "leave_date": "",
+        "leave_reason": "",
     },
     "outcome_claims": {
-        "claim_id": "C-1", "contract_id": "FND00012", "participant_ref": "P-1", "outcome_type": "JOB_OUTCOME",
-        "job_start_date": "2026-04-20", "claim_date": "2026-05-10", "hours_per_week": "20",
-        "employer_paye_ref": "123/AB456", "claim_status": "ACTIVE", "delivery_ukprn": PRIME_A,
+        "claim_id": "C-1",
+        "contract_id": "FND00012",
+        "participant_ref": "P-1",
+        "outcome_type": "JOB_OUTCOME",
+        "job_start_date": "2026-04-20",
+        "claim_date": "2026-05-10",
+        "hours_per_week": "20",
+        "employer_paye_ref": "123/AB456",
+        "claim_status": "ACTIVE",
+        "delivery_ukprn": PRIME_A,
     },
     "customer_survey": {
-        "response_id": "R-1", "contract_id": "FND00012", "participant_ref": "P-1", "survey_date": "2026-05-03",
-        "overall_satisfaction": "4", "treated_with_respect": "5", "advice_helpful": "4", "would_recommend": "Y",
+        "response_id": "R-1",
+        "contract_id": "FND00012",
+        "participant_ref": "P-1",
+        "survey_date": "2026-05-03",
+        "overall_satisfaction": "4",
+        "treated_with_respect": "5",
+        "advice_helpful": "4",
+        "would_recommend": "Y",
     },
     **{name: rows[0] for name, rows in REFERENCE_ROWS.items()},
 }
 
 #: Distinct, valid, synthetic NINOs for filler rows.
 FILLER_NINOS = ["CE111111A", "CE222222B", "CE333333C", "CE444444D", "HJ555555A", "HJ666666B"]
-KEY_FIELDS = {"participants": "participant_ref", "outcome_claims": "claim_id", "customer_survey": "response_id",
-              "providers": "ukprn", "contract_package_areas": "cpa_id", "local_authorities": "la_code",
-              "contracts": "contract_id"}
+KEY_FIELDS = {
+    "participants": "participant_ref",
+    "outcome_claims": "claim_id",
+    "customer_survey": "response_id",
+    "providers": "ukprn",
+    "contract_package_areas": "cpa_id",
+    "local_authorities": "la_code",
+    "contracts": "contract_id",
+}
 
 
-def csv_bytes(rows: list[dict], *, header: list[str] | None = None, bom: bool = False,
-              newline: str = "\n") -> bytes:
+def csv_bytes(
+    rows: list[dict], *, header: list[str] | None = None, bom: bool = False, newline: str = "\n"
+) -> bytes:
     header = header or list(rows[0])
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, lineterminator=newline, extrasaction="ignore")
@@ -151,18 +224,30 @@ def reference_data() -> ReferenceData:
     for name in ("contracts", "supply_chain", "local_authorities"):
         outcome = validate(name, REFERENCE_ROWS[name])
         typed[name] = outcome.prepared.select(load_registry().dataset(name).field_names)
-    return ReferenceData(contracts=typed["contracts"], supply_chain=typed["supply_chain"],
-                         local_authorities=typed["local_authorities"])
+    return ReferenceData(
+        contracts=typed["contracts"],
+        supply_chain=typed["supply_chain"],
+        local_authorities=typed["local_authorities"],
+    )
 
 
-def validate(dataset: str, rows: list[dict], *, ukprn: str | None = PRIME_A, period: str | None = PERIOD,
-             reference: ReferenceData | None = None, header: list[str] | None = None):
+def validate(
+    dataset: str,
+    rows: list[dict],
+    *,
+    ukprn: str | None = PRIME_A,
+    period: str | None = PERIOD,
+    reference: ReferenceData | None = None,
+    header: list[str] | None = None,
+):
     """Validate rows as a file of ``dataset`` would be, returning the outcome."""
     ds = load_registry().dataset(dataset)
     header = header or ds.field_names
     raw = read_table(csv_bytes(rows, header=header), ds, byte_limit=10**9, xlsx_row_limit=10**6)
-    ctx = CheckContext(ukprn=ukprn if ds.kind == "return" else None,
-                       period=Period.parse(period) if (period and ds.kind == "return") else None)
+    ctx = CheckContext(
+        ukprn=ukprn if ds.kind == "return" else None,
+        period=Period.parse(period) if (period and ds.kind == "return") else None,
+    )
     return validate_table(raw, ds, ctx, reference)
 
 
@@ -170,6 +255,12 @@ def findings_of(outcome, rule_id: str) -> pl.DataFrame:
     return outcome.findings.filter(pl.col("rule_id") == rule_id)
 
 
-def file_name(dataset: str, *, ukprn: str = PRIME_A, period: str = PERIOD, stamp: str = "20260705T101500",
-              ext: str = "csv") -> str:
+def file_name(
+    dataset: str,
+    *,
+    ukprn: str = PRIME_A,
+    period: str = PERIOD,
+    stamp: str = "20260705T101500",
+    ext: str = "csv",
+) -> str:
     return f"{ukprn}_{dataset}_{period}_{stamp}.{ext}"

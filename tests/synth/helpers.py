@@ -17,26 +17,65 @@ import polars as pl
 
 SUBMISSION_NAME = re.compile(
     r"^(?P<ukprn>1[0-9]{7})_(?P<ret>participants|outcome_claims|customer_survey)_"
-    r"(?P<period>[0-9]{4}Q[1-4])_(?P<ts>[0-9]{8}T[0-9]{6})\.(?P<ext>csv|xlsx)$")
+    r"(?P<period>[0-9]{4}Q[1-4])_(?P<ts>[0-9]{8}T[0-9]{6})\.(?P<ext>csv|xlsx)$"
+)
 
 SPEC_RETURN_FIELDS = {
-    "participants": {"contract_id", "participant_ref", "nino", "referral_date", "start_date",
-                     "customer_group", "date_of_birth", "sex", "ethnicity", "disability",
-                     "impairment_group", "la_code", "delivery_ukprn", "leave_date", "leave_reason"},
-    "outcome_claims": {"claim_id", "contract_id", "participant_ref", "outcome_type", "job_start_date",
-                       "claim_date", "hours_per_week", "employer_paye_ref", "claim_status",
-                       "delivery_ukprn"},
-    "customer_survey": {"response_id", "contract_id", "participant_ref", "survey_date",
-                        "overall_satisfaction", "treated_with_respect", "advice_helpful",
-                        "would_recommend"},
+    "participants": {
+        "contract_id",
+        "participant_ref",
+        "nino",
+        "referral_date",
+        "start_date",
+        "customer_group",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "disability",
+        "impairment_group",
+        "la_code",
+        "delivery_ukprn",
+        "leave_date",
+        "leave_reason",
+    },
+    "outcome_claims": {
+        "claim_id",
+        "contract_id",
+        "participant_ref",
+        "outcome_type",
+        "job_start_date",
+        "claim_date",
+        "hours_per_week",
+        "employer_paye_ref",
+        "claim_status",
+        "delivery_ukprn",
+    },
+    "customer_survey": {
+        "response_id",
+        "contract_id",
+        "participant_ref",
+        "survey_date",
+        "overall_satisfaction",
+        "treated_with_respect",
+        "advice_helpful",
+        "would_recommend",
+    },
 }
 
 SPEC_REFERENCE_FIELDS = {
     "providers": ["ukprn", "name", "sector"],
     "contract_package_areas": ["cpa_id", "name", "nation", "region", "is_rural"],
     "local_authorities": ["la_code", "name", "cpa_id"],
-    "contracts": ["contract_id", "programme", "prime_ukprn", "cpa_id", "start_date", "end_date",
-                  "contract_value_gbp", "status"],
+    "contracts": [
+        "contract_id",
+        "programme",
+        "prime_ukprn",
+        "cpa_id",
+        "start_date",
+        "end_date",
+        "contract_value_gbp",
+        "status",
+    ],
     "supply_chain": ["contract_id", "delivery_ukprn", "valid_from", "valid_to"],
     "payment_rates": ["programme", "customer_group", "fee_type", "amount_gbp"],
     "performance_levels": ["programme", "customer_group", "minimum_sustained_rate"],
@@ -54,8 +93,11 @@ def nino_is_valid(nino: str | None) -> bool:
     if nino is None or not _NINO_SHAPE.match(nino):
         return False
     first, second = nino[0], nino[1]
-    return (first not in "DFIQUV" and second not in "DFIOQUV"
-            and nino[:2] not in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+    return (
+        first not in "DFIQUV"
+        and second not in "DFIOQUV"
+        and nino[:2] not in {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
+    )
 
 
 def world_json(root: Path) -> dict:
@@ -90,8 +132,9 @@ def read_return(path: Path) -> pl.DataFrame:
                 return str(int(value))
             return str(value)
 
-        return pl.DataFrame([[text(v) for v in row] for row in rows[1:]],
-                            schema={h: pl.String for h in header}, orient="row")
+        return pl.DataFrame(
+            [[text(v) for v in row] for row in rows[1:]], schema={h: pl.String for h in header}, orient="row"
+        )
     frame = pl.read_csv(path, infer_schema=False)
     return frame.rename({c: c.strip().lower() for c in frame.columns})
 
@@ -109,15 +152,22 @@ def all_rows(root: Path, return_name: str, superseded: bool = False) -> pl.DataF
             continue
         if not superseded and f"submissions/{path.name}" in replaced:
             continue
-        frames.append(read_return(path).with_columns(
-            pl.lit(match["ukprn"]).alias("file_ukprn"), pl.lit(match["period"]).alias("file_period"),
-            pl.lit(match["ts"]).alias("file_timestamp"), pl.lit(path.name).alias("file_name")))
+        frames.append(
+            read_return(path).with_columns(
+                pl.lit(match["ukprn"]).alias("file_ukprn"),
+                pl.lit(match["period"]).alias("file_period"),
+                pl.lit(match["ts"]).alias("file_timestamp"),
+                pl.lit(path.name).alias("file_name"),
+            )
+        )
     return pl.concat(frames, how="diagonal")
 
 
 def quarter_end(period: str) -> dt.date:
     year, quarter = int(period[:4]), int(period[-1])
-    return (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(days=1)
+    return (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
+        days=1
+    )
 
 
 def iso_or_none(text: str | None) -> dt.date | None:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from synth.calendar import (NO_DATE, Quarters, add_years, day_number, iso_series, periods_from, quarter_labels,
-                            to_next_weekday, weekday_within)
+from synth.calendar import (
+    NO_DATE,
+    Quarters,
+    add_years,
+    day_number,
+    iso_series,
+    periods_from,
+    quarter_labels,
+    to_next_weekday,
+    weekday_within,
+)
 from synth.defects import inject_defects, uk_date
 from synth.employment import covered_days, evidence_job_start, requirement_met_on
 from synth.identifiers import BACKGROUND_PERSON_OFFSET, NinoBook
@@ -71,24 +80,31 @@ def test_quarters_and_dates():
     assert quarter_labels(days).to_list() == ["2025Q3", "2025Q4", "2026Q1", "2026Q3"]
     # a weekend day moves back to the Friday, or on to the Monday at a quarter's start
     sunday, saturday_first = day_number("2026-05-31"), day_number("2025-11-01")
-    assert weekday_within(np.array([sunday, saturday_first]), np.array([day_number("2026-04-01"), saturday_first])
-                          ).tolist() == [day_number("2026-05-29"), day_number("2025-11-03")]
+    assert weekday_within(
+        np.array([sunday, saturday_first]), np.array([day_number("2026-04-01"), saturday_first])
+    ).tolist() == [day_number("2026-05-29"), day_number("2025-11-03")]
 
 
 def _participants(n: int) -> pl.DataFrame:
-    return pl.DataFrame({
-        "contract_id": ["FND00012"] * n,
-        "participant_ref": [f"FND00012-{k:07d}" for k in range(n)],
-        "nino": ["AB123456C"] * n,
-        "referral_date": ["2026-04-01"] * n,
-        "start_date": ["2026-04-10"] * n,
-        "customer_group": ["JSA_25_PLUS"] * n,
-        "date_of_birth": ["1980-01-01"] * n,
-        "sex": ["F"] * n, "ethnicity": ["WHITE"] * n, "disability": ["N"] * n,
-        "impairment_group": pl.Series([None] * n, dtype=pl.String),
-        "la_code": ["E08000001"] * n, "delivery_ukprn": ["10004567"] * n,
-        "leave_date": ["2026-05-01"] * n, "leave_reason": ["JOB"] * n,
-    })
+    return pl.DataFrame(
+        {
+            "contract_id": ["FND00012"] * n,
+            "participant_ref": [f"FND00012-{k:07d}" for k in range(n)],
+            "nino": ["AB123456C"] * n,
+            "referral_date": ["2026-04-01"] * n,
+            "start_date": ["2026-04-10"] * n,
+            "customer_group": ["JSA_25_PLUS"] * n,
+            "date_of_birth": ["1980-01-01"] * n,
+            "sex": ["F"] * n,
+            "ethnicity": ["WHITE"] * n,
+            "disability": ["N"] * n,
+            "impairment_group": pl.Series([None] * n, dtype=pl.String),
+            "la_code": ["E08000001"] * n,
+            "delivery_ukprn": ["10004567"] * n,
+            "leave_date": ["2026-05-01"] * n,
+            "leave_reason": ["JOB"] * n,
+        }
+    )
 
 
 def test_defects_are_deterministic_one_per_row_and_capped():
@@ -96,10 +112,17 @@ def test_defects_are_deterministic_one_per_row_and_capped():
     first, counts, rejected = inject_defects(clean, "participants", np.random.default_rng(5), 0.03)
     again, _, _ = inject_defects(clean, "participants", np.random.default_rng(5), 0.03)
     assert first.equals(again)
-    changed = sum(a != b for row_a, row_b in zip(first.iter_rows(), clean.iter_rows()) for a, b in zip(row_a, row_b))
+    changed = sum(
+        a != b
+        for row_a, row_b in zip(first.iter_rows(), clean.iter_rows(), strict=False)
+        for a, b in zip(row_a, row_b, strict=False)
+    )
     assert sum(counts.values()) == 30 and changed == 30
-    errors = sum(n * (2 if k == "DUPLICATE_REF" else 1) for k, n in counts.items()
-                 if k != "IMPAIRMENT_WITHOUT_DISABILITY")
+    errors = sum(
+        n * (2 if k == "DUPLICATE_REF" else 1)
+        for k, n in counts.items()
+        if k != "IMPAIRMENT_WITHOUT_DISABILITY"
+    )
     assert len(rejected) == errors
     _, heavy, _ = inject_defects(_participants(10), "participants", np.random.default_rng(5), 0.9)
     assert sum(heavy.values()) <= 2
@@ -108,14 +131,18 @@ def test_defects_are_deterministic_one_per_row_and_capped():
 def test_defects_spare_protected_rows():
     clean = _participants(1_000)
     protected = np.arange(1_000) % 2 == 0
-    damaged, counts, rejected = inject_defects(clean, "participants", np.random.default_rng(5), 0.03, protected)
+    damaged, counts, rejected = inject_defects(
+        clean, "participants", np.random.default_rng(5), 0.03, protected
+    )
     assert sum(counts.values()) >= 25
-    changed = [i for i, (a, b) in enumerate(zip(damaged.iter_rows(), clean.iter_rows())) if a != b]
+    changed = [
+        i for i, (a, b) in enumerate(zip(damaged.iter_rows(), clean.iter_rows(), strict=False)) if a != b
+    ]
     assert not protected[changed].any() and not protected[rejected].any()
 
 
 def test_the_evidence_job_start_is_the_first_spell_after_the_start_within_the_bounds():
     start, leave = np.array([100, 100, 100, 100, NO_DATE]), np.array([NO_DATE, 200, 200, NO_DATE, NO_DATE])
-    first = np.array([150, 229, 150, 829, 150])   # 229 = leave + 29; 829 = start + 729
-    second = np.array([NO_DATE, 228, 90, 828, NO_DATE])   # 90: before the start
+    first = np.array([150, 229, 150, 829, 150])  # 229 = leave + 29; 829 = start + 729
+    second = np.array([NO_DATE, 228, 90, 828, NO_DATE])  # 90: before the start
     assert evidence_job_start([first, second], start, leave).tolist() == [150, 228, 150, 828, NO_DATE]

@@ -10,13 +10,22 @@ from pathlib import Path
 import pytest
 
 from synth import generate
-from tests.synth.helpers import (SPEC_REFERENCE_FIELDS, SPEC_RETURN_FIELDS, SUBMISSION_NAME,
-                                 header_of, quarter_end, world_json)
+from tests.synth.helpers import (
+    SPEC_REFERENCE_FIELDS,
+    SPEC_RETURN_FIELDS,
+    SUBMISSION_NAME,
+    header_of,
+    quarter_end,
+    world_json,
+)
 
 
 def _digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_the_same_seed_gives_byte_identical_files(small_world, tmp_path):
@@ -76,8 +85,10 @@ def test_every_submission_is_named_per_the_specification(small_world):
 
 def test_every_prime_sends_every_return_for_every_period(small_world):
     root, summary = small_world
-    sent = {(m["ukprn"], m["ret"], m["period"]) for m in
-            (SUBMISSION_NAME.match(p.name) for p in (root / "submissions").iterdir())}
+    sent = {
+        (m["ukprn"], m["ret"], m["period"])
+        for m in (SUBMISSION_NAME.match(p.name) for p in (root / "submissions").iterdir())
+    }
     for prime in world_json(root)["primes"]:
         for period in summary["periods"]:
             for return_name in SPEC_RETURN_FIELDS:
@@ -94,7 +105,9 @@ def test_every_submission_header_has_the_spec_fields(small_world):
     root, _ = small_world
     for path in (root / "submissions").iterdir():
         fields = [h.strip().lower() for h in header_of(path)]
-        assert sorted(fields) == sorted(SPEC_RETURN_FIELDS[SUBMISSION_NAME.match(path.name)["ret"]]), path.name
+        assert sorted(fields) == sorted(SPEC_RETURN_FIELDS[SUBMISSION_NAME.match(path.name)["ret"]]), (
+            path.name
+        )
 
 
 def test_reference_data_is_plain_utf8_csv_with_lower_case_booleans(small_world):
@@ -109,6 +122,7 @@ def test_reference_data_is_plain_utf8_csv_with_lower_case_booleans(small_world):
 
 def test_one_prime_sends_spreadsheets_with_real_date_cells(small_world):
     import openpyxl
+
     root, _ = small_world
     workbooks = sorted((root / "submissions").glob("*_participants_*.xlsx"))
     assert workbooks
@@ -134,7 +148,11 @@ def test_a_resubmission_replaces_a_file_with_a_later_one_that_corrects_defects(s
     files = {f["path"]: f for f in world["files"]}
     for pair in world["resubmissions"]:
         first, second = files[pair["first"]], files[pair["second"]]
-        assert (first["ukprn"], first["return"], first["period"]) == (second["ukprn"], second["return"], second["period"])
+        assert (first["ukprn"], first["return"], first["period"]) == (
+            second["ukprn"],
+            second["return"],
+            second["period"],
+        )
         assert second["timestamp"] > first["timestamp"]
         assert second["supersedes"] == pair["first"]
         assert second["rows"] == first["rows"]
@@ -156,12 +174,14 @@ def test_bench_rows_writes_one_participants_file_of_exactly_that_many_rows(tmp_p
     assert len(files[0].read_bytes().rstrip(b"\n").split(b"\n")) == 2_345 + 1
     assert summary["rows"]["participants"] == 2_345
     assert sorted(p.stem for p in (tmp_path / "reference").iterdir()) == sorted(
-        set(SPEC_REFERENCE_FIELDS) - {"employment_spells"})
+        set(SPEC_REFERENCE_FIELDS) - {"employment_spells"}
+    )
 
 
 @pytest.mark.slow
 def test_the_national_scale_generates_in_about_a_minute(tmp_path):
     import time
+
     started = time.monotonic()
     summary = generate(tmp_path, "national", seed=1)
     assert time.monotonic() - started < 180

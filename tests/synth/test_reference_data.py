@@ -10,7 +10,15 @@ import polars as pl
 from tests.synth.helpers import GSS_CODE, iso_or_none, nino_is_valid, reference, world_json
 
 PROGRAMMES = {"FND", "ESF", "WPG"}
-GROUPS = {"JSA_18_24", "JSA_25_PLUS", "JSA_EARLY_ACCESS", "ESA_WRAG", "IB_ESA_EX_IB", "LONE_PARENT", "VOLUNTARY"}
+GROUPS = {
+    "JSA_18_24",
+    "JSA_25_PLUS",
+    "JSA_EARLY_ACCESS",
+    "ESA_WRAG",
+    "IB_ESA_EX_IB",
+    "LONE_PARENT",
+    "VOLUNTARY",
+}
 FEES = {"START", "JOB_OUTCOME", "SUSTAINED_26W", "SUSTAINED_78W"}
 INSPECTORATE = {"ENGLAND": "OFSTED", "WALES": "ESTYN", "SCOTLAND": "EDUCATION_SCOTLAND"}
 
@@ -74,9 +82,13 @@ def test_payment_rates_cover_every_programme_group_and_fee_and_rise_with_disadva
     rates = reference(root, "payment_rates").with_columns(pl.col("amount_gbp").cast(pl.Float64))
     assert len(rates) == 3 * 7 * 4
     assert set(rates.select("programme", "customer_group", "fee_type").iter_rows()) == {
-        (p, g, f) for p in PROGRAMMES for g in GROUPS for f in FEES}
-    sustained = dict(rates.filter((pl.col("programme") == "FND") & (pl.col("fee_type") == "SUSTAINED_26W"))
-                     .select("customer_group", "amount_gbp").iter_rows())
+        (p, g, f) for p in PROGRAMMES for g in GROUPS for f in FEES
+    }
+    sustained = dict(
+        rates.filter((pl.col("programme") == "FND") & (pl.col("fee_type") == "SUSTAINED_26W"))
+        .select("customer_group", "amount_gbp")
+        .iter_rows()
+    )
     assert sustained["IB_ESA_EX_IB"] > sustained["ESA_WRAG"] > sustained["JSA_25_PLUS"] > 1000
     # Only the long-outcome trial (ESF) pays the 78-week outcome.
     long_outcome = rates.filter(pl.col("fee_type") == "SUSTAINED_78W")
@@ -86,7 +98,9 @@ def test_payment_rates_cover_every_programme_group_and_fee_and_rise_with_disadva
 
 def test_performance_levels_cover_every_programme_and_group_in_a_plausible_range(small_world):
     root, _ = small_world
-    levels = reference(root, "performance_levels").with_columns(pl.col("minimum_sustained_rate").cast(pl.Float64))
+    levels = reference(root, "performance_levels").with_columns(
+        pl.col("minimum_sustained_rate").cast(pl.Float64)
+    )
     assert len(levels) == 3 * 7
     assert levels["minimum_sustained_rate"].min() >= 0.04 and levels["minimum_sustained_rate"].max() <= 0.35
 
@@ -101,7 +115,9 @@ def test_inspections_use_the_inspectorate_of_the_primes_nations(small_world):
     assert inspections.select("ukprn", "inspection_date").is_unique().all()
     contracts = reference(root, "contracts")
     nation = dict(reference(root, "contract_package_areas").select("cpa_id", "nation").iter_rows())
-    works_in = {(u, INSPECTORATE[nation[c]]) for u, c in contracts.select("prime_ukprn", "cpa_id").iter_rows()}
+    works_in = {
+        (u, INSPECTORATE[nation[c]]) for u, c in contracts.select("prime_ukprn", "cpa_id").iter_rows()
+    }
     assert set(inspections.select("ukprn", "inspectorate").iter_rows()) <= works_in
     years = {d[:4] for d in inspections["inspection_date"]}
     assert len(years) >= 3
@@ -135,13 +151,20 @@ def test_employment_spells_are_clean_and_shaped_like_an_extract(small_world):
 def test_some_people_hold_two_jobs_at_once_and_some_change_jobs(small_world):
     root, _ = small_world
     extract = dt.date.fromisoformat(world_json(root)["extract_date"])
-    spells = reference(root, "employment_spells").with_columns(
-        pl.col("spell_start").str.to_date(), pl.col("spell_end").str.to_date().fill_null(extract)
-    ).sort("nino", "spell_start")
-    pairs = spells.with_columns(pl.col("spell_end").shift(1).over("nino").alias("previous_end")) \
-        .filter(pl.col("previous_end").is_not_null())
+    spells = (
+        reference(root, "employment_spells")
+        .with_columns(
+            pl.col("spell_start").str.to_date(), pl.col("spell_end").str.to_date().fill_null(extract)
+        )
+        .sort("nino", "spell_start")
+    )
+    pairs = spells.with_columns(pl.col("spell_end").shift(1).over("nino").alias("previous_end")).filter(
+        pl.col("previous_end").is_not_null()
+    )
     overlapping = pairs.filter(pl.col("spell_start") <= pl.col("previous_end"))
-    short_gap = pairs.filter((pl.col("spell_start") - pl.col("previous_end")).dt.total_days().is_between(1, 60))
+    short_gap = pairs.filter(
+        (pl.col("spell_start") - pl.col("previous_end")).dt.total_days().is_between(1, 60)
+    )
     assert len(overlapping) > 10
     assert len(short_gap) > 10
 
@@ -151,15 +174,23 @@ def test_one_prime_works_in_england_and_wales_and_the_two_inspectorates_grade_it
     named = world_json(root)["two_nation_prime"]
     contracts = reference(root, "contracts")
     nation = dict(reference(root, "contract_package_areas").select("cpa_id", "nation").iter_rows())
-    nations = {nation[c] for u, c in contracts.select("prime_ukprn", "cpa_id").iter_rows() if u == named["ukprn"]}
+    nations = {
+        nation[c] for u, c in contracts.select("prime_ukprn", "cpa_id").iter_rows() if u == named["ukprn"]
+    }
     assert {"ENGLAND", "WALES"} <= nations
-    inspections = reference(root, "inspections").filter(pl.col("ukprn") == named["ukprn"]).sort("inspection_date")
+    inspections = (
+        reference(root, "inspections").filter(pl.col("ukprn") == named["ukprn"]).sort("inspection_date")
+    )
     latest = dict(inspections.group_by("inspectorate").agg(pl.col("grade").last()).iter_rows())
     assert latest["OFSTED"] != latest["ESTYN"]
     assert {k: int(v) for k, v in latest.items()} == named["grades"]
     # every quarter of the world has an inspection of each within the three years before it
     last_end = dt.date.fromisoformat(world_json(root)["last_period_end"])
     for inspectorate in ("OFSTED", "ESTYN"):
-        dates = [dt.date.fromisoformat(d)
-                 for d in inspections.filter(pl.col("inspectorate") == inspectorate)["inspection_date"]]
-        assert any(last_end - dt.timedelta(days=3 * 365) <= d <= last_end - dt.timedelta(days=92) for d in dates)
+        dates = [
+            dt.date.fromisoformat(d)
+            for d in inspections.filter(pl.col("inspectorate") == inspectorate)["inspection_date"]
+        ]
+        assert any(
+            last_end - dt.timedelta(days=3 * 365) <= d <= last_end - dt.timedelta(days=92) for d in dates
+        )

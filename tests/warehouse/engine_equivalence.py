@@ -98,8 +98,11 @@ def read_spark_marts(home: Path, names) -> dict[str, Table]:
     folder = home / "spark" / "warehouse" / "marts.db"
     connection = duckdb.connect()
     try:
-        return {name: _read(connection, f"read_parquet('{folder / name}/*.parquet')")
-                for name in names if any((folder / name).glob("*.parquet"))}
+        return {
+            name: _read(connection, f"read_parquet('{folder / name}/*.parquet')")
+            for name in names
+            if any((folder / name).glob("*.parquet"))
+        }
     finally:
         connection.close()
 
@@ -129,7 +132,7 @@ def compare_table(name: str, key: list[str], duck: Table, spark: Table) -> list[
     problems: list[str] = []
     if duck.columns != spark.columns:
         return [f"{name}: columns differ: duckdb={duck.columns} spark={spark.columns}"]
-    for column, duck_type, spark_type in zip(duck.columns, duck.types, spark.types):
+    for column, duck_type, spark_type in zip(duck.columns, duck.types, spark.types, strict=False):
         if duck_type != spark_type:
             problems.append(f"{name}.{column}: type differs: duckdb={duck_type} spark={spark_type}")
     position = [duck.columns.index(k) for k in key]
@@ -172,7 +175,7 @@ def _same(a, b, is_float: bool) -> bool:
 
 
 def _key(columns: list[str], values: tuple) -> str:
-    return "(" + ", ".join(f"{c}={v!r}" for c, v in zip(columns, values)) + ")"
+    return "(" + ", ".join(f"{c}={v!r}" for c, v in zip(columns, values, strict=False)) + ")"
 
 
 def report(problems: list[str]) -> str:

@@ -26,21 +26,30 @@ def warehouse(small_world):
 
 
 def test_unclaimed_and_not_yet_due_rows_are_exactly_the_worlds(truth, warehouse):
-    expected = {(c["contract_id"], c["outcome_type"], c["met_quarter"]): (c["unclaimed"], c["not_yet_due"])
-                for c in truth["unclaimed_outcomes"]["contracts"] if c["unclaimed"] or c["not_yet_due"]}
-    found = {(contract, outcome, quarter): (unclaimed, not_yet_due)
-             for contract, outcome, quarter, unclaimed, not_yet_due in warehouse.execute("""
+    expected = {
+        (c["contract_id"], c["outcome_type"], c["met_quarter"]): (c["unclaimed"], c["not_yet_due"])
+        for c in truth["unclaimed_outcomes"]["contracts"]
+        if c["unclaimed"] or c["not_yet_due"]
+    }
+    found = {
+        (contract, outcome, quarter): (unclaimed, not_yet_due)
+        for contract, outcome, quarter, unclaimed, not_yet_due in warehouse.execute("""
                  select contract_id, outcome_type, met_quarter,
                         count(*) filter (where claim_state = 'UNCLAIMED'),
                         count(*) filter (where claim_state = 'NOT_YET_DUE')
-                 from marts.fct_unclaimed_outcomes group by all""").fetchall()}
+                 from marts.fct_unclaimed_outcomes group by all""").fetchall()
+    }
     assert expected, "the world should leave some outcomes unclaimed"
     assert found == expected
 
 
 def test_not_yet_due_rows_exist_at_the_extract(warehouse):
-    assert warehouse.execute("select count(*) from marts.fct_unclaimed_outcomes "
-                         "where claim_state = 'NOT_YET_DUE'").fetchone()[0] > 0
+    assert (
+        warehouse.execute(
+            "select count(*) from marts.fct_unclaimed_outcomes where claim_state = 'NOT_YET_DUE'"
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def test_the_under_claimer_has_the_highest_share_in_every_quarter_that_has_one(truth, warehouse):
@@ -66,6 +75,10 @@ def test_the_latest_quarters_share_is_null_and_no_rating_follows_the_last_comple
         group by period order by period desc limit 1""").fetchone()
     assert share == 0, f"{latest} has an unclaimed share before its claims could arrive"
     last_complete, last_rated = warehouse.execute(
-        "select last_complete_quarter, last_rating_quarter from marts.mart_build_info").fetchone()
+        "select last_complete_quarter, last_rating_quarter from marts.mart_build_info"
+    ).fetchone()
     assert last_rated == last_complete
-    assert warehouse.execute("select max(rating_quarter) from marts.mart_star_ratings").fetchone()[0] == last_complete
+    assert (
+        warehouse.execute("select max(rating_quarter) from marts.mart_star_ratings").fetchone()[0]
+        == last_complete
+    )

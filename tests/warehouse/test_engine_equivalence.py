@@ -88,26 +88,37 @@ def test_every_model_data_test_and_unit_test_passes_on_spark(small_world, tmp_pa
     assert counts.get("unit_test", 0) >= 10 and counts.get("test", 0) >= 400, counts
     assert not result.skipped, [n.name for n in result.skipped]
     keys = mart_keys()
-    problems = compare_marts(keys, read_duckdb_marts(Paths(home).warehouse, keys), read_spark_marts(home, keys))
+    problems = compare_marts(
+        keys, read_duckdb_marts(Paths(home).warehouse, keys), read_spark_marts(home, keys)
+    )
     assert not problems, report(problems)
 
 
 def test_a_difference_names_the_mart_the_key_and_both_values():
-    duck = Table(["contract_id", "quarter", "referrals", "rate", "band"], ["VARCHAR", "VARCHAR", "BIGINT", "DOUBLE",
-                                                                           "VARCHAR"],
-                 [("C1", "2024Q1", 10, 0.1, "LOW"), ("C1", "2024Q2", 12, 0.3, "MID"), ("C2", "2024Q1", 5, 0.0, "LOW")])
-    spark = Table(duck.columns, duck.types,
-                  [("C1", "2024Q1", 10, 0.1 * (1 + 1e-12), "LOW"),  # inside the tolerance
-                   ("C1", "2024Q2", 12, 0.3, "HIGH"),
-                   ("C3", "2024Q1", 5, 0.0, "LOW")])
+    duck = Table(
+        ["contract_id", "quarter", "referrals", "rate", "band"],
+        ["VARCHAR", "VARCHAR", "BIGINT", "DOUBLE", "VARCHAR"],
+        [("C1", "2024Q1", 10, 0.1, "LOW"), ("C1", "2024Q2", 12, 0.3, "MID"), ("C2", "2024Q1", 5, 0.0, "LOW")],
+    )
+    spark = Table(
+        duck.columns,
+        duck.types,
+        [
+            ("C1", "2024Q1", 10, 0.1 * (1 + 1e-12), "LOW"),  # inside the tolerance
+            ("C1", "2024Q2", 12, 0.3, "HIGH"),
+            ("C3", "2024Q1", 5, 0.0, "LOW"),
+        ],
+    )
     problems = compare_table("mart_x", ["contract_id", "quarter"], duck, spark)
     assert "mart_x (contract_id='C1', quarter='2024Q2'): band duckdb='MID' spark='HIGH'" in problems
     assert "mart_x (contract_id='C2', quarter='2024Q1'): only on duckdb" in problems
     assert "mart_x (contract_id='C3', quarter='2024Q1'): only on spark" in problems
     assert len(problems) == 3, problems
     spark.rows[0] = ("C1", "2024Q1", 10, 0.1 * (1 + 1e-6), "LOW")
-    assert any(p.startswith("mart_x (contract_id='C1', quarter='2024Q1'): rate duckdb=0.1 spark=0.1000001")
-               for p in compare_table("mart_x", ["contract_id", "quarter"], duck, spark))
+    assert any(
+        p.startswith("mart_x (contract_id='C1', quarter='2024Q1'): rate duckdb=0.1 spark=0.1000001")
+        for p in compare_table("mart_x", ["contract_id", "quarter"], duck, spark)
+    )
     assert compare_marts({"mart_y": ["k"]}, {"mart_y": duck}, {}) == ["mart_y: missing from the Spark build"]
 
 

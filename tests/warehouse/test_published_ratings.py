@@ -21,9 +21,16 @@ APPROVED_AT = "2026-08-01T09:00:00Z"
 
 
 def rating(unit: str = "FND00001", quarter: str = "2026Q1", stars: int | None = 4, **extra) -> dict:
-    row = {"rated_unit_type": "CONTRACT", "rated_unit_id": unit, "contract_id": unit, "prime_ukprn": "10000001",
-           "rating_quarter": quarter, "rating_status": "RATED" if stars else "NOT_RATED", "stars": stars,
-           "composite": 1.25 if stars else None}
+    row = {
+        "rated_unit_type": "CONTRACT",
+        "rated_unit_id": unit,
+        "contract_id": unit,
+        "prime_ukprn": "10000001",
+        "rating_quarter": quarter,
+        "rating_status": "RATED" if stars else "NOT_RATED",
+        "stars": stars,
+        "composite": 1.25 if stars else None,
+    }
     return {**row, **extra}
 
 
@@ -38,8 +45,10 @@ def in_force(paths) -> list[tuple]:
     result = build_warehouse(paths, select=MODELS)
     assert result.ok, result.error
     with duckdb.connect(str(build_database(paths)), read_only=True) as con:
-        return con.sql("select rated_unit_id, rating_quarter, published_stars, published_release "
-                       "from intermediate.int_published_ratings__in_force order by all").fetchall()
+        return con.sql(
+            "select rated_unit_id, rating_quarter, published_stars, published_release "
+            "from intermediate.int_published_ratings__in_force order by all"
+        ).fetchall()
 
 
 def test_the_empty_state_has_the_datasets_columns_and_types(tmp_path):
@@ -93,14 +102,20 @@ def test_a_published_version_is_never_rewritten_but_a_stopped_approval_is_replac
     assert pl.read_parquet(path)["stars"].to_list() == [5]
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ([rating(rated_unit_type="AREA")], "rated_unit_type other than CONTRACT or PRIME"),
-    ([rating(stars=6)], "RATED without stars from 1 to 5"),
-    ([rating(stars=None, rating_status="NOT_RATED", composite=None) | {"stars": 3}], "NOT_RATED but carry stars"),
-    ([rating(), rating()], "same unit and quarter twice"),
-    ([rating(rating_quarter="2026-Q1")], "rating_quarter not YYYYQn"),
-    ([{k: v for k, v in rating().items() if k != "composite"}], "lack the column"),
-])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([rating(rated_unit_type="AREA")], "rated_unit_type other than CONTRACT or PRIME"),
+        ([rating(stars=6)], "RATED without stars from 1 to 5"),
+        (
+            [rating(stars=None, rating_status="NOT_RATED", composite=None) | {"stars": 3}],
+            "NOT_RATED but carry stars",
+        ),
+        ([rating(), rating()], "same unit and quarter twice"),
+        ([rating(rating_quarter="2026-Q1")], "rating_quarter not YYYYQn"),
+        ([{k: v for k, v in rating().items() if k != "composite"}], "lack the column"),
+    ],
+)
 def test_rows_that_could_not_have_been_published_are_refused_and_nothing_is_written(tmp_path, rows, message):
     from mi.settings import Paths
 

@@ -21,21 +21,31 @@ import pytest
 
 from warehouse import DBT_PROJECT_DIR
 
-SQL_FILES = sorted((DBT_PROJECT_DIR / "models").rglob("*.sql")) + sorted((DBT_PROJECT_DIR / "macros").rglob("*.sql"))
+SQL_FILES = sorted((DBT_PROJECT_DIR / "models").rglob("*.sql")) + sorted(
+    (DBT_PROJECT_DIR / "macros").rglob("*.sql")
+)
 
 _DATE_NAME = r"\b\w*(?:date|_on|_start|_end|_from|_to)\b"
 
 #: (pattern, why it is not portable). Patterns run on lower-cased SQL without comments, Jinja or strings.
 RULES: list[tuple[str, str]] = [
-    (_DATE_NAME + r"\s*-\s*[\w(]",
-     "date subtraction: an integer on DuckDB, an interval on Spark; use dbt.datediff or add_days"),
-    (_DATE_NAME + r"\s*\+\s*[\w(]", "date arithmetic with +: use dbt.dateadd (the add_days/add_months macros)"),
+    (
+        _DATE_NAME + r"\s*-\s*[\w(]",
+        "date subtraction: an integer on DuckDB, an interval on Spark; use dbt.datediff or add_days",
+    ),
+    (
+        _DATE_NAME + r"\s*\+\s*[\w(]",
+        "date arithmetic with +: use dbt.dateadd (the add_days/add_months macros)",
+    ),
     (r"\binterval\b", "interval arithmetic differs between the engines; use dbt.dateadd / dbt.datediff"),
-    (r'"', "double quotes: Spark reads \"col\" as a string literal, silently"),
+    (r'"', 'double quotes: Spark reads "col" as a string literal, silently'),
     (r"//", "// is integer division on DuckDB only"),
     (r"\bdiv\b", "div is integer division on Spark only"),
     (r"::", "::casts fail on Spark 3 clusters; use cast(x as type)"),
-    (r"\bstrftime\s*\(", "strftime is DuckDB's; build labels with extract() and concat() (macros/quarters.sql)"),
+    (
+        r"\bstrftime\s*\(",
+        "strftime is DuckDB's; build labels with extract() and concat() (macros/quarters.sql)",
+    ),
     (r"\bdate_format\s*\(", "date_format is Spark's; build labels with extract() and concat()"),
     (r"\bgenerate_series\s*\(", "generate_series is DuckDB's; build a spine from a seed or a model"),
     (r"\brange\s*\(", "range() as a table function is DuckDB's; build a spine from a seed or a model"),
@@ -44,13 +54,20 @@ RULES: list[tuple[str, str]] = [
     (r"\btrunc\s*\(", "trunc(d, 'month') is Spark's; use quarter_index / dbt.date_trunc"),
     (r"\bextract\s*\(\s*epoch\b", "extract(epoch ...) is not on Spark"),
     (r"\bexclude\s*\(", "select * exclude is DuckDB's; Spark and DuckDB both read * except (...)"),
-    (r"\bsum\s*\(\s*(?:not\s+)?(?:is|has)_\w+\s*\)", "sum(boolean) fails on Spark; sum(case when b then 1 else 0 end)"),
-    (r"\bsum\s*\((?![^()]*\bcase\b)[^()]*(?:<>|!=|<=|>=|[^<>!]=|<|>)[^()]*\)",
-     "sum(comparison) sums booleans; sum(case when ... then 1 else 0 end)"),
+    (
+        r"\bsum\s*\(\s*(?:not\s+)?(?:is|has)_\w+\s*\)",
+        "sum(boolean) fails on Spark; sum(case when b then 1 else 0 end)",
+    ),
+    (
+        r"\bsum\s*\((?![^()]*\bcase\b)[^()]*(?:<>|!=|<=|>=|[^<>!]=|<|>)[^()]*\)",
+        "sum(comparison) sums booleans; sum(case when ... then 1 else 0 end)",
+    ),
     (r"\bas\s+(?:overlaps|window|range)\b", "a reserved word as a name breaks Spark's parser"),
-    (r"\b\d+\.\d+\s*/|/\s*\d+\.\d+\b",
-     "a decimal literal in a division is a DOUBLE on DuckDB but a six-place DECIMAL on Spark; "
-     "use cast(1 as double) or compare in whole numbers"),
+    (
+        r"\b\d+\.\d+\s*/|/\s*\d+\.\d+\b",
+        "a decimal literal in a division is a DOUBLE on DuckDB but a six-place DECIMAL on Spark; "
+        "use cast(1 as double) or compare in whole numbers",
+    ),
 ]
 
 _DISPATCHED = re.compile(r"\{%-?\s*macro\s+(?:duckdb|spark)__\w+.*?\{%-?\s*endmacro\s*-?%\}", re.S)
@@ -88,28 +105,31 @@ def test_sql_is_portable_outside_dispatched_macros(path: Path):
     assert not found, "\n".join(f"{path.relative_to(DBT_PROJECT_DIR)}:{line}: {why}" for line, why in found)
 
 
-@pytest.mark.parametrize("sql", [
-    "select referral_date - start_date as days from p",
-    "select job_start_date + 28 from c",
-    "where claim_date > current_date - interval 3 day",
-    'select "contract_id" from c',
-    "select referrals // 2 from c",
-    "select '5'::int",
-    "select strftime(d, '%Y') from c",
-    "select date_format(d, 'yyyy') from c",
-    "select * from generate_series(1, 3)",
-    "select * from range(10)",
-    "select datediff(a, b) from c",
-    "select date_diff('day', a, b) from c",
-    "select date_add(d, 1) from c",
-    "select trunc(d, 'month') from c",
-    "select extract(epoch from t) from c",
-    "select * exclude (a) from c",
-    "select sum(is_mature) from c",
-    "select sum(stars >= 4) from c",
-    "select 1 as window from c",
-    "select x <= 1.0 / 3 from c",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select referral_date - start_date as days from p",
+        "select job_start_date + 28 from c",
+        "where claim_date > current_date - interval 3 day",
+        'select "contract_id" from c',
+        "select referrals // 2 from c",
+        "select '5'::int",
+        "select strftime(d, '%Y') from c",
+        "select date_format(d, 'yyyy') from c",
+        "select * from generate_series(1, 3)",
+        "select * from range(10)",
+        "select datediff(a, b) from c",
+        "select date_diff('day', a, b) from c",
+        "select date_add(d, 1) from c",
+        "select trunc(d, 'month') from c",
+        "select extract(epoch from t) from c",
+        "select * exclude (a) from c",
+        "select sum(is_mature) from c",
+        "select sum(stars >= 4) from c",
+        "select 1 as window from c",
+        "select x <= 1.0 / 3 from c",
+    ],
+)
 def test_the_lint_catches(sql: str):
     assert violations(sql), sql
 

@@ -10,14 +10,22 @@ import duckdb
 import pytest
 
 from mi.settings import Paths
-from warehouse import WarehouseBusy, build_warehouse, publish_analyst_copy, warehouse_lock
-from tests.warehouse.warehouse_lake import LakeWriter, RETURN_FIELDS
+from tests.warehouse.warehouse_lake import RETURN_FIELDS, LakeWriter
 from tests.warehouse.warehouse_scenario import HAND_CLAIMS_2026Q1, HAND_PRIME, claim_row, d
+from warehouse import WarehouseBusy, build_warehouse, publish_analyst_copy, warehouse_lock
 
 # unit tests ran in the session build; these builds only need models and data tests
 WITHOUT_UNIT_TESTS = "resource_type:unit_test"
-MARTS = ["fct_outcome_claims", "fct_participants", "mart_star_ratings", "mart_prime_star_ratings",
-         "mart_contract_review", "mart_parking_indicators", "mart_supply_chain", "mart_market_share"]
+MARTS = [
+    "fct_outcome_claims",
+    "fct_participants",
+    "mart_star_ratings",
+    "mart_prime_star_ratings",
+    "mart_contract_review",
+    "mart_parking_indicators",
+    "mart_supply_chain",
+    "mart_market_share",
+]
 
 
 def sha256(path) -> str:
@@ -37,10 +45,15 @@ def test_an_open_reader_always_sees_a_complete_warehouse_while_a_build_replaces_
     before = claims_count(paths.warehouse)
     writer = LakeWriter.reopen(paths.lake)
     # a resubmission replaces the period's file wholly: everything it had, and one claim more
-    writer.submit_return("outcome_claims", HAND_PRIME, "2026Q1", [
-        *HAND_CLAIMS_2026Q1,
-        claim_row("C-030", "P-015", "SUSTAINED_26W", "2023-02-01", "2026-03-20"),
-    ])
+    writer.submit_return(
+        "outcome_claims",
+        HAND_PRIME,
+        "2026Q1",
+        [
+            *HAND_CLAIMS_2026Q1,
+            claim_row("C-030", "P-015", "SUSTAINED_26W", "2023-02-01", "2026-03-20"),
+        ],
+    )
     writer.write_ledger()
 
     seen: list[int] = []
@@ -53,14 +66,20 @@ def test_an_open_reader_always_sees_a_complete_warehouse_while_a_build_replaces_
             try:
                 connection = duckdb.connect(str(paths.warehouse), read_only=True)
                 try:
-                    tables = {name for (name,) in connection.execute(
-                        "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+                    tables = {
+                        name
+                        for (name,) in connection.execute(
+                            "select table_name from information_schema.tables where table_schema = 'marts'"
+                        ).fetchall()
+                    }
                     if not set(MARTS) <= tables:
                         problems.append(f"incomplete marts: {sorted(set(MARTS) - tables)}")
-                    seen.append(connection.execute("select count(*) from marts.fct_outcome_claims").fetchone()[0])
+                    seen.append(
+                        connection.execute("select count(*) from marts.fct_outcome_claims").fetchone()[0]
+                    )
                 finally:
                     connection.close()
-            except Exception as error:  # noqa: BLE001 - any failure to read is what this test looks for
+            except Exception as error:
                 problems.append(repr(error))
             time.sleep(0.05)
 
@@ -85,9 +104,19 @@ def test_a_failed_build_leaves_the_analysts_copy_byte_identical_and_names_the_fa
     digest, inode = sha256(paths.warehouse), paths.warehouse.stat().st_ino
     writer = LakeWriter.reopen(paths.lake)
     broken = {name: None for name, _ in RETURN_FIELDS["participants"]}
-    broken.update(contract_id="FND00001", participant_ref="P-BAD", person_key="p99-bad",
-                  referral_date=d("2026-01-10"), customer_group="MARTIANS", age_at_referral=30, sex="F",
-                  ethnicity="WHITE", disability="N", la_code="E08000001", delivery_ukprn=HAND_PRIME)
+    broken.update(
+        contract_id="FND00001",
+        participant_ref="P-BAD",
+        person_key="p99-bad",
+        referral_date=d("2026-01-10"),
+        customer_group="MARTIANS",
+        age_at_referral=30,
+        sex="F",
+        ethnicity="WHITE",
+        disability="N",
+        la_code="E08000001",
+        delivery_ukprn=HAND_PRIME,
+    )
     writer.submit_return("participants", HAND_PRIME, "2026Q1", [broken])
     writer.write_ledger()
 
@@ -96,8 +125,10 @@ def test_a_failed_build_leaves_the_analysts_copy_byte_identical_and_names_the_fa
     assert not result.ok and result.analyst_copy is None
     assert sha256(paths.warehouse) == digest and paths.warehouse.stat().st_ino == inode
     failing = [node.name for node in result.failures]
-    assert failing == ["accepted_values_stg_lake__participants_customer_group__JSA_18_24__JSA_25_PLUS__"
-                       "JSA_EARLY_ACCESS__ESA_WRAG__IB_ESA_EX_IB__LONE_PARENT__VOLUNTARY"]
+    assert failing == [
+        "accepted_values_stg_lake__participants_customer_group__JSA_18_24__JSA_25_PLUS__"
+        "JSA_EARLY_ACCESS__ESA_WRAG__IB_ESA_EX_IB__LONE_PARENT__VOLUNTARY"
+    ]
     assert "stg_lake__participants.customer_group" in result.error
     assert "models/staging/_stg_lake__models.yml" in result.error
     assert "was left as it was" in result.error
@@ -106,7 +137,9 @@ def test_a_failed_build_leaves_the_analysts_copy_byte_identical_and_names_the_fa
         result.raise_for_failure()
 
 
-def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(scenario_copy, tmp_path, monkeypatch):
+def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(
+    scenario_copy, tmp_path, monkeypatch
+):
     import shutil
 
     import warehouse.build
@@ -115,7 +148,9 @@ def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(scen
     digest = sha256(paths.warehouse)
     project = tmp_path / "dbt_project"
     shutil.copytree(warehouse.build.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
-    (project / "models" / "marts" / "mart_broken.sql").write_text("select * from {{ ref('no_such_model') }}\n")
+    (project / "models" / "marts" / "mart_broken.sql").write_text(
+        "select * from {{ ref('no_such_model') }}\n"
+    )
     monkeypatch.setattr(warehouse.build, "DBT_PROJECT_DIR", project)
 
     result = build_warehouse(paths)

@@ -8,7 +8,6 @@ an enforced contract, SQL that would not build on Spark.
 from __future__ import annotations
 
 import csv
-
 import re
 from pathlib import Path
 
@@ -69,18 +68,32 @@ def test_the_thresholds_of_the_spec_are_seeded():
     with (SEEDS / "measure_thresholds.csv").open(newline="") as handle:
         rows = {row["name"]: row["value"] for row in csv.DictReader(handle)}
     assert {name: float(value) for name, value in rows.items()} == {
-        "min_cell_participants": 30, "min_referrals_rated": 50, "min_survey_responses": 30,
-        "parking_index_ratio": 0.5, "parking_min_group": 30, "evidence_match_days": 28,
-        "cohort_maturity_months": 18, "job_outcome_months": 12, "rating_window_cohorts": 4,
-        "long_term_no_outcome_weeks": 52, "inspection_lookback_years": 3, "core_provider_value_share": 0.8,
-        "claim_grace_days": 91, "programme_duration_days": 728, "min_expected_outcomes": 10, "parking_z": -1.96,
+        "min_cell_participants": 30,
+        "min_referrals_rated": 50,
+        "min_survey_responses": 30,
+        "parking_index_ratio": 0.5,
+        "parking_min_group": 30,
+        "evidence_match_days": 28,
+        "cohort_maturity_months": 18,
+        "job_outcome_months": 12,
+        "rating_window_cohorts": 4,
+        "long_term_no_outcome_weeks": 52,
+        "inspection_lookback_years": 3,
+        "core_provider_value_share": 0.8,
+        "claim_grace_days": 91,
+        "programme_duration_days": 728,
+        "min_expected_outcomes": 10,
+        "parking_z": -1.96,
     }
 
 
 def test_each_nation_is_inspected_by_its_own_inspectorate():
     with (SEEDS / "nation_inspectorates.csv").open(newline="") as handle:
         assert {row["nation"]: row["inspectorate"] for row in csv.DictReader(handle)} == {
-            "ENGLAND": "OFSTED", "WALES": "ESTYN", "SCOTLAND": "EDUCATION_SCOTLAND"}
+            "ENGLAND": "OFSTED",
+            "WALES": "ESTYN",
+            "SCOTLAND": "EDUCATION_SCOTLAND",
+        }
 
 
 @pytest.mark.parametrize("path", SQL_FILES, ids=lambda p: p.name)
@@ -88,8 +101,16 @@ def test_sql_follows_the_portability_rules(path: Path):
     sql = without_comments_and_jinja(path.read_text())
     assert '"' not in sql, "double quotes are a string literal on Spark"
     assert "//" not in sql, "integer division // is DuckDB only"
-    for banned in (r"\bstrftime\b", r"\bdate_format\b", r"\bgenerate_series\b", r"\bdate_diff\b",
-                   r"\bdatediff\s*\(", r"\bexclude\s*\(", r"\boverlaps\b", r"::"):
+    for banned in (
+        r"\bstrftime\b",
+        r"\bdate_format\b",
+        r"\bgenerate_series\b",
+        r"\bdate_diff\b",
+        r"\bdatediff\s*\(",
+        r"\bexclude\s*\(",
+        r"\boverlaps\b",
+        r"::",
+    ):
         assert not re.search(banned, sql, flags=re.I), f"{banned} is not portable"
 
 
@@ -97,7 +118,7 @@ def test_sql_follows_the_portability_rules(path: Path):
 def test_every_division_guards_its_denominator(path: Path):
     sql = without_comments_and_jinja(path.read_text())
     for match in re.finditer(r"/", sql):
-        after = sql[match.end():match.end() + 40]
+        after = sql[match.end() : match.end() + 40]
         assert re.match(r"\s*(nullif\s*\(|[0-9])", after), f"unguarded division before: {after!r}"
 
 
@@ -105,5 +126,5 @@ def test_every_division_guards_its_denominator(path: Path):
 def test_models_use_ctes_not_subqueries(path: Path):
     sql = without_comments_and_jinja(path.read_text())
     for match in re.finditer(r"\(\s*select\b", sql, flags=re.I):
-        before = sql[:match.start()].rstrip()
+        before = sql[: match.start()].rstrip()
         assert re.search(r"\bas$", before, flags=re.I), f"subquery after: {before[-60:]!r}"

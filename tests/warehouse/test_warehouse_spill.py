@@ -42,11 +42,15 @@ def test_every_per_node_setting_can_be_applied_again_after_a_spill(tmp_path: Pat
     output = _duckdb_output()
     env = {"MI_HOME": str(tmp_path), "MI_WAREHOUSE_TEMP": str(tmp_path / "tmp")}
     config = {key: _render(value, **env) for key, value in (output.get("config_options") or {}).items()}
-    connection = duckdb.connect(str(tmp_path / "mi.duckdb"), config={**config, "memory_limit": "64MB", "threads": 1})
+    connection = duckdb.connect(
+        str(tmp_path / "mi.duckdb"), config={**config, "memory_limit": "64MB", "threads": 1}
+    )
     try:
         # a sort far bigger than the memory limit: it can only finish by spilling
-        connection.execute("create table spilled as select i, md5(cast(i as varchar)) as s "
-                           "from range(2000000) as r(i) order by s")
+        connection.execute(
+            "create table spilled as select i, md5(cast(i as varchar)) as s "
+            "from range(2000000) as r(i) order by s"
+        )
         assert connection.execute("select count(*) from spilled").fetchone() == (2000000,)
         for key, value in (output.get("settings") or {}).items():
             cursor = connection.cursor()  # what dbt-duckdb does for every node

@@ -51,13 +51,16 @@ def test_days_in_work_agree_with_counting_each_day(volume_build):
     try:
         claims = connection.execute(
             "select person_key, window_start, window_end, days_in_work from marts.fct_outcome_claims "
-            "where window_start is not null and person_key is not null").fetchall()
+            "where window_start is not null and person_key is not null"
+        ).fetchall()
         sample = random.Random(3).sample(claims, min(400, len(claims)))
         keys = sorted({claim[0] for claim in sample})
         spells: dict[str, list[tuple[dt.date, dt.date]]] = {}
         for key, start, end in connection.execute(
-                "select person_key, spell_start, spell_end from staging.stg_lake__employment_spells "
-                "where list_contains(?, person_key)", [keys]).fetchall():
+            "select person_key, spell_start, spell_end from staging.stg_lake__employment_spells "
+            "where list_contains(?, person_key)",
+            [keys],
+        ).fetchall():
             spells.setdefault(key, []).append((start, end))
     finally:
         connection.close()

@@ -22,8 +22,15 @@ from tests.warehouse.warehouse_lake import LakeWriter
 
 EXTRACT_DATE = dt.date(2026, 3, 31)
 HAND_PRIME = "10000001"
-CUSTOMER_GROUPS = ["JSA_18_24", "JSA_25_PLUS", "JSA_EARLY_ACCESS", "ESA_WRAG", "IB_ESA_EX_IB",
-                   "LONE_PARENT", "VOLUNTARY"]
+CUSTOMER_GROUPS = [
+    "JSA_18_24",
+    "JSA_25_PLUS",
+    "JSA_EARLY_ACCESS",
+    "ESA_WRAG",
+    "IB_ESA_EX_IB",
+    "LONE_PARENT",
+    "VOLUNTARY",
+]
 FEES = {"START": 300.0, "JOB_OUTCOME": 1000.0, "SUSTAINED_26W": 2500.0, "SUSTAINED_78W": 4000.0}
 
 
@@ -59,42 +66,120 @@ LOCAL_AUTHORITIES = [
     {"la_code": "S12000006", "name": "Fife", "cpa_id": "CPA03"},
 ]
 CONTRACTS = [
-    {"contract_id": "FND00001", "programme": "FND", "prime_ukprn": "10000001", "cpa_id": "CPA01",
-     "start_date": d("2022-01-01"), "end_date": d("2028-12-31"), "contract_value_gbp": 30e6, "status": "LIVE"},
-    {"contract_id": "FND00002", "programme": "FND", "prime_ukprn": "10000001", "cpa_id": "CPA02",
-     "start_date": d("2022-01-01"), "end_date": d("2028-12-31"), "contract_value_gbp": 10e6, "status": "LIVE"},
-    {"contract_id": "WPG00010", "programme": "WPG", "prime_ukprn": "10000010", "cpa_id": "CPA01",
-     "start_date": d("2022-01-01"), "end_date": d("2026-12-31"), "contract_value_gbp": 40e6, "status": "LIVE"},
-    {"contract_id": "WPG00011", "programme": "WPG", "prime_ukprn": "10000011", "cpa_id": "CPA02",
-     "start_date": d("2022-01-01"), "end_date": d("2026-12-31"), "contract_value_gbp": 15e6, "status": "LIVE"},
-    {"contract_id": "WPG00012", "programme": "WPG", "prime_ukprn": "10000012", "cpa_id": "CPA03",
-     "start_date": d("2022-01-01"), "end_date": d("2026-12-31"), "contract_value_gbp": 5e6, "status": "LIVE"},
-    {"contract_id": "ESF00020", "programme": "ESF", "prime_ukprn": "10000002", "cpa_id": "CPA01",
-     "start_date": d("2018-01-01"), "end_date": d("2022-12-31"), "contract_value_gbp": 8e6, "status": "ENDED"},
+    {
+        "contract_id": "FND00001",
+        "programme": "FND",
+        "prime_ukprn": "10000001",
+        "cpa_id": "CPA01",
+        "start_date": d("2022-01-01"),
+        "end_date": d("2028-12-31"),
+        "contract_value_gbp": 30e6,
+        "status": "LIVE",
+    },
+    {
+        "contract_id": "FND00002",
+        "programme": "FND",
+        "prime_ukprn": "10000001",
+        "cpa_id": "CPA02",
+        "start_date": d("2022-01-01"),
+        "end_date": d("2028-12-31"),
+        "contract_value_gbp": 10e6,
+        "status": "LIVE",
+    },
+    {
+        "contract_id": "WPG00010",
+        "programme": "WPG",
+        "prime_ukprn": "10000010",
+        "cpa_id": "CPA01",
+        "start_date": d("2022-01-01"),
+        "end_date": d("2026-12-31"),
+        "contract_value_gbp": 40e6,
+        "status": "LIVE",
+    },
+    {
+        "contract_id": "WPG00011",
+        "programme": "WPG",
+        "prime_ukprn": "10000011",
+        "cpa_id": "CPA02",
+        "start_date": d("2022-01-01"),
+        "end_date": d("2026-12-31"),
+        "contract_value_gbp": 15e6,
+        "status": "LIVE",
+    },
+    {
+        "contract_id": "WPG00012",
+        "programme": "WPG",
+        "prime_ukprn": "10000012",
+        "cpa_id": "CPA03",
+        "start_date": d("2022-01-01"),
+        "end_date": d("2026-12-31"),
+        "contract_value_gbp": 5e6,
+        "status": "LIVE",
+    },
+    {
+        "contract_id": "ESF00020",
+        "programme": "ESF",
+        "prime_ukprn": "10000002",
+        "cpa_id": "CPA01",
+        "start_date": d("2018-01-01"),
+        "end_date": d("2022-12-31"),
+        "contract_value_gbp": 8e6,
+        "status": "ENDED",
+    },
 ]
 SUPPLY_CHAIN = [
-    {"contract_id": c["contract_id"], "delivery_ukprn": c["prime_ukprn"], "valid_from": c["start_date"],
-     "valid_to": None} for c in CONTRACTS
+    {
+        "contract_id": c["contract_id"],
+        "delivery_ukprn": c["prime_ukprn"],
+        "valid_from": c["start_date"],
+        "valid_to": None,
+    }
+    for c in CONTRACTS
 ] + [
-    {"contract_id": "WPG00010", "delivery_ukprn": "10000101", "valid_from": d("2022-01-01"), "valid_to": None},
-    {"contract_id": "WPG00011", "delivery_ukprn": "10000102", "valid_from": d("2022-01-01"), "valid_to": None},
+    {
+        "contract_id": "WPG00010",
+        "delivery_ukprn": "10000101",
+        "valid_from": d("2022-01-01"),
+        "valid_to": None,
+    },
+    {
+        "contract_id": "WPG00011",
+        "delivery_ukprn": "10000102",
+        "valid_from": d("2022-01-01"),
+        "valid_to": None,
+    },
 ]
 # FND pays nothing for a lone parent's 26-week outcome: nobody can be said to leave it unclaimed
 ZERO_FEES = {("FND", "LONE_PARENT", "SUSTAINED_26W")}
 PAYMENT_RATES = [
-    {"programme": programme, "customer_group": group, "fee_type": fee_type,
-     "amount_gbp": 0.0 if (programme, group, fee_type) in ZERO_FEES else amount}
-    for programme in ("FND", "ESF", "WPG") for group in CUSTOMER_GROUPS for fee_type, amount in FEES.items()
+    {
+        "programme": programme,
+        "customer_group": group,
+        "fee_type": fee_type,
+        "amount_gbp": 0.0 if (programme, group, fee_type) in ZERO_FEES else amount,
+    }
+    for programme in ("FND", "ESF", "WPG")
+    for group in CUSTOMER_GROUPS
+    for fee_type, amount in FEES.items()
 ]
 PERFORMANCE_LEVELS = [
-    {"programme": programme, "customer_group": group,
-     "minimum_sustained_rate": 0.15 if group.startswith(("ESA", "IB")) else 0.25}
-    for programme in ("FND", "ESF", "WPG") for group in CUSTOMER_GROUPS
+    {
+        "programme": programme,
+        "customer_group": group,
+        "minimum_sustained_rate": 0.15 if group.startswith(("ESA", "IB")) else 0.25,
+    }
+    for programme in ("FND", "ESF", "WPG")
+    for group in CUSTOMER_GROUPS
 ]
 INSPECTIONS = [
     {"ukprn": "10000010", "inspectorate": "OFSTED", "inspection_date": d("2024-06-01"), "grade": 1},
     {"ukprn": "10000011", "inspectorate": "ESTYN", "inspection_date": d("2023-05-01"), "grade": 4},
-    {"ukprn": "10000012", "inspectorate": "EDUCATION_SCOTLAND", "inspection_date": d("2020-01-15"), "grade": 2},
+    {
+        "ukprn": "10000012",
+        "inspectorate": "EDUCATION_SCOTLAND",
+        "inspection_date": d("2020-01-15"),
+        "grade": 2,
+    },
     {"ukprn": "10000001", "inspectorate": "OFSTED", "inspection_date": d("2025-01-15"), "grade": 3},
 ]
 
@@ -105,22 +190,48 @@ def labour_market() -> list[dict]:
     for year in range(2021, 2026):
         for q in range(1, 5):
             for i, la in enumerate(LOCAL_AUTHORITIES):
-                rows.append({"la_code": la["la_code"], "period": f"{year}Q{q}",
-                             "unemployment_rate": round(3.0 + i * 0.9 + q * 0.05, 2)})
+                rows.append(
+                    {
+                        "la_code": la["la_code"],
+                        "period": f"{year}Q{q}",
+                        "unemployment_rate": round(3.0 + i * 0.9 + q * 0.05, 2),
+                    }
+                )
     return rows
 
 
 # -- the hand-built people -----------------------------------------------------------
-def person_row(ref: str, key: str, contract: str, referral: str, *, start: str | None = None,
-            group: str = "JSA_25_PLUS", age: int = 30, leave: str | None = None,
-            leave_reason: str | None = None, la: str = "E08000001", started: bool = True) -> dict:
+def person_row(
+    ref: str,
+    key: str,
+    contract: str,
+    referral: str,
+    *,
+    start: str | None = None,
+    group: str = "JSA_25_PLUS",
+    age: int = 30,
+    leave: str | None = None,
+    leave_reason: str | None = None,
+    la: str = "E08000001",
+    started: bool = True,
+) -> dict:
     start_date = (d(start) if start else d(referral)) if started else None
     return {
-        "contract_id": contract, "participant_ref": ref, "person_key": key,
-        "referral_date": d(referral), "start_date": start_date,
-        "customer_group": group, "age_at_referral": age, "sex": "F", "ethnicity": "WHITE",
-        "disability": "N", "impairment_group": None, "la_code": la, "delivery_ukprn": HAND_PRIME,
-        "leave_date": d(leave) if leave else None, "leave_reason": leave_reason,
+        "contract_id": contract,
+        "participant_ref": ref,
+        "person_key": key,
+        "referral_date": d(referral),
+        "start_date": start_date,
+        "customer_group": group,
+        "age_at_referral": age,
+        "sex": "F",
+        "ethnicity": "WHITE",
+        "disability": "N",
+        "impairment_group": None,
+        "la_code": la,
+        "delivery_ukprn": HAND_PRIME,
+        "leave_date": d(leave) if leave else None,
+        "leave_reason": leave_reason,
     }
 
 
@@ -189,12 +300,27 @@ HAND_SPELLS = [
 ]
 
 
-def claim_row(claim_id: str, ref: str, outcome: str, job_start: str, claim_date: str, *,
-           contract: str = "FND00001", status: str = "ACTIVE") -> dict:
+def claim_row(
+    claim_id: str,
+    ref: str,
+    outcome: str,
+    job_start: str,
+    claim_date: str,
+    *,
+    contract: str = "FND00001",
+    status: str = "ACTIVE",
+) -> dict:
     return {
-        "claim_id": claim_id, "contract_id": contract, "participant_ref": ref, "outcome_type": outcome,
-        "job_start_date": d(job_start), "claim_date": d(claim_date), "hours_per_week": 30.0,
-        "employer_paye_ref": "123/A", "claim_status": status, "delivery_ukprn": HAND_PRIME,
+        "claim_id": claim_id,
+        "contract_id": contract,
+        "participant_ref": ref,
+        "outcome_type": outcome,
+        "job_start_date": d(job_start),
+        "claim_date": d(claim_date),
+        "hours_per_week": 30.0,
+        "employer_paye_ref": "123/A",
+        "claim_status": status,
+        "delivery_ukprn": HAND_PRIME,
     }
 
 
@@ -221,7 +347,8 @@ HAND_CLAIMS_2024Q2_FIRST = [
 ]
 HAND_CLAIMS_2024Q2_RESUBMITTED = [
     claim if claim["claim_id"] != "C-021" else {**claim, "claim_status": "WITHDRAWN"}
-    for claim in HAND_CLAIMS_2024Q2_FIRST if claim["claim_id"] != "C-098"
+    for claim in HAND_CLAIMS_2024Q2_FIRST
+    if claim["claim_id"] != "C-098"
 ]
 HAND_CLAIMS_2024Q3 = [
     claim_row("C-002", "P-001", "SUSTAINED_26W", "2024-03-01", "2024-09-15"),
@@ -241,30 +368,30 @@ HAND_CLAIMS_2026Q1 = [
 ]
 
 EXPECTED_STATUSES = {
-    "C-001": "VERIFIED",                  # a matching spell on the job start
-    "C-002": "VERIFIED",                  # 210 of 210 days, overlapping spells merged
-    "C-003": "INSUFFICIENT_EMPLOYMENT",   # overlaps count once: 151 days, not 243
-    "C-004": "VERIFIED",                  # first of Carol's two references
-    "C-005": "DUPLICATE",                 # same person, same contract, later claim
-    "C-006": "VERIFIED",                  # Dan on FND00001
-    "C-007": "VERIFIED",                  # Dan on FND00002: another contract, not a duplicate
-    "C-008": "INSUFFICIENT_EMPLOYMENT",   # 173 days + 7 left in the window (to 7 April) < 182
-    "C-009": "VERIFIED",                  # window still open but 182 days already reached
-    "C-010": "WITHDRAWN",                 # withdrawn in a later period's file
-    "C-011": "VERIFIED",                  # re-claimed after the withdrawal: not a duplicate
+    "C-001": "VERIFIED",  # a matching spell on the job start
+    "C-002": "VERIFIED",  # 210 of 210 days, overlapping spells merged
+    "C-003": "INSUFFICIENT_EMPLOYMENT",  # overlaps count once: 151 days, not 243
+    "C-004": "VERIFIED",  # first of Carol's two references
+    "C-005": "DUPLICATE",  # same person, same contract, later claim
+    "C-006": "VERIFIED",  # Dan on FND00001
+    "C-007": "VERIFIED",  # Dan on FND00002: another contract, not a duplicate
+    "C-008": "INSUFFICIENT_EMPLOYMENT",  # 173 days + 7 left in the window (to 7 April) < 182
+    "C-009": "VERIFIED",  # window still open but 182 days already reached
+    "C-010": "WITHDRAWN",  # withdrawn in a later period's file
+    "C-011": "VERIFIED",  # re-claimed after the withdrawal: not a duplicate
     "C-012": "STARTED_BEFORE_REFERRAL",
-    "C-013": "NO_EVIDENCE",               # nearest spell 61 days after the job start
-    "C-014": "VERIFIED",                  # spell 28 days after: inside the allowance
-    "C-015": "NO_EVIDENCE",               # spell 29 days before: outside it
+    "C-013": "NO_EVIDENCE",  # nearest spell 61 days after the job start
+    "C-014": "VERIFIED",  # spell 28 days after: inside the allowance
+    "C-015": "NO_EVIDENCE",  # spell 29 days before: outside it
     "C-016": "NO_EVIDENCE",
     "C-017": "UNKNOWN_PARTICIPANT",
     "C-018": "CONTRACT_MISMATCH",
     "C-019": "NO_EVIDENCE",
-    "C-020": "DUPLICATE",                 # C-019 came first; its own failure does not matter
-    "C-021": "WITHDRAWN",                 # withdrawn by a resubmission of the same period
-    "C-022": "PENDING",                   # no spell, but job start + 28 days is after the extract
-    "C-023": "PENDING",                   # 173 days + 17 left in the window (to 17 April) >= 182
-    "C-024": "INSUFFICIENT_EMPLOYMENT",   # 45 days: the job held since before referral does not count
+    "C-020": "DUPLICATE",  # C-019 came first; its own failure does not matter
+    "C-021": "WITHDRAWN",  # withdrawn by a resubmission of the same period
+    "C-022": "PENDING",  # no spell, but job start + 28 days is after the extract
+    "C-023": "PENDING",  # 173 days + 17 left in the window (to 17 April) >= 182
+    "C-024": "INSUFFICIENT_EMPLOYMENT",  # 45 days: the job held since before referral does not count
 }
 
 # (contract_id, person_key, outcome_type) -> (participant_ref, evidence job start, date met, claim_state).
@@ -274,18 +401,78 @@ EXPECTED_STATUSES = {
 # (no fee for her group's 26 weeks, 78 weeks not reached).
 EXPECTED_UNCLAIMED = {
     # Carol's two referrals both meet it on the same day: the later referral carries it
-    ("FND00001", "p03-carol", "SUSTAINED_26W"): ("P-004", d("2024-02-15"), d("2024-02-15") + dt.timedelta(181), "UNCLAIMED"),
-    ("FND00001", "p03-carol", "SUSTAINED_78W"): ("P-004", d("2024-02-15"), d("2024-02-15") + dt.timedelta(545), "UNCLAIMED"),
-    ("FND00001", "p04-dan", "SUSTAINED_26W"): ("P-005", d("2024-02-01"), d("2024-02-01") + dt.timedelta(181), "UNCLAIMED"),
-    ("FND00001", "p04-dan", "SUSTAINED_78W"): ("P-005", d("2024-02-01"), d("2024-02-01") + dt.timedelta(545), "UNCLAIMED"),
-    ("FND00002", "p04-dan", "SUSTAINED_26W"): ("P-101", d("2024-02-01"), d("2024-02-01") + dt.timedelta(181), "UNCLAIMED"),
-    ("FND00002", "p04-dan", "SUSTAINED_78W"): ("P-101", d("2024-02-01"), d("2024-02-01") + dt.timedelta(545), "UNCLAIMED"),
-    ("FND00001", "p07-grace", "SUSTAINED_26W"): ("P-008", d("2024-04-01"), d("2024-04-01") + dt.timedelta(181), "UNCLAIMED"),
-    ("FND00001", "p13-mia", "SUSTAINED_26W"): ("P-014", d("2024-06-01"), d("2024-06-01") + dt.timedelta(181), "UNCLAIMED"),
-    ("FND00001", "p13-mia", "SUSTAINED_78W"): ("P-014", d("2024-06-01"), d("2024-06-01") + dt.timedelta(545), "UNCLAIMED"),
-    ("FND00001", "p15-oscar", "SUSTAINED_26W"): ("P-015", d("2023-02-01"), d("2023-02-01") + dt.timedelta(181), "UNCLAIMED"),
-    ("FND00001", "p15-oscar", "SUSTAINED_78W"): ("P-015", d("2023-02-01"), d("2023-02-01") + dt.timedelta(545), "UNCLAIMED"),
-    ("FND00001", "p16-nina", "SUSTAINED_26W"): ("P-016", d("2024-04-15"), d("2024-04-15") + dt.timedelta(181), "UNCLAIMED"),
+    ("FND00001", "p03-carol", "SUSTAINED_26W"): (
+        "P-004",
+        d("2024-02-15"),
+        d("2024-02-15") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p03-carol", "SUSTAINED_78W"): (
+        "P-004",
+        d("2024-02-15"),
+        d("2024-02-15") + dt.timedelta(545),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p04-dan", "SUSTAINED_26W"): (
+        "P-005",
+        d("2024-02-01"),
+        d("2024-02-01") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p04-dan", "SUSTAINED_78W"): (
+        "P-005",
+        d("2024-02-01"),
+        d("2024-02-01") + dt.timedelta(545),
+        "UNCLAIMED",
+    ),
+    ("FND00002", "p04-dan", "SUSTAINED_26W"): (
+        "P-101",
+        d("2024-02-01"),
+        d("2024-02-01") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
+    ("FND00002", "p04-dan", "SUSTAINED_78W"): (
+        "P-101",
+        d("2024-02-01"),
+        d("2024-02-01") + dt.timedelta(545),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p07-grace", "SUSTAINED_26W"): (
+        "P-008",
+        d("2024-04-01"),
+        d("2024-04-01") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p13-mia", "SUSTAINED_26W"): (
+        "P-014",
+        d("2024-06-01"),
+        d("2024-06-01") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p13-mia", "SUSTAINED_78W"): (
+        "P-014",
+        d("2024-06-01"),
+        d("2024-06-01") + dt.timedelta(545),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p15-oscar", "SUSTAINED_26W"): (
+        "P-015",
+        d("2023-02-01"),
+        d("2023-02-01") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p15-oscar", "SUSTAINED_78W"): (
+        "P-015",
+        d("2023-02-01"),
+        d("2023-02-01") + dt.timedelta(545),
+        "UNCLAIMED",
+    ),
+    ("FND00001", "p16-nina", "SUSTAINED_26W"): (
+        "P-016",
+        d("2024-04-15"),
+        d("2024-04-15") + dt.timedelta(181),
+        "UNCLAIMED",
+    ),
     ("FND00001", "p20-tara", "SUSTAINED_26W"): ("P-020", d("2025-07-15"), d("2026-01-12"), "NOT_YET_DUE"),
 }
 
@@ -324,14 +511,23 @@ def background(seed: int = 7, per_quarter: int = 24) -> Background:
                 start = start if start <= EXTRACT_DATE and rng.random() < 0.9 else None
                 disability = rng.choice(["Y", "N", "N", "U"])
                 person = {
-                    "contract_id": contract_id, "participant_ref": ref, "person_key": key,
-                    "referral_date": referral, "start_date": start,
-                    "customer_group": rng.choice(CUSTOMER_GROUPS[:5]), "age_at_referral": rng.randrange(18, 64),
-                    "sex": rng.choice(["F", "M"]), "ethnicity": rng.choice(["WHITE", "WHITE", "ASIAN", "BLACK"]),
+                    "contract_id": contract_id,
+                    "participant_ref": ref,
+                    "person_key": key,
+                    "referral_date": referral,
+                    "start_date": start,
+                    "customer_group": rng.choice(CUSTOMER_GROUPS[:5]),
+                    "age_at_referral": rng.randrange(18, 64),
+                    "sex": rng.choice(["F", "M"]),
+                    "ethnicity": rng.choice(["WHITE", "WHITE", "ASIAN", "BLACK"]),
                     "disability": disability,
-                    "impairment_group": rng.choice(["MENTAL_HEALTH", "PHYSICAL"]) if disability == "Y" else None,
-                    "la_code": rng.choice(las), "delivery_ukprn": rng.choice(deliverers),
-                    "leave_date": None, "leave_reason": None,
+                    "impairment_group": rng.choice(["MENTAL_HEALTH", "PHYSICAL"])
+                    if disability == "Y"
+                    else None,
+                    "la_code": rng.choice(las),
+                    "delivery_ukprn": rng.choice(deliverers),
+                    "leave_date": None,
+                    "leave_reason": None,
                 }
                 world.participants[(prime, quarter(referral))].append(person)
                 if start is None:
@@ -340,34 +536,57 @@ def background(seed: int = 7, per_quarter: int = 24) -> Background:
                     survey_date = start + dt.timedelta(rng.randrange(10, 60))
                     if survey_date <= EXTRACT_DATE:
                         score = max(1, min(5, round(rng.gauss(satisfaction, 0.7))))
-                        world.surveys[(prime, quarter(survey_date))].append({
-                            "response_id": f"R{ref}", "contract_id": contract_id, "participant_ref": ref,
-                            "survey_date": survey_date, "overall_satisfaction": score,
-                            "treated_with_respect": score, "advice_helpful": None, "would_recommend": "Y",
-                        })
+                        world.surveys[(prime, quarter(survey_date))].append(
+                            {
+                                "response_id": f"R{ref}",
+                                "contract_id": contract_id,
+                                "participant_ref": ref,
+                                "survey_date": survey_date,
+                                "overall_satisfaction": score,
+                                "treated_with_respect": score,
+                                "advice_helpful": None,
+                                "would_recommend": "Y",
+                            }
+                        )
                 # parking: the weak prime gets almost nobody with a mental-health impairment into work
-                chance = success * (0.1 if (prime == "10000011" and person["impairment_group"] == "MENTAL_HEALTH") else 1)
+                chance = success * (
+                    0.1 if (prime == "10000011" and person["impairment_group"] == "MENTAL_HEALTH") else 1
+                )
                 job_start = start + dt.timedelta(rng.randrange(20, 120))
                 if job_start > EXTRACT_DATE - dt.timedelta(30):
                     continue
                 sustained = rng.random() < chance
                 length = rng.randrange(250, 700) if sustained else rng.randrange(20, 120)
                 spell_end = job_start + dt.timedelta(length)
-                world.spells.append({"person_key": key, "employer_paye_ref": "777/X", "spell_start": job_start,
-                                     "spell_end": spell_end if spell_end <= EXTRACT_DATE else None,
-                                     "extract_date": EXTRACT_DATE})
+                world.spells.append(
+                    {
+                        "person_key": key,
+                        "employer_paye_ref": "777/X",
+                        "spell_start": job_start,
+                        "spell_end": spell_end if spell_end <= EXTRACT_DATE else None,
+                        "extract_date": EXTRACT_DATE,
+                    }
+                )
                 claims = [("JOB_OUTCOME", job_start + dt.timedelta(rng.randrange(1, 20)))]
                 if sustained:
                     claims.append(("SUSTAINED_26W", job_start + dt.timedelta(182 + rng.randrange(0, 30))))
                 for outcome_type, claim_date in claims:
                     if claim_date > EXTRACT_DATE:
                         continue
-                    world.claims[(prime, quarter(claim_date))].append({
-                        "claim_id": f"{outcome_type[:3]}-{ref}", "contract_id": contract_id,
-                        "participant_ref": ref, "outcome_type": outcome_type, "job_start_date": job_start,
-                        "claim_date": claim_date, "hours_per_week": 35.0, "employer_paye_ref": "777/X",
-                        "claim_status": "ACTIVE", "delivery_ukprn": person["delivery_ukprn"],
-                    })
+                    world.claims[(prime, quarter(claim_date))].append(
+                        {
+                            "claim_id": f"{outcome_type[:3]}-{ref}",
+                            "contract_id": contract_id,
+                            "participant_ref": ref,
+                            "outcome_type": outcome_type,
+                            "job_start_date": job_start,
+                            "claim_date": claim_date,
+                            "hours_per_week": 35.0,
+                            "employer_paye_ref": "777/X",
+                            "claim_status": "ACTIVE",
+                            "delivery_ukprn": person["delivery_ukprn"],
+                        }
+                    )
     return world
 
 
@@ -378,17 +597,27 @@ def write_scenario(lake: Path) -> LakeWriter:
     # a first, superseded load of contracts that must not count
     writer.load_reference("contracts", [{**CONTRACTS[0], "contract_value_gbp": 1.0}])
     for dataset, rows in [
-        ("providers", PROVIDERS), ("contract_package_areas", AREAS), ("local_authorities", LOCAL_AUTHORITIES),
-        ("contracts", CONTRACTS), ("supply_chain", SUPPLY_CHAIN), ("payment_rates", PAYMENT_RATES),
-        ("performance_levels", PERFORMANCE_LEVELS), ("inspections", INSPECTIONS),
+        ("providers", PROVIDERS),
+        ("contract_package_areas", AREAS),
+        ("local_authorities", LOCAL_AUTHORITIES),
+        ("contracts", CONTRACTS),
+        ("supply_chain", SUPPLY_CHAIN),
+        ("payment_rates", PAYMENT_RATES),
+        ("performance_levels", PERFORMANCE_LEVELS),
+        ("inspections", INSPECTIONS),
         ("labour_market", labour_market()),
     ]:
         writer.load_reference(dataset, rows)
 
     world = background()
     spells = [
-        {"person_key": key, "employer_paye_ref": paye, "spell_start": d(start),
-         "spell_end": d(end) if end else None, "extract_date": EXTRACT_DATE}
+        {
+            "person_key": key,
+            "employer_paye_ref": paye,
+            "spell_start": d(start),
+            "spell_end": d(end) if end else None,
+            "extract_date": EXTRACT_DATE,
+        }
         for key, paye, start, end in HAND_SPELLS
     ]
     writer.load_reference("employment_spells", spells + world.spells)
@@ -401,18 +630,30 @@ def write_scenario(lake: Path) -> LakeWriter:
     alice_left = {**HAND_PEOPLE[0], "leave_date": d("2024-12-31"), "leave_reason": "JOB"}
     by_period["2024Q4"].append(alice_left)
     # Bob's first 2024Q1 file named the wrong group; the resubmission corrects it
-    first_2024q1 = [p if p["participant_ref"] != "P-002" else {**p, "customer_group": "VOLUNTARY"}
-                    for p in by_period["2024Q1"]]
+    first_2024q1 = [
+        p if p["participant_ref"] != "P-002" else {**p, "customer_group": "VOLUNTARY"}
+        for p in by_period["2024Q1"]
+    ]
     writer.submit_return("participants", HAND_PRIME, "2024Q1", first_2024q1)
     for period, people in sorted(by_period.items()):
         writer.submit_return("participants", HAND_PRIME, period, people)
     # a rejected file and a crash's debris: neither may count
-    writer.submit_return("participants", HAND_PRIME, "2025Q1",
-                         [{**HAND_PEOPLE[1], "participant_ref": "P-REJ"}], status="REJECTED")
-    writer.write_debris("participants", [{**HAND_PEOPLE[1], "participant_ref": "P-666"}],
-                        ukprn=HAND_PRIME, period="2025Q1")
-    writer.write_debris("outcome_claims", [claim_row("C-666", "P-001", "JOB_OUTCOME", "2024-03-01", "2024-03-20")],
-                        ukprn=HAND_PRIME, period="2024Q1")
+    writer.submit_return(
+        "participants",
+        HAND_PRIME,
+        "2025Q1",
+        [{**HAND_PEOPLE[1], "participant_ref": "P-REJ"}],
+        status="REJECTED",
+    )
+    writer.write_debris(
+        "participants", [{**HAND_PEOPLE[1], "participant_ref": "P-666"}], ukprn=HAND_PRIME, period="2025Q1"
+    )
+    writer.write_debris(
+        "outcome_claims",
+        [claim_row("C-666", "P-001", "JOB_OUTCOME", "2024-03-01", "2024-03-20")],
+        ukprn=HAND_PRIME,
+        period="2024Q1",
+    )
 
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q1", HAND_CLAIMS_2024Q1)
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q2", HAND_CLAIMS_2024Q2_FIRST)
@@ -420,10 +661,23 @@ def write_scenario(lake: Path) -> LakeWriter:
     writer.submit_return("outcome_claims", HAND_PRIME, "2024Q3", HAND_CLAIMS_2024Q3)
     writer.submit_return("outcome_claims", HAND_PRIME, "2025Q4", HAND_CLAIMS_2025Q4)
     writer.submit_return("outcome_claims", HAND_PRIME, "2026Q1", HAND_CLAIMS_2026Q1)
-    writer.submit_return("customer_survey", HAND_PRIME, "2024Q1", [{
-        "response_id": "R-001", "contract_id": "FND00001", "participant_ref": "P-001",
-        "survey_date": d("2024-02-01"), "overall_satisfaction": 4, "treated_with_respect": 5,
-        "advice_helpful": 4, "would_recommend": "Y"}])
+    writer.submit_return(
+        "customer_survey",
+        HAND_PRIME,
+        "2024Q1",
+        [
+            {
+                "response_id": "R-001",
+                "contract_id": "FND00001",
+                "participant_ref": "P-001",
+                "survey_date": d("2024-02-01"),
+                "overall_satisfaction": 4,
+                "treated_with_respect": 5,
+                "advice_helpful": 4,
+                "would_recommend": "Y",
+            }
+        ],
+    )
 
     for (prime, period), rows in sorted(world.participants.items()):
         writer.submit_return("participants", prime, period, rows)
