@@ -25,7 +25,7 @@ from functools import cached_property
 from publish.dbt_descriptions import column_description
 from publish.parameters import ReleaseParameters
 
-#: The dimensions of ``performance_by_group``, in the order of the parking mart (spec §6).
+#: The dimensions of ``performance_by_group``, in the order of the parking mart.
 GROUP_DIMENSIONS = ("customer_group", "impairment_group", "age_band", "sex", "ethnicity")
 #: The value of ``impairment_group`` for people without one (the parking mart's own code).
 NO_IMPAIRMENT = "NONE"
@@ -249,7 +249,7 @@ def allowed_symbols(column: Column, parameters: ReleaseParameters) -> list[str]:
 
 # --- the tables --------------------------------------------------------------------------
 
-_WINDOW = "Over the referral cohorts of the rating window that ends in the period (spec §4)."
+_WINDOW = "Over the referral cohorts of the rating window that ends in the period."
 
 PERIOD = Column(
     "period",
@@ -299,7 +299,7 @@ PERFORMANCE_BY_GROUP = ReleaseTable(
         "One row per contract, characteristic (customer group, impairment group, age band, sex, ethnicity) "
         "and value of it, over the rating window: referrals, sustained outcomes, their rate and the group's "
         "like-for-like index. Shows whether a contract serves some groups much worse than others "
-        "(parking, spec §6)."
+        "(parking)."
     ),
     key=("period", "contract_id", "group_dimension", "group_value"),
     columns=(
@@ -324,7 +324,7 @@ STAR_RATINGS = ReleaseTable(
     title="Star ratings of contracts and prime providers",
     description=(
         "One row per contract, and per prime provider over all its contracts, and rating quarter up to the "
-        "period: each domain ratio, the composite, the stars, or NOT_RATED with its reason (spec §4)."
+        "period: each domain ratio, the composite, the stars, or NOT_RATED with its reason."
     ),
     key=("period", "unit_type", "unit_id"),
     columns=(
@@ -334,7 +334,8 @@ STAR_RATINGS = ReleaseTable(
             "code",
             codes=("unit_type",),
             description=(
-                "CONTRACT for a contract's rating, PRIME for the rating of a prime provider over all its contracts."
+                "CONTRACT for a contract's rating, PRIME for the rating of a prime provider over all its "
+                "contracts."
             ),
         ),
         Column(
@@ -401,8 +402,9 @@ NATIONAL_SUMMARY = ReleaseTable(
             "payments_made_gbp",
             "money",
             description=(
-                "Payments made to primes in the period: start fees of participants who started in it and fees of "
-                "verified outcome claims falling due in it (as mart_contract_review's payments_due_gbp)."
+                "Payments made to primes in the period: start fees of participants who started in it and "
+                "fees of verified outcome claims falling due in it (as mart_contract_review's "
+                "payments_due_gbp)."
             ),
         ),
     ),
