@@ -22,7 +22,7 @@ import sys
 from benchmarks import ingest_bench, warehouse_bench
 from benchmarks.measure import Measurement, StageFailed
 from benchmarks.report import machine, markdown, table
-from mi.settings import paths
+from core.settings import paths
 
 PARTS = ("ingest", "alternatives", "dbt", "release")
 

@@ -167,7 +167,7 @@ def _compare(left: pd.Series, op: str, right: pd.Series) -> pd.Series:
 
 
 def _period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    from contracts_schema.checks import Period
+    from core.periods import Period
 
     p = Period.parse(period)
     return p.start, p.end

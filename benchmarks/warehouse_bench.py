@@ -211,7 +211,7 @@ def _copy_lake() -> int:
     """Every current lake row into a fresh DuckDB database: the floor under any build."""
     import duckdb
 
-    from mi.settings import paths
+    from core.settings import paths
 
     p = paths()
     target = p.home / "bench-copy.duckdb"

@@ -19,12 +19,12 @@ Notes:
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
 
 from contracts_schema.registry import Dataset, Rule, load_registry
+from core.periods import Period
 
 #: First letter not D F I Q U V; second not D F I O Q U V; suffix A-D (the MI specification, participants return).
 NINO_PATTERN = r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
@@ -39,31 +39,6 @@ RAW = "raw__"
 REF = "ref__"
 #: Columns of values taken over the whole file (``single_value``: the value most rows carry).
 FILE = "file__"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar quarter ``YYYYQn``."""
-
-    code: str
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def parse(cls, code: str) -> Period:
-        text = code.strip().upper()
-        if len(text) != 6 or text[4] != "Q" or not text[:4].isdigit() or text[5] not in "1234":
-            raise ValueError(f"{code!r} is not a period of the form YYYYQn, for example 2026Q2")
-        year, quarter = int(text[:4]), int(text[5])
-        start = dt.date(year, 3 * quarter - 2, 1)
-        end = (dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)) - dt.timedelta(
-            days=1
-        )
-        return cls(text, start, end)
-
-    @classmethod
-    def containing(cls, day: dt.date) -> Period:
-        return cls.parse(f"{day.year}Q{(day.month - 1) // 3 + 1}")
 
 
 @dataclass(frozen=True)

@@ -287,7 +287,7 @@ class SharedDeployment:
 
     def environment(self, base: Mapping[str, str] = os.environ) -> dict[str, str]:
         """What every process of the deployment gets: the base environment plus fixed settings."""
-        from mi.settings import mi_home
+        from core.settings import mi_home
 
         env = dict(base)
         env.update(

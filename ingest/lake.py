@@ -23,11 +23,11 @@ from contracts_schema import published_ratings
 from contracts_schema.checks import RAW, age_at_referral
 from contracts_schema.pandera_models import ROW, ReferenceData
 from contracts_schema.registry import Dataset, load_registry
+from core.settings import Paths
 from ingest.ledger import Ledger
 from ingest.pseudonymise import person_digests
 from ingest.read import SOURCE_ROW
 from ingest.validate import ValidationOutcome, mask_personal
-from mi.settings import Paths
 
 LAKE_TYPES = {
     "string": pl.Utf8,

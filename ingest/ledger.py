@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from mi.settings import Paths
+from core.settings import Paths
 
 CURRENT_STATUSES = ("ACCEPTED", "ACCEPTED_WITH_ERRORS")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from contracts_schema.checks import normalise_nino
-from mi.settings import paths
+from core.settings import paths
 
 
 class KeyError_(RuntimeError):

@@ -26,17 +26,18 @@ from pathlib import Path
 
 import polars as pl
 
-from contracts_schema.checks import CheckContext, Period
+from contracts_schema.checks import CheckContext
 from contracts_schema.pandera_models import ReferenceData, preload_pandera, prepare_frame
 from contracts_schema.registry import Dataset, load_registry
+from core.periods import Period
+from core.settings import Paths, upload_limit_bytes, xlsx_row_limit
+from core.settings import paths as default_paths
 from ingest import lake
 from ingest.feedback import write_report
 from ingest.ledger import Ledger, LedgerEntry, utc_now
 from ingest.pseudonymise import load_key, person_digests
 from ingest.read import FileRejected, RawTable, read_table, sniff_format
 from ingest.validate import FINDING_SCHEMA, ValidationOutcome, file_finding, rejected_file, validate_table
-from mi.settings import Paths, upload_limit_bytes, xlsx_row_limit
-from mi.settings import paths as default_paths
 
 RETURN_NAMES = ("participants", "outcome_claims", "customer_survey")
 FILE_NAME_PATTERN = re.compile(

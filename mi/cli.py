@@ -16,22 +16,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
+from core.progress import Progress
+
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-
-
-class Progress:
-    """Prints timed progress lines to stderr (stdout stays for results)."""
-
-    def __init__(self, quiet: bool = False):
-        self.quiet = quiet
-        self.start = time.perf_counter()
-
-    def __call__(self, message: str) -> None:
-        if not self.quiet:
-            print(f"[{time.perf_counter() - self.start:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 def _quiet_tools() -> None:
@@ -163,7 +152,7 @@ def cmd_spec(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from mi.pipeline import run_pipeline
+    from orchestration.run import run_pipeline
 
     _quiet_tools()
     from warehouse.build import warehouse_engine
@@ -264,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--code-labels",
         metavar="FILE",
-        help="instead, write every code's label as the dbt seed (dbt_project/seeds/generated/code_labels.csv)",
+        help="instead, write every code's label as a dbt seed (dbt_project/seeds/generated/code_labels.csv)",
     )
     p.set_defaults(func=cmd_spec)
 

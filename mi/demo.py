@@ -15,7 +15,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from mi.settings import paths as default_paths
+from core.settings import paths as default_paths
 
 DEMO_PREPARER = "demo-preparer"
 DEMO_APPROVER = "demo-approver"
@@ -63,7 +63,7 @@ def query_analyst_copy(sql: str) -> list[dict]:
 
 def run_demo(out: Path | None = None, *, seed: int = 1, progress=print) -> int:
     from ingest.submit import load_reference, submit_file
-    from mi.pipeline import run_pipeline
+    from orchestration.run import run_pipeline
     from synth import generate
 
     paths = default_paths().ensure()

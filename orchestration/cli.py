@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
-    from mi.settings import paths
+    from core.settings import paths
     from orchestration.instance import ensure_dagster_home
     from orchestration.project import ensure_manifest
     from orchestration.resources import apply_dbt_environment

@@ -10,7 +10,7 @@ import os
 import threading
 from pathlib import Path
 
-from mi.settings import Paths
+from core.settings import Paths
 
 DAGSTER_YAML = """\
 # Written by the MI warehouse (orchestration/instance.py); edit the template there.

@@ -9,7 +9,7 @@ import hashlib
 
 import dagster as dg
 
-from mi.settings import paths
+from core.settings import paths
 from orchestration.assets.reference import reference_data
 from orchestration.assets.submissions import provider_submission, submission_ledger
 from orchestration.assets.warehouse import analyst_warehouse, warehouse_models
@@ -40,8 +40,8 @@ submission_receipt_job = dg.define_asset_job(
 
 
 def _landing_state() -> tuple[list[str], str | None]:
+    from ingest.landing import pending_landing_files
     from ingest.ledger import Ledger
-    from mi.pipeline import pending_landing_files
 
     p = paths()
     files = [f.name for f in pending_landing_files(p)]

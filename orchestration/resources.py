@@ -19,8 +19,8 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource
 from packaging import version
 
+from core.settings import Paths
 from ingest.lake import ensure_lake
-from mi.settings import Paths
 from orchestration.project import dbt_project
 
 

@@ -1,6 +1,7 @@
 """Running the pipeline in-process through the same Dagster definitions the UI uses.
 
-``mi run`` and ``mi demo`` call :func:`run_in_process`: it executes the
+``mi run`` and ``mi demo`` call :func:`run_pipeline`, which (on DuckDB) calls
+:func:`run_in_process`: it executes the
 ``ingest_and_build`` job against the instance under ``MI_HOME/dagster`` (so the
 run shows in the UI's history), holding a file lock so that two hand-started
 runs never write the warehouse at once (the instance's tag limit only governs
@@ -16,8 +17,12 @@ import fcntl
 import time
 from collections.abc import Callable, Iterator
 
-from mi.settings import Paths
+from core.settings import Paths
+from core.settings import paths as default_paths
+from ingest.landing import ingest_landing
 from orchestration.instance import ensure_dagster_home
+from warehouse import build_warehouse
+from warehouse.build import warehouse_engine
 
 # The run's own summary (below) says what failed and why; Dagster's console logger
 # would add a stack trace a data engineer does not need at the terminal.
@@ -117,3 +122,26 @@ def _report(result, say: Callable[[str], None], seconds: float) -> None:
                     "dagster._core.definitions.events.Failure: ", ""
                 )
                 say(f"step {event.step_key} failed: {message.strip()}")
+
+
+def run_pipeline(
+    period: str | None = None,
+    progress: Callable[[str], None] | None = None,
+    paths: Paths | None = None,
+    engine: str | None = None,
+) -> bool:
+    """Ingest pending files and build the warehouse; True when everything passed.
+
+    DuckDB (the default) runs through the Dagster definitions, like the UI and the
+    schedules. Spark (``engine="spark"`` or ``MI_WAREHOUSE=spark``) builds the same
+    dbt project with the Spark target directly: the Dagster assets are wired to the
+    DuckDB target (docs/scale.md).
+    """
+    paths = (paths or default_paths()).ensure()
+    if warehouse_engine(engine) == "spark":
+        ingest_landing(paths, progress)
+        result = build_warehouse(paths, engine="spark", progress=progress)
+        if progress:
+            progress(result.summary())
+        return bool(result.ok)
+    return run_in_process(paths, period=period, progress=progress)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from mi.settings import Paths
+from core.settings import Paths
 from portal import opsdb
 
 ROLES = ("provider", "analyst", "publisher", "admin")

@@ -22,8 +22,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mi.settings import Paths, upload_limit_bytes
-from mi.settings import paths as default_paths
+from core.settings import Paths, upload_limit_bytes
+from core.settings import paths as default_paths
 from portal import api, opsdb, pages
 from portal.api import ApiError, error_response
 from portal.ratelimit import RateLimits

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mi.settings import Paths
+from core.settings import Paths
 from portal import opsdb
 
 #: Longest text kept in a field, so a hostile client cannot bloat the log.

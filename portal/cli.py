@@ -52,7 +52,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from mi.settings import paths as default_paths
+    from core.settings import paths as default_paths
     from portal import accounts
 
     paths = default_paths()
@@ -87,7 +87,7 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_token(args: argparse.Namespace) -> int:
-    from mi.settings import paths as default_paths
+    from core.settings import paths as default_paths
     from portal import accounts
 
     paths = default_paths()
@@ -113,7 +113,7 @@ def cmd_users_token(args: argparse.Namespace) -> int:
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    from mi.settings import paths as default_paths
+    from core.settings import paths as default_paths
     from portal import accounts
 
     paths = default_paths()
@@ -132,7 +132,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def cmd_users_disable(args: argparse.Namespace) -> int:
-    from mi.settings import paths as default_paths
+    from core.settings import paths as default_paths
     from portal import accounts
 
     paths = default_paths()

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from mi.settings import Paths
+from core.settings import Paths
 
 _SCHEMA = """
 create table if not exists users (

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import polars as pl
 
-from contracts_schema.checks import Period
+from core.periods import Period
+from core.settings import Paths
 from ingest.feedback import read_summary, render_html
 from ingest.ledger import Ledger, LedgerEntry
 from ingest.submit import RETURN_NAMES, SubmissionResult, UsageError, parse_file_name, submit_file
 from ingest.validate import FINDING_SCHEMA
-from mi.settings import Paths
 from portal.accounts import User
 from portal.uploads import ReceivedUpload, UploadRefused, classify_content
 

@@ -19,7 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from mi.settings import Paths
+from core.settings import Paths
 from portal import accounts, audit
 from portal.accounts import Session, User
 from portal.ratelimit import RateLimits, SlidingWindow

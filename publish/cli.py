@@ -35,7 +35,7 @@ def default_preparer() -> str:
 def _progress(quiet: bool):
     if quiet:
         return None
-    from mi.cli import Progress
+    from core.progress import Progress
 
     return Progress(False)
 

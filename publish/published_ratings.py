@@ -20,7 +20,6 @@ Notes:
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -29,11 +28,11 @@ from typing import Any
 import polars as pl
 
 from contracts_schema import published_ratings as dataset
+from core.periods import PERIOD_PATTERN, is_period
+from core.settings import Paths
+from core.settings import paths as default_paths
 from ingest.lake import published_ratings_schema, write_parquet_atomically
-from mi.settings import Paths
-from mi.settings import paths as default_paths
 
-PERIOD = re.compile(r"^[0-9]{4}Q[1-4]$")
 #: Columns the caller supplies; the release's period, version and approval time are added here.
 RATING_COLUMNS = (
     "rated_unit_type",
@@ -86,7 +85,7 @@ def write_published_ratings(
         FileExistsError: this release version is already published.
     """
     paths = paths or default_paths()
-    if not PERIOD.match(period):
+    if not is_period(period):
         raise PublishedRatingsError(f"release period {period!r} is not YYYYQn")
     if not isinstance(version, int) or version < 1:
         raise PublishedRatingsError(f"release version {version!r} is not a whole number from 1")
@@ -132,7 +131,7 @@ def _check(rows: pl.DataFrame) -> None:
         "lack a rated_unit_id or prime_ukprn",
     )
     fail(
-        ~pl.col("rating_quarter").str.contains(PERIOD.pattern).fill_null(False),
+        ~pl.col("rating_quarter").str.contains(PERIOD_PATTERN.pattern).fill_null(False),
         "have a rating_quarter not YYYYQn",
     )
     fail(

@@ -51,10 +51,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mi.settings import Paths
-from mi.settings import paths as default_paths
+from core.periods import is_period
+from core.settings import Paths
+from core.settings import paths as default_paths
 
-PERIOD_PATTERN = re.compile(r"^\d{4}Q[1-4]$")
 STAGING = ".staging"
 Progress = Callable[[str], None]
 
@@ -155,7 +155,7 @@ def _paths(paths: Paths | None) -> Paths:
 
 
 def check_period(period: str) -> str:
-    if not isinstance(period, str) or not PERIOD_PATTERN.match(period):
+    if not isinstance(period, str) or not is_period(period):
         raise BadPeriod(f"{period!r} is not a period of the form YYYYQn (e.g. 2026Q2)")
     return period
 
@@ -197,7 +197,7 @@ def _write_json_atomically(path: Path, document: dict[str, Any]) -> None:
 
 
 def _make_writable(folder: Path) -> None:
-    for root, dirs, files in os.walk(folder):
+    for root, _dirs, files in os.walk(folder):
         os.chmod(root, 0o755)
         for name in files:
             os.chmod(os.path.join(root, name), 0o644)
@@ -511,7 +511,7 @@ def _write_datapackage(
 
 def _seal(folder: Path) -> None:
     """fsync every file and folder of a candidate, deepest first."""
-    for root, dirs, files in os.walk(folder, topdown=False):
+    for root, _dirs, files in os.walk(folder, topdown=False):
         for name in files:
             fd = os.open(os.path.join(root, name), os.O_RDONLY)
             try:
@@ -658,7 +658,7 @@ def promote(candidate: Path, target: Path) -> None:
     try:
         shutil.copytree(candidate, temp, copy_function=shutil.copyfile)
         _seal(temp)
-        for root, dirs, files in os.walk(temp, topdown=False):
+        for root, _dirs, files in os.walk(temp, topdown=False):
             for name in files:
                 os.chmod(os.path.join(root, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
             os.chmod(
@@ -715,7 +715,7 @@ def list_releases(paths: Paths | None = None) -> list[dict[str, Any]]:
     if paths.releases.exists():
         from publish.manifest import sha256_file
 
-        for period_dir in sorted(p for p in paths.releases.iterdir() if PERIOD_PATTERN.match(p.name)):
+        for period_dir in sorted(p for p in paths.releases.iterdir() if is_period(p.name)):
             for version in _versions(period_dir):
                 if (period_dir.name, version) in entries:
                     continue

@@ -22,6 +22,8 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from core.periods import Period
+
 NO_DATE = np.int32(2**31 - 1)
 EPOCH = dt.date(1970, 1, 1)
 
@@ -50,34 +52,20 @@ def add_years(day: int, years: int) -> int:
         return day_number(d.replace(year=d.year + years, day=28))
 
 
-def parse_period(period: str) -> tuple[int, int]:
-    year, quarter = period.split("Q")
-    return int(year), int(quarter)
-
-
-def period_name(year: int, quarter: int) -> str:
-    return f"{year}Q{quarter}"
-
-
 def periods_from(first: str, n: int) -> list[str]:
     """``n`` consecutive quarters, the first being ``first``."""
-    year, quarter = parse_period(first)
-    index = year * 4 + quarter - 1
-    return [period_name((index + k) // 4, (index + k) % 4 + 1) for k in range(n)]
+    start = Period.parse(first)
+    return [start.shift(k).code for k in range(n)]
 
 
 def period_shift(period: str, k: int) -> str:
-    year, quarter = parse_period(period)
-    index = year * 4 + quarter - 1 + k
-    return period_name(index // 4, index % 4 + 1)
+    return Period.parse(period).shift(k).code
 
 
 def period_bounds(period: str) -> tuple[int, int]:
     """First and last day of a quarter, inclusive."""
-    year, quarter = parse_period(period)
-    first = dt.date(year, 3 * quarter - 2, 1)
-    after = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return day_number(first), day_number(after) - 1
+    quarter = Period.parse(period)
+    return day_number(quarter.start), day_number(quarter.end)
 
 
 class Quarters:

@@ -20,7 +20,7 @@ folder and metastore until its process ends. There is no analysts' DuckDB
 copy of a Spark build; analysts query Spark's tables.
 
 Not for: SQL or business rules (they are dbt models and seeds), deciding when
-to build (``mi.pipeline`` and ``orchestration/``), or reading the lake
+to build (``orchestration/``), or reading the lake
 (ingest writes it, dbt reads it).
 """
 
@@ -39,9 +39,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.settings import Paths
+from core.settings import paths as default_paths
 from ingest.lake import ensure_lake
-from mi.settings import Paths
-from mi.settings import paths as default_paths
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 
@@ -168,7 +168,7 @@ def build_warehouse(
     """Run ``dbt build`` and, when every model and test passed, publish the analysts' copy.
 
     Args:
-        paths: the MI_HOME layout; ``mi.settings.paths()`` when omitted.
+        paths: the MI_HOME layout; ``core.settings.paths()`` when omitted.
         engine: ``duckdb`` or ``spark``; ``MI_WAREHOUSE`` when omitted, else
             DuckDB. Spark's state (tables, metastore, dbt's artefacts) lives
             under ``MI_HOME/spark``.

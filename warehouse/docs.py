@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mi.settings import Paths
-from mi.settings import paths as default_paths
+from core.settings import Paths
+from core.settings import paths as default_paths
 from warehouse.build import DBT_PROJECT_DIR, _release_duckdb
 
 REPOSITORY = DBT_PROJECT_DIR.parent

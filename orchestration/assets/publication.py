@@ -13,7 +13,8 @@ import datetime as dt
 
 import dagster as dg
 
-from mi.settings import paths
+from core.periods import Period
+from core.settings import paths
 
 #: Quarters as Dagster time windows; the key is the quarter's first day (2026-04-01 is 2026Q2).
 quarterly = dg.TimeWindowPartitionsDefinition(
@@ -24,8 +25,7 @@ GATE_CHECK = "quality_gate_passed"
 
 def period_of(partition_key: str) -> str:
     """``2026-04-01`` → ``2026Q2``."""
-    day = dt.date.fromisoformat(partition_key)
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+    return Period.containing(dt.date.fromisoformat(partition_key)).code
 
 
 class PrepareConfig(dg.Config):

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 
 from contracts_schema.registry import load_registry
-from mi.settings import paths
+from core.settings import paths
 
 
 class ReferenceLoadConfig(dg.Config):

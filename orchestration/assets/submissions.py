@@ -1,7 +1,7 @@
 """Asset group ``submissions``: provider files, each visible with its validation outcome.
 
 ``submission_ledger`` drains the landing folder through the one ingest path
-(``mi.pipeline.ingest_landing``) and refreshes the ledger snapshot that dbt
+(``ingest.landing.ingest_landing``) and refreshes the ledger snapshot that dbt
 reads. Every submission, however it arrived (portal, API, ``mi submit``,
 landing), then appears as a partition of ``provider_submission`` with its
 counts and status as metadata and the ``validation_passed`` check.
@@ -11,7 +11,7 @@ Not for: validation itself (``ingest``), or deciding what is current (dbt).
 
 import dagster as dg
 
-from mi.settings import paths
+from core.settings import paths
 
 submission_partitions = dg.DynamicPartitionsDefinition(name="submission")
 VALIDATION_CHECK = "validation_passed"
@@ -102,8 +102,8 @@ RETURNS = ["participants", "outcome_claims", "customer_survey"]
 )
 def submission_ledger(context: dg.AssetExecutionContext):
     """Submit every file waiting in the landing folder, then refresh the ledger snapshot."""
+    from ingest.landing import ingest_landing
     from ingest.ledger import Ledger
-    from mi.pipeline import ingest_landing
 
     p = paths().ensure()
     landed = ingest_landing(p, progress=context.log.info)

@@ -15,7 +15,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from mi.settings import paths
+from core.settings import paths
 from orchestration.project import dbt_project
 from orchestration.resources import apply_dbt_environment
 

@@ -6,9 +6,9 @@ import hashlib
 import os
 import stat
 
+from core.settings import paths
 from ingest.pseudonymise import load_key, person_key
 from ingest.submit import check_file, load_reference, submit_file
-from mi.settings import paths
 from tests.support.mi_files import csv_bytes, file_name, filler_rows, write_reference_dir
 
 

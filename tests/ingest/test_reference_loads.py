@@ -17,10 +17,10 @@ import polars as pl
 import pytest
 
 from contracts_schema.registry import load_registry
+from core.settings import paths
 from ingest.ledger import Ledger
 from ingest.submit import load_reference, refusal_reasons
 from mi.cli import main
-from mi.settings import paths
 from tests.support.mi_files import REFERENCE_ROWS, write_reference_dir
 
 KEY_RULES = {

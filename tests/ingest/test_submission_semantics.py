@@ -8,9 +8,9 @@ import textwrap
 
 import polars as pl
 
+from core.settings import paths
 from ingest.ledger import Ledger
 from ingest.submit import load_reference, submit_file
-from mi.settings import paths
 from tests.support.mi_files import csv_bytes, file_name, filler_rows, write_reference_dir
 
 

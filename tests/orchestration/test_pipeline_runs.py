@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from tests.support.worlds import copy_home
 
 

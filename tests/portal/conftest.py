@@ -21,7 +21,7 @@ from argon2 import PasswordHasher
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
 from fastapi.testclient import TestClient  # noqa: E402
 
-from mi.settings import Paths
+from core.settings import Paths
 from portal import accounts
 from portal.app import create_app
 from portal.ratelimit import RateLimits

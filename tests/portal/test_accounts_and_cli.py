@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 import mi.cli
-from mi.settings import Paths
+from core.settings import Paths
 from portal import accounts, audit
 from portal import cli as portal_cli
 from tests.support.net import free_port

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from tests.publish import mini_warehouse
 from tests.publish.workflow_history import History, make_mini_home, play_history
 

@@ -169,7 +169,7 @@ def test_two_preparations_of_the_real_world_give_byte_identical_files(release, t
     from tests.support.worlds import copy_home
 
     paths_home = copy_home(release["paths"].home, tmp_path / "home")
-    from mi.settings import Paths
+    from core.settings import Paths
 
     paths = Paths(paths_home)
     shutil.rmtree(paths.releases)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from publish.manifest import write_manifest
 from publish.release import (
     CandidateChanged,

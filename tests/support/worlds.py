@@ -13,7 +13,7 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
-from mi.settings import Paths
+from core.settings import Paths
 
 SEED = 1
 

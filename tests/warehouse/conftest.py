@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from tests.warehouse.warehouse_scenario import write_scenario
 
 

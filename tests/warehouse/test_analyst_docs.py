@@ -17,7 +17,7 @@ import duckdb
 import pytest
 
 from contracts_schema.code_labels import code_columns, code_labels
-from mi.settings import Paths
+from core.settings import Paths
 from warehouse.docs import Example, check_examples, generate_docs, offline_problems, readme_examples
 
 EXAMPLES = readme_examples()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from tests.support.worlds import copy_home
 from tests.warehouse.engine_equivalence import (
     Table,

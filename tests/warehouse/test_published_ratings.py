@@ -52,7 +52,7 @@ def in_force(paths) -> list[tuple]:
 
 
 def test_the_empty_state_has_the_datasets_columns_and_types(tmp_path):
-    from mi.settings import Paths
+    from core.settings import Paths
 
     paths = Paths(tmp_path)
     ensure_lake(paths)
@@ -65,7 +65,7 @@ def test_the_empty_state_has_the_datasets_columns_and_types(tmp_path):
 
 
 def test_ratings_count_only_once_their_release_folder_exists(tmp_path, monkeypatch):
-    from mi.settings import Paths
+    from core.settings import Paths
     from tests.warehouse.warehouse_scenario import write_scenario
 
     # a lake (with its ledger) is all these three models need: no whole build
@@ -87,7 +87,7 @@ def test_ratings_count_only_once_their_release_folder_exists(tmp_path, monkeypat
 
 
 def test_a_published_version_is_never_rewritten_but_a_stopped_approval_is_replaced(tmp_path):
-    from mi.settings import Paths
+    from core.settings import Paths
 
     paths = Paths(tmp_path)
     write_published_ratings("2026Q2", 1, [rating(stars=2)], approved_at=APPROVED_AT, paths=paths)
@@ -117,7 +117,7 @@ def test_a_published_version_is_never_rewritten_but_a_stopped_approval_is_replac
     ],
 )
 def test_rows_that_could_not_have_been_published_are_refused_and_nothing_is_written(tmp_path, rows, message):
-    from mi.settings import Paths
+    from core.settings import Paths
 
     paths = Paths(tmp_path)
     with pytest.raises(PublishedRatingsError, match=message):
@@ -126,7 +126,7 @@ def test_rows_that_could_not_have_been_published_are_refused_and_nothing_is_writ
 
 
 def test_a_primes_rating_has_no_contract(tmp_path):
-    from mi.settings import Paths
+    from core.settings import Paths
 
     paths = Paths(tmp_path)
     prime = rating(unit="10000001", rated_unit_type="PRIME", contract_id=None)

@@ -9,7 +9,7 @@ import time
 import duckdb
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from tests.warehouse.warehouse_lake import RETURN_FIELDS, LakeWriter
 from tests.warehouse.warehouse_scenario import HAND_CLAIMS_2026Q1, HAND_PRIME, claim_row, d
 from warehouse import WarehouseBusy, build_warehouse, publish_analyst_copy, warehouse_lock

@@ -17,7 +17,7 @@ import time
 import duckdb
 import pytest
 
-from mi.settings import Paths
+from core.settings import Paths
 from tests.warehouse.warehouse_volume import write_volume_lake
 from warehouse import build_warehouse
 

@@ -4,6 +4,8 @@ Every stage asks this module for its paths instead of building them itself, so
 that one variable, ``MI_HOME`` (default ``./var``), moves the whole installation.
 Nothing here reads data or creates anything except on request (``ensure``).
 
+Also where the code's own folders are: the dbt project (``DBT_PROJECT_DIR``).
+
 Not for: business parameters (windows, thresholds, fees, bands). Those are
 data, in ``contracts_schema/`` and the dbt seeds.
 """
@@ -13,6 +15,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+#: The source tree's root and its dbt project (dbt, Dagster, the docs and the release all read it).
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 DEFAULT_UPLOAD_LIMIT_MB = 512
 DEFAULT_XLSX_ROW_LIMIT = 2_000_000
