@@ -1,5 +1,5 @@
 {#
-    Current records of the lake (MI specification §1, docs/lake.md).
+    Current records of the lake (docs/lake.md).
 
     Every staging model of a lake dataset starts from one of these two macros,
     so that the submission semantics live in exactly one place:

@@ -7,7 +7,7 @@ renamed as (
         cast(person_key as {{ dbt.type_string() }}) as person_key,
         cast(employer_paye_ref as {{ dbt.type_string() }}) as employer_paye_ref,
         cast(spell_start as date) as spell_start,
-        -- An ongoing spell runs to the extract date inclusive (spec §1). The
+        -- An ongoing spell (no spell_end) runs to the extract date inclusive. The
         -- sentinel is set here once so that no later model does arithmetic
         -- on a null end.
         cast(coalesce(spell_end, extract_date) as date) as spell_end,
