@@ -1,6 +1,6 @@
 """Validation and ingest of a 2,000,000-row participants file, against a plain DuckDB load and the alternatives.
 
-Targets (issues 2 and 7): ``mi validate`` within 1.5x of DuckDB's
+Targets (``docs/benchmarks.md``): ``mi validate`` within 1.5x of DuckDB's
 ``CREATE TABLE AS SELECT * FROM read_csv(...)`` of the same file, full ingest
 (validate, pseudonymise, write the lake) within 2.5x, each under 2 GiB peak.
 The same rules through pandera on pandas and through Great Expectations on

@@ -1,6 +1,6 @@
 """dbt build of the national and history worlds, and release preparation of the history world.
 
-Targets (issue 7): ``dbt build`` of the national world under 2 minutes and of
+Targets (``docs/benchmarks.md``): ``dbt build`` of the national world under 2 minutes and of
 the history world (ten years: ~5 million participants, ~14 million employment
 spells) under 15 minutes, each under 6 GiB peak, on 2 cores. The reference
 measured beside each build is what a build cannot do without: DuckDB copying
@@ -8,7 +8,7 @@ every current lake row into a database (``CREATE TABLE AS SELECT * FROM
 read_parquet(...)`` per dataset). A build's "rows" are the lake rows it reads.
 
 On the ``history`` world the same ``dbt build`` also runs on Spark
-``local[2]`` (issue 9: the scale path's figures side by side, in one run);
+``local[2]`` (the scale path's figures side by side, in one run);
 its ratio is to the DuckDB build just before it, and its peak is the whole
 process tree (the dbt process and Spark's JVM). ``--engine`` chooses
 otherwise.

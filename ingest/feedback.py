@@ -1,6 +1,7 @@
 """The feedback report every submission gets: findings.csv, summary.json, report.html.
 
-The formats are fixed by MI spec §6 because providers' own tooling reads them.
+The formats are fixed because providers' own tooling reads them (an interface
+that stays as it is: ``docs/architecture.md``).
 The same function serves ``mi validate --report``, ``mi submit``, the portal
 and the pipeline, so a clerk sees the same report whichever way they sent.
 
@@ -48,7 +49,7 @@ _env = Environment(loader=PackageLoader("ingest", "templates"), autoescape=selec
 
 
 def inert(expr: pl.Expr) -> pl.Expr:
-    """Prefix spreadsheet-active text with ``'`` (publication spec §3)."""
+    """Prefix spreadsheet-active text with ``'`` so that a spreadsheet shows it and never runs it."""
     return pl.when(expr.str.contains(INERT_PREFIX)).then(pl.lit("'") + expr).otherwise(expr)
 
 

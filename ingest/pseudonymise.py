@@ -1,6 +1,6 @@
 """Keyed pseudonymisation of National Insurance numbers.
 
-``person_key`` = HMAC-SHA256(secret key, normalised NINO), in hex (MI spec §4).
+``person_key`` = HMAC-SHA256(secret key, normalised NINO), in hex.
 The key comes from ``MI_PSEUDONYMISATION_KEY`` (the key itself),
 ``MI_PSEUDONYMISATION_KEY_FILE`` (a file outside the repository), or else
 ``MI_HOME/secrets/pseudonymisation.key``, generated on first use with mode 0600.

@@ -163,7 +163,7 @@ def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[st
         raise FileRejected("FILE_EMPTY", "no header row")
     frame = frame.slice(1)
     frame.columns = [f"c{i}" for i in range(len(header))]
-    # Excel date cells arrive as "YYYY-MM-DD 00:00:00": they are dates, as the spec allows.
+    # Excel date cells arrive as "YYYY-MM-DD 00:00:00": they are dates, as the MI specification allows.
     frame = frame.with_columns(pl.all().str.replace(_EXCEL_MIDNIGHT.pattern, "$1"))
     return header, frame
 

@@ -221,7 +221,8 @@ def create_app(
     app = FastAPI(
         title="MI provider portal API",
         version="1",
-        description="Upload quarterly MI returns and read their feedback (spec 04 §4.1). "
+        description="Upload quarterly MI returns and read their feedback. This API is a stable, "
+        "versioned contract: what exists under /api/v1 only ever gains, never changes. "
         'Every error body is JSON {"error": CODE, "message": TEXT}.',
         openapi_url=api.PREFIX + "/openapi.json",
         docs_url=None,

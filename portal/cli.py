@@ -1,7 +1,7 @@
 """The portal's sub-commands of ``mi``: ``mi serve`` and ``mi users add|token|list|disable``.
 
-``mi.cli`` finds this module and calls :func:`register`. Exit statuses follow
-spec 04 §2: 0 done, 1 refused, 2 usage error (a provider without ``--ukprn``,
+``mi.cli`` finds this module and calls :func:`register`. Exit statuses are those
+of every ``mi`` command: 0 done, 1 refused, 2 usage error (a provider without ``--ukprn``,
 a malformed UKPRN, an unknown user, a short password). Every user change is
 written to the audit log as ``cli:<os user>`` from ``local``.
 

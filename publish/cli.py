@@ -3,7 +3,7 @@
 ``mi.cli`` finds this module and calls :func:`register` with its sub-parsers.
 Each handler parses nothing more than its arguments, calls
 :mod:`publish.release`, prints what a publisher needs, and returns the exit
-status of spec 04 §2: 0 done, 1 refused (a failed gate, a refused approval),
+status every ``mi`` command uses: 0 done, 1 refused (a failed gate, a refused approval),
 2 usage (a malformed period, a period the warehouse does not hold).
 
 Not for: any step of the workflow itself. Kept import-light on purpose:

@@ -1,4 +1,4 @@
-"""The release's quality gate: Great Expectations on the files as written (spec §4.1).
+"""The release's quality gate: Great Expectations on the files as written; a failed gate blocks approval.
 
 Every published CSV is read back from the candidate folder by a GX pandas data
 source (every cell as the string a reader gets) and held to an expectation

@@ -1,4 +1,4 @@
-"""``revisions.csv``: every published figure that differs from the previous version (spec §1, §4.3).
+"""``revisions.csv``: every published figure that differs from the previous version of the release.
 
 Compares the new version's published cells with the previous version's CSVs
 as they were published (read back from its read-only folder, so a revision

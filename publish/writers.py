@@ -1,4 +1,4 @@
-"""Byte-stable file writers: the same rows always give the same bytes (spec §1).
+"""Byte-stable file writers: the same rows always give the same bytes, so a release is reproducible.
 
 CSV: UTF-8 without BOM, ``\\n`` line endings, minimal quoting, header first.
 Parquet: written with pyarrow from the *published* cells (so it can never say

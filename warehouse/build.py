@@ -10,7 +10,7 @@ half-built warehouse, and a failed build leaves the copy exactly as it was.
 A file lock under ``MI_HOME/warehouse/`` keeps two builds (or a build and a
 publish) from overlapping, whether they come from threads of one process or
 from several processes; Dagster's run-queue limit is the other half of the
-one-writer rule (shared/notes/toolchain.md).
+one-writer rule (``orchestration/instance.py``).
 
 The engine is DuckDB unless ``MI_WAREHOUSE=spark`` (or ``engine="spark"``)
 says otherwise: the same project then builds with dbt-spark into
