@@ -77,7 +77,7 @@ class Cohort:
     post_end: np.ndarray = field(default=None)
     post_employer: np.ndarray = field(default=None)
     evidence_start: np.ndarray = field(default=None)  # the warehouse's evidence job start
-    met26: np.ndarray = field(default=None)  # day the 26-week requirement is met (rev 2)
+    met26: np.ndarray = field(default=None)  # day the 26-week requirement is met, as the warehouse finds it
     met78: np.ndarray = field(default=None)
     participant_ref: pl.Series = field(default=None)
 
@@ -395,7 +395,7 @@ def _describe(world: ReferenceWorld, q: int, rng: np.random.Generator, people: d
         total = weight.sum(axis=1)
         pick = (rng.random(len(rows))[:, None] * total[:, None] > np.cumsum(weight, axis=1)).sum(axis=1)
         chosen = c.chain_provider[k][np.minimum(pick, len(c.chain_provider[k]) - 1)]
-        # The prime itself may always deliver (MI spec §2.1).
+        # The prime itself may always deliver: delivery_ukprn may be the prime's own.
         delivery[rows] = np.where(total > 0, chosen, c.prime[k])
     return Cohort(
         quarter=q,
@@ -551,7 +551,7 @@ def _live(world: ReferenceWorld, cohort: Cohort, rng: np.random.Generator) -> No
     cohort.job2_employer = employer2.astype(np.int32)
     cohort.job3_employer = employer3.astype(np.int32)
     cohort.post_employer = post_employer.astype(np.int32)
-    # Outcomes as the warehouse will judge them (spec 02 §1b, rev 2): only what the
+    # Outcomes as the warehouse will judge them (fct_unclaimed_outcomes): only what the
     # returns report (a start or leave after the last period is not known) and the
     # evidence shows by the extract date.
     last = world.last_day

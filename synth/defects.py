@@ -63,7 +63,7 @@ def _days_before(iso: str, days: int) -> str:
 def vary_code_case(
     frame: pl.DataFrame, return_name: str, rng: np.random.Generator
 ) -> tuple[pl.DataFrame, int]:
-    """Lower-case the first code field of a few rows (valid by the spec)."""
+    """Lower-case the first code field of a few rows (valid: codes match without regard to case)."""
     column = _CODE_FIELDS[return_name][0]
     rows = np.flatnonzero(
         (rng.random(len(frame)) < P.LOWER_CASE_CODE_SHARE) & frame[column].is_not_null().to_numpy()

@@ -2,7 +2,7 @@
 
 Two jobs live here. First, counting: how many distinct days a person's spells
 cover inside a window, and the day a sustained-outcome requirement is first
-met, both computed the way the warehouse will (MI warehouse spec §1), so the
+met, both computed the way the warehouse will (its claim verification), so the
 generator knows the truth it plants. Second, writing spells: turning the
 jobs a cohort drew (plus background spells of the same people before their
 referral, and of people never referred) into ``employment_spells`` rows.
@@ -82,7 +82,7 @@ def requirement_met_on(
 
 
 def evidence_job_start(spell_starts: list[np.ndarray], start: np.ndarray, leave: np.ndarray) -> np.ndarray:
-    """The warehouse's evidence job start of each participant (spec 02 §1b, rev 2), or ``NO_DATE``.
+    """The warehouse's evidence job start of each participant (``fct_unclaimed_outcomes``), or ``NO_DATE``.
 
     The earliest of the person's spells starting on or after the start date and
     no later than the leave date + ``EVIDENCE_MATCH_DAYS`` (when left) and the

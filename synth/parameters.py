@@ -12,7 +12,7 @@ thresholds, fees as the department's policy). The warehouse reads those from
 data that exercises them.
 
 Notes:
-    The code lists below repeat the MI specification (§5) on purpose: the
+    The code lists below repeat the MI specification's on purpose: the
     generator must not depend on ``contracts_schema/`` (another stage), and a
     test compares the files it writes against the specification's field names.
     Changing a value here changes every world generated afterwards, so the
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # ---------------------------------------------------------------------------
-# Code lists (MI specification §5) and file layouts (§2, §3)
+# Code lists and file layouts of the MI specification (docs/mi-specification.md)
 # ---------------------------------------------------------------------------
 
 CUSTOMER_GROUPS = (
@@ -598,7 +598,7 @@ CONTRACT_YEARS = (5, 7)
 DEFECT_SHARE = {"participants": 0.02, "outcome_claims": 0.015, "customer_survey": 0.01}
 DEFECT_CAP_SHARE = 0.2  # never more than this share of a file's rows, so no file nears 50%
 RESUBMITTED_EXTRA_DEFECT_SHARE = 0.06  # the first file of a resubmitted pair carries these too
-LOWER_CASE_CODE_SHARE = 0.01  # valid per spec (codes match case-insensitively), not a defect
+LOWER_CASE_CODE_SHARE = 0.01  # valid (codes match case-insensitively), not a defect
 
 # kind -> (relative weight, severity the validator should give)
 DEFECT_KINDS = {
@@ -798,7 +798,7 @@ class SmallGroup:
 SMALL_GROUP = SmallGroup()
 
 # ---------------------------------------------------------------------------
-# The warehouse's rules (spec 02, revision 2), repeated here only so that
+# The warehouse's rules (dbt_project: its seeds and models), repeated here only so that
 # world.json can state what the warehouse must find. The warehouse reads its
 # own seeds; a change there must be made here too.
 # ---------------------------------------------------------------------------

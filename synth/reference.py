@@ -46,7 +46,7 @@ class Prime:
     profile: str
     file_format: str = "csv"  # "xlsx" for the prime that sends spreadsheets
     csv_dialect: str = "plain"  # "bom_crlf" for the prime on an old Windows system
-    header_style: str = "spec"  # "upper" or "shuffled": both allowed by the spec
+    header_style: str = "spec"  # "upper" or "shuffled": both allowed by the MI specification
     writes_claim_status: bool = True
 
 
@@ -264,7 +264,7 @@ def _providers(rng: np.random.Generator, scale: P.Scale):
 
 
 def _assign_file_habits(primes: list[Prime]) -> None:
-    """Give ordinary primes the file habits the ingest must cope with (all within the spec)."""
+    """Give ordinary primes the file habits the ingest must cope with (all within the MI specification)."""
     ordinary = [p for p in primes if p.profile == "ORDINARY"]
     if ordinary:
         ordinary[-1].file_format = "xlsx"

@@ -1,11 +1,10 @@
 """Participants as a prime reports them, quarter by quarter.
 
 A participant's record is sent in the quarter of their referral, and again in
-each later quarter in which it changed (they started, or they left): MI
-specification §1, "a period's file need only carry records that are new or
-changed in that period". Each row shows the record as the prime knew it at
-the end of that quarter, so a start or leave date never lies after the
-period's end.
+each later quarter in which it changed (they started, or they left), since a
+period's file need only carry records that are new or changed in that
+period. Each row shows the record as the prime knew it at the end of that
+quarter, so a start or leave date never lies after the period's end.
 
 Not for: writing files or making mistakes in them (``synth.writers``,
 ``synth.defects``). Rows here are clean.

@@ -1,6 +1,6 @@
 """A small group that does badly by chance: what the parking z-score exists for.
 
-Parking flags need statistical evidence (spec 02 §6): a group's index below
+Parking flags need statistical evidence (``mart_parking_indicators``): a group's index below
 half the contract's is flagged only when its shortfall is more than chance
 would produce (z <= -1.96). The world therefore holds one small group (30 to
 60 people in the rating window of the last complete quarter) on one contract

@@ -216,8 +216,9 @@ class Truth:
             if not row["not_claimable"]:
                 del row["not_claimable"]  # never in practice; kept out of the record unless it happens
         return {
-            "rule": "spec 02 rev 2 §1b: starters only; evidence job start = the earliest spell starting on or "
-            "after the start date and no later than leave_date + 28 days and start_date + 728 days; "
+            "rule": "the warehouse's unclaimed outcomes (fct_unclaimed_outcomes): starters only; "
+            "evidence job start = the earliest spell starting on or after the start date and no later "
+            "than leave_date + 28 days and start_date + 728 days; "
             "days in work counted from spells starting on or after the referral, to the extract date; "
             "only outcome types with a fee above 0 for the contract's programme and the participant's "
             "customer group; claimed = a claim of the type, not withdrawn, naming the contract and "

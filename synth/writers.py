@@ -1,7 +1,7 @@
 """Writing the world's files: names, timestamps, CSV dialects and spreadsheets.
 
 Provider returns are named ``{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.{csv,xlsx}``
-(MI specification §1) with a timestamp derived from the period, never from
+(the MI specification's file names) with a timestamp derived from the period, never from
 the clock, and written in the habits a real prime might have, all within the
 specification: plain UTF-8 CSV; CSV with a byte-order mark and CRLF line ends;
 headers in upper case or in another column order; or an XLSX workbook with
