@@ -2,7 +2,7 @@
 
 Runs the pandera schema derived from the registry over a file's rows and turns
 pandera's failure cases into findings (row, field, value, rule id, severity,
-message), with personal values masked. Decides the status the spec gives:
+message), with personal values masked. Decides the status the MI specification gives:
 ``ACCEPTED``, ``ACCEPTED_WITH_ERRORS`` or ``REJECTED``.
 
 Not for: reading files (``ingest/read.py``), writing anything (``ingest/lake.py``,

@@ -1,11 +1,11 @@
 """The ``mi`` command line: argument parsing that calls the stages' own functions.
 
-The thinnest layer of the house (architecture principle 3): each sub-command
+The thinnest layer of the house (``docs/architecture.md``): each sub-command
 parses its options, calls one function of ``ingest``, ``synth``, ``warehouse``,
 ``orchestration`` or ``publish``, prints what a person needs, and maps the
-result to the exit status of spec 04 §2: 0 success, 1 data refused (validation
-errors, failed gate), 2 usage error. Heavy modules are imported inside the
-sub-command so ``mi --help`` stays instant.
+result to the exit status every ``mi`` command shares: 0 success, 1 data
+refused (validation errors, failed gate), 2 usage error. Heavy modules are
+imported inside the sub-command so ``mi --help`` stays instant.
 
 Not for: business rules, file formats, or anything a test would want to call
 without a shell; those belong to the stage modules.
@@ -24,7 +24,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def _quiet_tools() -> None:
-    # dbt and Dagster otherwise phone home on every run (see docs/toolchain notes).
+    # Otherwise dbt and Dagster send anonymous usage statistics over the network on
+    # every run, which slows runs down and fills logs with noise.
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
