@@ -23,10 +23,11 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from contracts_schema.registry import Dataset, Rule, load_registry
+from contracts_schema.registry import Dataset, Rule
 from core.periods import Period
 
-#: First letter not D F I Q U V; second not D F I O Q U V; suffix A-D (the MI specification, participants return).
+#: A NINO's first letter is not D F I Q U V, its second not D F I O Q U V, its suffix A-D
+#: (the MI specification, participants return).
 NINO_PATTERN = r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
 NINO_NEVER_ISSUED = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
 ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -184,7 +185,6 @@ def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr 
     typed = pl.col(field)
     p = rule.params
     kind = rule.check
-    registry = load_registry()
 
     if kind == "required":
         ok = raw.is_not_null()
@@ -196,8 +196,7 @@ def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr 
         length = raw.str.len_chars()
         ok = (length >= p.get("min", 0)) & (length <= p.get("max", 10**9))
     elif kind == "code":
-        code_list = dataset.field(field).code_list
-        ok = raw.str.to_uppercase().is_in(list(registry.code_lists[code_list].values))
+        ok = raw.str.to_uppercase().is_in(list(dataset.field(field).codes))
     elif kind == "range":
         ok = pl.lit(True)
         if "min" in p:

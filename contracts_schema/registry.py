@@ -1,18 +1,24 @@
 """The registry: every dataset's fields, code lists and rules, loaded from plain data.
 
 The YAML files under ``definitions/`` are the single definition of the MI
-specification (spec 01). This module only loads and checks them and offers them
-as small immutable objects; everything else (pandera schemas, dbt sources, the
-provider-facing document, release metadata) is derived from these objects by
-other modules.
+specification. This module only loads and checks them and offers them as
+small immutable objects; everything else (pandera schemas, dbt's sources and
+staging tests, the provider-facing document, the code labels seed, release
+metadata) is derived from these objects by other modules.
 
-Not for: executing rules (see :mod:`contracts_schema.checks`) or reading data.
+Not for: executing rules (see :mod:`contracts_schema.checks`), reading data, or
+rendering anything from the definitions (the other modules of this package do).
 
 Notes:
     Rule ids are a public interface: providers' tooling keys on them and they
     never change meaning. The loader refuses duplicates and unknown check kinds
     so that a typo in the YAML fails loudly at import of the registry, not at
     the first file that would have needed the rule.
+
+    ``load_registry()`` reads the package's own ``definitions/``;
+    ``load_registry(folder)`` reads a copy of them (a test that changes one
+    definition and follows it through every derived artefact), and every
+    renderer takes the registry it is given.
 """
 
 from __future__ import annotations
@@ -25,6 +31,11 @@ from typing import Any
 import yaml
 
 DEFINITIONS = Path(__file__).parent / "definitions"
+
+#: The provider returns, in the specification's order; each is defined by the file ``<name>.yaml``.
+#: A constant, not read from the files, so that argument parsers and API schemas can list the
+#: returns without loading the definitions; the loader holds every name to a return's file.
+RETURN_NAMES: tuple[str, ...] = ("participants", "outcome_claims", "customer_survey")
 
 FIELD_TYPES = {"string", "date", "integer", "decimal", "boolean", "code"}
 SEVERITIES = {"error", "warning"}
@@ -141,6 +152,15 @@ class Rule:
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a dataset.
+
+    ``personal`` fields (the NINO, the date of birth) are masked wherever a
+    finding shows a value and never stored as sent; ``identifying`` fields
+    (a record's own reference, an employer, a home area) are stored but
+    single out a person or their record, so no published file may carry them.
+    ``codes`` are the allowed codes of a code field, from its code list.
+    """
+
     name: str
     type: str
     required: bool
@@ -148,9 +168,33 @@ class Field:
     example: str = ""
     code_list: str | None = None
     personal: bool = False
+    identifying: bool = False
     default: str | None = None
     required_when: str | None = None
     rules: tuple[Rule, ...] = ()
+    codes: tuple[str, ...] = ()
+
+    @property
+    def stored_name(self) -> str:
+        """The field's column in the lake: a personal field is replaced by what is derived from it."""
+        return STORED_REPLACEMENTS.get(self.name, (self.name, ""))[0]
+
+
+#: Personal fields that the lake stores as something derived from them: (column, type).
+STORED_REPLACEMENTS: dict[str, tuple[str, str]] = {
+    "nino": ("person_key", "string"),
+    "date_of_birth": ("age_at_referral", "integer"),
+}
+
+
+@dataclass(frozen=True)
+class OutcomeRule:
+    """What employment evidence an outcome type needs: ``days_required`` distinct days in
+    work within ``window_days`` days of the job start (no window: one spell matching it)."""
+
+    outcome_type: str
+    days_required: int
+    window_days: int | None
 
 
 @dataclass(frozen=True)
@@ -191,10 +235,8 @@ class Dataset:
         """
         columns: list[tuple[str, str]] = []
         for f in self.fields:
-            if f.name == "nino":
-                columns.append(("person_key", "string"))
-            elif f.name == "date_of_birth":
-                columns.append(("age_at_referral", "integer"))
+            if f.name in STORED_REPLACEMENTS:
+                columns.append(STORED_REPLACEMENTS[f.name])
             else:
                 columns.append((f.name, "string" if f.type == "code" else f.type))
         return columns
@@ -208,6 +250,10 @@ class Registry:
     #: Codes the warehouse gives out (statuses, reasons, bands), from ``warehouse_codes.yaml``;
     #: a list named like one of ``code_lists`` adds codes to it. Never used to check a submission.
     warehouse_codes: dict[str, CodeList] = field(default_factory=dict)
+    #: The evidence each outcome type needs, from ``outcome_rules.yaml``.
+    outcome_rules: dict[str, OutcomeRule] = field(default_factory=dict)
+    #: The folder the definitions were read from.
+    folder: Path = DEFINITIONS
 
     def dataset(self, name: str) -> Dataset:
         try:
@@ -223,6 +269,22 @@ class Registry:
     @property
     def reference(self) -> list[Dataset]:
         return [d for d in self.datasets.values() if d.kind == "reference"]
+
+    @property
+    def identifying_columns(self) -> frozenset[str]:
+        """Every column name, as sent and as stored, of a personal or identifying field:
+        what no published file may carry."""
+        names: set[str] = set()
+        for d in self.datasets.values():
+            for f in d.fields:
+                if f.personal or f.identifying:
+                    names |= {f.name, f.stored_name}
+        return frozenset(names)
+
+    @property
+    def max_error_share(self) -> float:
+        """A file with more than this share of its rows in error is rejected whole (FILE_ERROR_RATE)."""
+        return float(self.file_rules["FILE_ERROR_RATE"].params["max_share"])
 
     def rule(self, rule_id: str) -> Rule:
         if rule_id in self.file_rules:
@@ -262,7 +324,7 @@ def _rule(raw: dict[str, Any], *, dataset: str, field_name: str | None) -> Rule:
     )
 
 
-def _dataset(raw: dict[str, Any]) -> Dataset:
+def _dataset(raw: dict[str, Any], code_lists: dict[str, CodeList]) -> Dataset:
     name = raw["name"]
     fields = []
     for f in raw["fields"]:
@@ -278,9 +340,11 @@ def _dataset(raw: dict[str, Any]) -> Dataset:
                 example=str(f.get("example", "")),
                 code_list=f.get("code_list"),
                 personal=bool(f.get("personal", False)),
+                identifying=bool(f.get("identifying", False)),
                 default=f.get("default"),
                 required_when=f.get("required_when"),
                 rules=rules,
+                codes=tuple(code_lists[f["code_list"]].values) if f.get("code_list") in code_lists else (),
             )
         )
     rules = tuple(_rule(r, dataset=name, field_name=None) for r in raw.get("rules", []))
@@ -320,6 +384,26 @@ def _check_consistency(reg: Registry) -> None:
         base = reg.code_lists.get(name)
         if base is not None and set(base.values) & set(extra.values):
             raise RegistryError(f"warehouse code list {name} repeats codes of the code list {name}")
+    for name in RETURN_NAMES:
+        if reg.datasets[name].kind != "return":
+            raise RegistryError(f"{name}.yaml defines a {reg.datasets[name].kind} dataset, not a return")
+    _check_outcome_rules(reg)
+
+
+def _check_outcome_rules(reg: Registry) -> None:
+    """One rule per outcome type, and a sustained outcome claimed early is judged by the same days."""
+    if list(reg.outcome_rules) != list(reg.code_lists["outcome_type"].values):
+        raise RegistryError(
+            "outcome_rules.yaml must give one rule per outcome_type code, in the list's order"
+        )
+    for r in reg.datasets["outcome_claims"].all_rules:
+        when = r.params.get("when") or {}
+        if "offset_days" in r.params and when.get("field") == "outcome_type":
+            required = reg.outcome_rules[when["equals"]].days_required
+            if r.params["offset_days"] != required:
+                raise RegistryError(
+                    f"rule {r.id} waits {r.params['offset_days']} days; {when['equals']} needs {required}"
+                )
 
 
 def _referenced_fields(rule: Rule) -> list[str]:
@@ -344,8 +428,8 @@ def _referenced_fields(rule: Rule) -> list[str]:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _read_yaml(name: str):
-    return yaml.load((DEFINITIONS / name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+def _read_yaml(folder: Path, name: str):
+    return yaml.load((folder / name).read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
 
 
 def _code_list(name: str, raw: dict[str, Any], *, extends: CodeList | None = None) -> CodeList:
@@ -381,33 +465,51 @@ def _code_list(name: str, raw: dict[str, Any], *, extends: CodeList | None = Non
     )
 
 
-@lru_cache(maxsize=1)
-def load_registry() -> Registry:
-    """Load and check every definition file. Cached: the registry is immutable."""
-    code_lists = {name: _code_list(name, v) for name, v in _read_yaml("code_lists.yaml").items()}
+def load_registry(definitions: Path | str | None = None) -> Registry:
+    """Load and check every definition file: the package's own, or those of ``definitions``.
+
+    Cached per folder: the registry is immutable.
+    """
+    return _load(Path(definitions).resolve() if definitions is not None else DEFINITIONS)
+
+
+def _file_rule(raw: dict[str, Any]) -> Rule:
+    """A file-level rule; keys beyond id, severity and message are parameters (FILE_ERROR_RATE's share)."""
+    return Rule(
+        id=raw["id"],
+        check="file",
+        field=None,
+        severity=raw["severity"],
+        message=raw["message"].strip(),
+        params={k: v for k, v in raw.items() if k not in {"id", "severity", "message"}},
+        dataset="",
+    )
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> Registry:
+    code_lists = {name: _code_list(name, v) for name, v in _read_yaml(folder, "code_lists.yaml").items()}
     warehouse_codes = {
         name: _code_list(name, v, extends=code_lists.get(name))
-        for name, v in _read_yaml("warehouse_codes.yaml").items()
+        for name, v in _read_yaml(folder, "warehouse_codes.yaml").items()
     }
-    file_rules = {
-        r["id"]: Rule(
-            id=r["id"],
-            check="file",
-            field=None,
-            severity=r["severity"],
-            message=r["message"].strip(),
-            dataset="",
-        )
-        for r in _read_yaml("file_rules.yaml")
-    }
+    file_rules = {r["id"]: _file_rule(r) for r in _read_yaml(folder, "file_rules.yaml")}
     datasets: dict[str, Dataset] = {}
-    for name in ("participants", "outcome_claims", "customer_survey"):
-        raw = _read_yaml(f"{name}.yaml")
-        datasets[name] = _dataset(raw)
-    for raw in _read_yaml("reference.yaml"):
-        datasets[raw["name"]] = _dataset(raw)
+    for name in RETURN_NAMES:
+        datasets[name] = _dataset(_read_yaml(folder, f"{name}.yaml"), code_lists)
+    for raw in _read_yaml(folder, "reference.yaml"):
+        datasets[raw["name"]] = _dataset(raw, code_lists)
+    outcome_rules = {
+        str(code): OutcomeRule(str(code), int(v["days_required"]), v.get("window_days"))
+        for code, v in _read_yaml(folder, "outcome_rules.yaml").items()
+    }
     registry = Registry(
-        datasets=datasets, code_lists=code_lists, file_rules=file_rules, warehouse_codes=warehouse_codes
+        datasets=datasets,
+        code_lists=code_lists,
+        file_rules=file_rules,
+        warehouse_codes=warehouse_codes,
+        outcome_rules=outcome_rules,
+        folder=folder,
     )
     _check_consistency(registry)
     return registry

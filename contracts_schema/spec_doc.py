@@ -6,7 +6,8 @@ document a clerk reads can never drift from the rules their file is checked
 against.
 
 Not for: validation, or any wording that is not derived from the definitions
-(apart from the fixed conventions section, which restates the specification's conventions).
+(apart from the fixed conventions section, which states the specification's
+conventions and leaves every number to the rules it names).
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ CONVENTIONS = """\
 - **Header**: the field names below, in any order, not case-sensitive. A missing required column rejects the file (`FILE_COLUMNS`); an unknown column is ignored with a warning (`FILE_EXTRA_COLUMN`).
 - **Empty cells** are empty values. **Dates** are `YYYY-MM-DD` (Excel date cells are accepted). **Codes** are matched without regard to case.
 - **File name**: `{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.csv` (or `.xlsx`), for example `10004567_participants_2026Q2_20260705T101500.csv`. A later file for the same return and period replaces the earlier one whole; an older one is rejected (`FILE_STALE`); an identical one changes nothing.
-- **Severity**: an *error* on a row rejects that row; the other rows are accepted. A file-level error, or errors on more than half of the rows (`FILE_ERROR_RATE`), rejects the whole file. A *warning* is reported and the row is accepted.
+- **Severity**: an *error* on a row rejects that row; the other rows are accepted. A file-level error, or errors on too many of its rows (`FILE_ERROR_RATE` says how many), rejects the whole file. A *warning* is reported and the row is accepted.
 - **DWP reference data** is loaded whole or not at all: any error in any file of a load (a repeated record key, a code, a range, a missing value, a type, two extract dates in one employment extract) refuses every file of it (`FILE_REFERENCE_REFUSED`, `FILE_REFERENCE_LOAD_REFUSED`), and the reference data loaded before stays in use.
 - **Personal data**: `nino` is replaced by a keyed pseudonym when your file is received and `date_of_birth` by the age at referral; neither is ever stored as sent.
-"""
+"""  # noqa: E501 - one Markdown list item a line
 
 
 def _field_table(dataset: Dataset, registry: Registry) -> list[str]:
