@@ -3,9 +3,9 @@
 :func:`check_file` is the provider's local check (``mi validate``): it writes
 nothing but the report it is asked for. :func:`submit_file` is what ``mi
 submit``, the portal, the API and the landing-folder sensor all call: it
-applies the submission semantics of MI spec §1 (duplicate bytes change
-nothing, an older file never replaces newer data, a resubmission supersedes
-the earlier one whole) and writes atomically, so a crash leaves either the
+applies the submission semantics of the MI specification (duplicate bytes
+change nothing, an older file never replaces newer data, a resubmission
+supersedes the earlier one whole) and writes atomically, so a crash leaves either the
 whole submission or none of it. :func:`load_reference` does the same for the
 department's reference data.
 
@@ -28,7 +28,7 @@ import polars as pl
 
 from contracts_schema.checks import CheckContext
 from contracts_schema.pandera_models import ReferenceData, preload_pandera, prepare_frame
-from contracts_schema.registry import Dataset, load_registry
+from contracts_schema.registry import RETURN_NAMES, Dataset, load_registry
 from core.periods import Period
 from core.settings import Paths, upload_limit_bytes, xlsx_row_limit
 from core.settings import paths as default_paths
@@ -39,9 +39,8 @@ from ingest.pseudonymise import load_key, person_digests
 from ingest.read import FileRejected, RawTable, read_table, sniff_format
 from ingest.validate import FINDING_SCHEMA, ValidationOutcome, file_finding, rejected_file, validate_table
 
-RETURN_NAMES = ("participants", "outcome_claims", "customer_survey")
 FILE_NAME_PATTERN = re.compile(
-    r"^(?P<ukprn>1[0-9]{7})_(?P<dataset>participants|outcome_claims|customer_survey)_"
+    r"^(?P<ukprn>1[0-9]{7})_(?P<dataset>" + "|".join(RETURN_NAMES) + r")_"
     r"(?P<period>[0-9]{4}Q[1-4])_(?P<stamp>[0-9]{8}T[0-9]{6})\.(?:csv|xlsx)$",
     re.IGNORECASE,
 )
@@ -93,7 +92,7 @@ def resolve_identity(
 ) -> tuple[FileIdentity | None, str]:
     """Decide (ukprn, return, period, timestamp) for a file; explain when it cannot.
 
-    With all three given explicitly the name is free (MI spec §1). Otherwise the
+    With all three given explicitly the name is free. Otherwise the
     name must follow the pattern and agree with whatever was given.
     """
     if dataset is not None and dataset not in RETURN_NAMES:
@@ -521,7 +520,7 @@ def _reference_file(folder: Path, dataset: Dataset) -> Path | None:
 
 
 def _refused_whole(outcome: ValidationOutcome) -> ValidationOutcome:
-    """Reference data is taken whole or not at all: any error refuses the file (MI spec §3)."""
+    """Reference data is taken whole or not at all: any error refuses the file."""
     rows_in_error = 0 if outcome.error_index is None else outcome.error_index.len()
     if rows_in_error == 0:
         return outcome  # accepted, or refused for the file itself (encoding, columns, size)
@@ -701,4 +700,5 @@ __all__ = [
     "SubmissionResult",
     "UsageError",
     "sniff_format",
+    "RETURN_NAMES",  # the registry's; the portal takes the returns' names from here
 ]

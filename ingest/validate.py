@@ -29,8 +29,6 @@ FINDING_SCHEMA = {
     "severity": pl.Utf8,
     "message": pl.Utf8,
 }
-#: A file with more than this share of rows in error is rejected whole (FILE_ERROR_RATE).
-MAX_ERROR_SHARE = 0.5
 
 
 def mask_nino(expr: pl.Expr) -> pl.Expr:
@@ -174,7 +172,8 @@ def validate_table(
     rows_read = raw.rows
     rows_rejected = error_index.len()
     status = "ACCEPTED" if rows_rejected == 0 else "ACCEPTED_WITH_ERRORS"
-    if rows_read and rows_rejected / rows_read > MAX_ERROR_SHARE:
+    # The share of rows in error that rejects a file whole is FILE_ERROR_RATE's own parameter.
+    if rows_read and rows_rejected / rows_read > load_registry().max_error_share:
         status = "REJECTED"
         file_level.append(file_finding("FILE_ERROR_RATE", detail=f"{rows_rejected} of {rows_read} rows"))
     if file_level:

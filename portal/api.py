@@ -1,4 +1,4 @@
-"""The HTTP API for providers' own systems, ``/api/v1`` (spec 04 §4.1: a stable, versioned contract).
+"""The HTTP API for providers' own systems, ``/api/v1`` (a stable, versioned contract).
 
 Bearer-token authentication (``mi users token NAME``), JSON everywhere but the
 findings CSV, and every error as ``{"error": CODE, "message": TEXT}`` (see
@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from contracts_schema.registry import RETURN_NAMES
 from ingest.ledger import LedgerEntry
 from portal import accounts
 from portal.accounts import User
@@ -70,7 +71,7 @@ class ErrorBody(BaseModel):
 
 
 class Summary(BaseModel):
-    """The feedback summary of MI spec §6, plus where to find the submission and its findings."""
+    """The feedback summary a submitter gets, plus where to find the submission and its findings."""
 
     model_config = {"populate_by_name": True, "extra": "allow"}
 
@@ -78,7 +79,9 @@ class Summary(BaseModel):
     submission_id: str
     status: str = Field(description="ACCEPTED, ACCEPTED_WITH_ERRORS, REJECTED or DUPLICATE")
     ukprn: str | None
-    return_: str | None = Field(alias="return", description="participants, outcome_claims or customer_survey")
+    return_: str | None = Field(
+        alias="return", description=", ".join(RETURN_NAMES[:-1]) + " or " + RETURN_NAMES[-1]
+    )
     period: str | None = Field(description="YYYYQn")
     sha256: str
     file_name: str
@@ -207,11 +210,12 @@ _UPLOAD_BODY = {
                         "file": {
                             "type": "string",
                             "format": "binary",
-                            "description": "The return: CSV (UTF-8) or XLSX. Its name is recorded as text only.",
+                            "description": "The return: CSV (UTF-8) or XLSX. "
+                            "Its name is recorded as text only.",
                         },
                         "return": {
                             "type": "string",
-                            "enum": ["participants", "outcome_claims", "customer_survey"],
+                            "enum": list(RETURN_NAMES),
                             "description": "Needed when the file name does not carry it",
                         },
                         "period": {
@@ -312,7 +316,7 @@ def get_submission(request: Request, submission_id: str, user: User = Depends(ap
     responses={
         200: {
             "content": {"text/csv": {"schema": {"type": "string"}}},
-            "description": "Header row,field,value,rule_id,severity,message (MI spec §6)",
+            "description": "Header row,field,value,rule_id,severity,message",
         },
         **_ERRORS,
     },

@@ -1,4 +1,4 @@
-"""Disclosure control: how a true figure becomes the text of a published cell (spec §2, §3).
+"""Disclosure control: how a true figure becomes the text of a published cell.
 
 Every published count, rate, index and money total passes through one of the
 functions here, with the thresholds of ``publish/parameters.yaml``:
@@ -11,7 +11,9 @@ functions here, with the thresholds of ``publish/parameters.yaml``:
 - text that a spreadsheet would execute is made inert with a leading ``'``.
 
 It also names the columns that must never be published (person-level
-identifiers and exact dates), for the release writer and the quality gate.
+identifiers and exact dates), for the release writer and the quality gate:
+the identifiers are the definitions' personal and identifying fields
+(``contracts_schema``), the dates any column named like one.
 
 Not for: reading the warehouse, choosing which rows are published, or
 writing files. Disclosure control happens when a release is prepared, never
@@ -30,26 +32,16 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from contracts_schema import load_registry
 from publish.parameters import ReleaseParameters
 
-#: Spreadsheet formula triggers (spec §3): a cell starting with one of these is executed by Excel & co.
+#: Spreadsheet formula triggers: a cell starting with one of these is executed by Excel & co.
 INERT_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-#: Columns that identify a person or an exact event (spec §2). None may appear in any published file.
-PERSONAL_COLUMNS = frozenset(
-    {
-        "nino",
-        "person_key",
-        "participant_ref",
-        "claim_id",
-        "response_id",
-        "date_of_birth",
-        "dob",
-        "age_at_referral",
-        "employer_paye_ref",
-        "la_code",
-    }
-)
+#: Columns that identify a person or their record (the NINO and its pseudonym, the date of birth
+#: and the age kept instead, a record's own reference, the employer, the home area), as the
+#: definitions mark them. None may appear in any published file.
+PERSONAL_COLUMNS = load_registry().identifying_columns
 #: Exact dates: any column named like a date (``referral_date``, ``verified_on``, ``spell_start``...).
 PERSONAL_COLUMN_PATTERN = re.compile(r"(?:^|_)(?:date|dob|birth|nino)(?:_|$)|_on$|^spell_|_start$|_end$")
 
@@ -61,7 +53,7 @@ def is_personal_column(name: str) -> bool:
 
 
 def inert_text(value: str | None) -> str | None:
-    """Prefix a text that a spreadsheet would execute with ``'`` (spec §3).
+    """Prefix a text that a spreadsheet would execute with ``'``.
 
     Notes:
         Applied to every text cell (names, codes, reasons) but never to
