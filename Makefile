@@ -45,6 +45,7 @@ ui: $(MANIFEST)
 spec: $(STAMP)
 	$(BIN)/mi spec --out docs/mi-specification.md
 	$(BIN)/mi spec --dbt-sources dbt_project/models/staging/_sources.yml
+	$(BIN)/mi spec --dbt-staging dbt_project/models/staging/_stg_lake__models.yml
 	$(BIN)/mi spec --code-labels dbt_project/seeds/generated/code_labels.csv
 
 # dbt's static docs page at MI_HOME/docs/index.html (opens without a server), after

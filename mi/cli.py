@@ -133,14 +133,20 @@ def cmd_load_reference(args: argparse.Namespace) -> int:
 def cmd_spec(args: argparse.Namespace) -> int:
     from contracts_schema.code_labels import render_code_labels
     from contracts_schema.dbt_sources import render_dbt_sources
+    from contracts_schema.dbt_staging import render_dbt_staging
     from contracts_schema.spec_doc import render_spec
 
-    for option, render in ((args.dbt_sources, render_dbt_sources), (args.code_labels, render_code_labels)):
+    renders = (
+        (args.dbt_sources, render_dbt_sources),
+        (args.dbt_staging, render_dbt_staging),
+        (args.code_labels, render_code_labels),
+    )
+    for option, render in renders:
         if option:
             target = Path(option)
             target.write_text(render(), encoding="utf-8")
             print(f"wrote {target}")
-    if args.dbt_sources or args.code_labels:
+    if args.dbt_sources or args.dbt_staging or args.code_labels:
         return EXIT_OK
     text = render_spec()
     if args.out:
@@ -250,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--dbt-sources",
         metavar="FILE",
         help="instead, write the dbt source definitions of the lake (models/staging/_sources.yml)",
+    )
+    p.add_argument(
+        "--dbt-staging",
+        metavar="FILE",
+        help="instead, write the staging models' properties and tests (models/staging/_stg_lake__models.yml)",
     )
     p.add_argument(
         "--code-labels",

@@ -1,8 +1,10 @@
 {#
     Every non-null value of the column lies within [min_value, max_value]
     (either bound may be left out). Used for rates (0-1), stars (1-5), counts.
+    min_exclusive / max_exclusive leave the bound itself out, as a range rule
+    of the definitions may (hours a week: more than 0, at most 80).
 #}
-{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+{% test accepted_range(model, column_name, min_value=none, max_value=none, min_exclusive=false, max_exclusive=false) %}
 
 with
 
@@ -12,8 +14,8 @@ out_of_range as (
     where {{ column_name }} is not null
         and (
             false
-            {%- if min_value is not none %} or {{ column_name }} < {{ min_value }}{% endif %}
-            {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
+            {%- if min_value is not none %} or {{ column_name }} {{ '<=' if min_exclusive else '<' }} {{ min_value }}{% endif %}
+            {%- if max_value is not none %} or {{ column_name }} {{ '>=' if max_exclusive else '>' }} {{ max_value }}{% endif %}
         )
 )
 
