@@ -21,9 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from publish.dbt_descriptions import column_description
 from publish.parameters import ReleaseParameters
+
+if TYPE_CHECKING:
+    from contracts_schema.registry import Registry
 
 #: The dimensions of ``performance_by_group``, in the order of the parking mart.
 GROUP_DIMENSIONS = ("customer_group", "impairment_group", "age_band", "sex", "ethnicity")
@@ -451,15 +455,16 @@ def table(name: str) -> ReleaseTable:
     raise KeyError(name)
 
 
-def vocabularies(age_bands: list[str]) -> dict[str, list[str]]:
+def vocabularies(age_bands: list[str], registry: Registry | None = None) -> dict[str, list[str]]:
     """Allowed values of every code column: ``contracts_schema`` code lists plus the release's own.
 
     Args:
         age_bands: the ``age_bands`` seed's bands as the warehouse used them.
+        registry: the definitions whose code lists count (by default the package's own).
     """
     from contracts_schema import load_registry
 
-    code_lists = {name: list(cl.values) for name, cl in load_registry().code_lists.items()}
+    code_lists = {name: list(cl.values) for name, cl in (registry or load_registry()).code_lists.items()}
     group_values = {
         "customer_group": code_lists["customer_group"],
         "impairment_group": [*code_lists["impairment_group"], NO_IMPAIRMENT],
