@@ -1,4 +1,5 @@
-"""Validation and ingest of a 2,000,000-row participants file, against a plain DuckDB load and the alternatives.
+"""Validation and ingest of a 2,000,000-row participants file, against a plain DuckDB load and the
+alternatives.
 
 Targets (``docs/benchmarks.md``): ``mi validate`` within 1.5x of DuckDB's
 ``CREATE TABLE AS SELECT * FROM read_csv(...)`` of the same file, full ingest

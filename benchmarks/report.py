@@ -84,13 +84,11 @@ def table(measurements: list[Measurement]) -> str:
         if m.note:
             out.append(f"    {m.note}")
     out.append("")
-    out.append(
-        "ratio: seconds / the reference's seconds in this run; cpu s: user + system time of the stage's process;"
-    )
-    out.append(
-        "load: the machine's 1-minute load average when the stage started-ended (for a median of rounds, the lowest"
-    )
-    out.append("and highest of its rounds); with 2 cores, above 2 means the stages waited for a core.")
+    out.append("ratio: seconds / the reference's seconds in this run;")
+    out.append("cpu s: user + system time of the stage's process;")
+    out.append("load: the machine's 1-minute load average when the stage started-ended")
+    out.append("(for a median of rounds, the lowest and highest of its rounds);")
+    out.append("with 2 cores, above 2 means the stages waited for a core.")
     return "\n".join(out)
 
 

@@ -103,7 +103,8 @@ def postgres_storage(environ: Mapping[str, str]) -> dict:
             scheme = url.split("://", 1)[0] if "://" in url else "(none)"
             raise DeploymentConfigError(
                 f"MI_DAGSTER_PG_URL must start with {PG_SCHEME}:// (it starts with {scheme}://): "
-                "SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, and dagster-postgres installs psycopg2"
+                "SQLAlchemy 2.1 reads a bare postgresql:// as psycopg 3, "
+                "and dagster-postgres installs psycopg2"
             )
         return {"postgres_url": {"env": "MI_DAGSTER_PG_URL"}}
     required = ("MI_DAGSTER_PG_HOST", "MI_DAGSTER_PG_USER", "MI_DAGSTER_PG_DB")
@@ -369,7 +370,10 @@ def start(role: str, deployment: SharedDeployment, env: Mapping[str, str], log_d
 
 
 def wait_for_port(host: str, port: int, timeout: float, service: Service | None = None) -> None:
-    """Until something accepts TCP connections on (host, port); the gRPC server only binds once the code has loaded."""
+    """Until something accepts TCP connections on (host, port).
+
+    The gRPC server only binds once the code has loaded.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if service is not None and not service.alive():

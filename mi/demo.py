@@ -219,5 +219,6 @@ def _report(paths, results, statuses, release_line: str, portal_line: str) -> No
     if portal_line:
         print("  " + portal_line)
     print(
-        f"  open the warehouse: duckdb -readonly {paths.warehouse}   (or python: duckdb.connect(path, read_only=True))"
+        f"  open the warehouse: duckdb -readonly {paths.warehouse}"
+        "   (or python: duckdb.connect(path, read_only=True))"
     )

@@ -193,7 +193,7 @@ def create_app(
     paths: Paths | None = None,
     *,
     upload_limit: int | None = None,
-    rate_limits: RateLimits = RateLimits(),
+    rate_limits: RateLimits | None = None,
     secure_cookies: bool | None = None,
 ) -> FastAPI:
     """Build a portal over ``paths`` (default: ``MI_HOME``).
@@ -202,7 +202,7 @@ def create_app(
         paths: the installation; users, sessions and the audit log live in
             ``paths.ops / "portal.sqlite"``.
         upload_limit: largest accepted file in bytes (default ``MI_UPLOAD_LIMIT_MB``).
-        rate_limits: sign-in and API limits.
+        rate_limits: sign-in and API limits (default ``RateLimits()``).
         secure_cookies: force the cookies' ``Secure`` flag on or off; by
             default it is set when the request came over https.
     """
@@ -210,7 +210,7 @@ def create_app(
     portal = Portal(
         paths=paths,
         upload_limit=upload_limit if upload_limit is not None else upload_limit_bytes(),
-        rate_limits=rate_limits,
+        rate_limits=rate_limits or RateLimits(),
         secure_cookies=secure_cookies,
     )
     paths.ops.mkdir(parents=True, exist_ok=True)

@@ -96,7 +96,8 @@ def recent_sign_in_failures(
     since = opsdb.timestamp(opsdb.utc_now() - window)
     with opsdb.connect(paths) as conn:
         last_ok = conn.execute(
-            "select max(at) from audit where action = 'sign_in' and actor = ? and client = ? and outcome = 'success'",
+            "select max(at) from audit"
+            " where action = 'sign_in' and actor = ? and client = ? and outcome = 'success'",
             (_clip(actor), _clip(client)),
         ).fetchone()[0]
         row = conn.execute(

@@ -125,9 +125,8 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     print(f"{'name':<24} {'role':<10} {'ukprn':<9} {'state':<9} {'tokens':>6}  created (UTC)")
     for user, tokens in users:
         state = "active" if user.active else "disabled"
-        print(
-            f"{user.name:<24} {user.role:<10} {user.ukprn or '-':<9} {state:<9} {tokens:>6}  {user.created_at[:19]}"
-        )
+        ukprn = user.ukprn or "-"
+        print(f"{user.name:<24} {user.role:<10} {ukprn:<9} {state:<9} {tokens:>6}  {user.created_at[:19]}")
     return EXIT_OK
 
 
@@ -155,7 +154,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     secure = {"auto": None, "on": True, "off": False}[args.secure_cookies]
     app = create_app(secure_cookies=secure)
     print(
-        f"MI returns portal on http://{args.host}:{args.port}/  (API: /api/v1, OpenAPI: /api/v1/openapi.json)",
+        f"MI returns portal on http://{args.host}:{args.port}/"
+        "  (API: /api/v1, OpenAPI: /api/v1/openapi.json)",
         file=sys.stderr,
         flush=True,
     )

@@ -41,7 +41,8 @@ create table if not exists api_tokens (
     last_used_at text
 );
 create table if not exists sessions (
-    session_hash text primary key,           -- sha256 of the cookie value: a copied database yields no live session
+    -- sha256 of the cookie value: a copied database yields no live session
+    session_hash text primary key,
     user_id      integer not null references users (user_id),
     csrf_token   text not null,
     created_at   text not null,
@@ -50,7 +51,8 @@ create table if not exists sessions (
 create table if not exists audit (
     audit_id  integer primary key autoincrement,
     at        text not null,
-    actor     text not null,                 -- user name, '-' when nobody is signed in, 'cli:<os user>' for mi users
+    -- user name, '-' when nobody is signed in, 'cli:<os user>' for mi users
+    actor     text not null,
     role      text,
     action    text not null,
     target    text,

@@ -1,4 +1,5 @@
-"""The portal's web pages: sign-in and sign-out, upload, submissions, feedback, the specification, the audit log.
+"""The portal's web pages: sign-in and sign-out, upload, submissions, feedback, the specification,
+the audit log.
 
 Server-rendered HTML (Jinja2 templates in ``portal/templates``), no
 JavaScript. Every page but sign-in needs a session, and without one sends the

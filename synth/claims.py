@@ -8,8 +8,9 @@ reached, each sustained outcome in the next quarterly return after the
 quarter in which the evidence met it (so outcomes met in the last quarter
 are not claimed yet). The prime's profile decides how many of the sustained
 outcomes it is due it leaves unclaimed on purpose (the UNDER_CLAIMER many,
-the others almost none), how many job outcomes it misses, and how many it invents (the OVER_CLAIMER: job outcomes with
-no employment behind them, sustained outcomes for jobs that ended early).
+the others almost none), how many job outcomes it misses, and how many it
+invents (the OVER_CLAIMER: job outcomes with no employment behind them,
+sustained outcomes for jobs that ended early).
 Every prime also makes a few clerical slips (a duplicate claim, the wrong
 contract, a participant reference nobody holds, a job that began before the
 referral) and withdraws a few claims
@@ -348,7 +349,8 @@ def _deliverer_on(world: ReferenceWorld, frame: pl.DataFrame) -> np.ndarray:
 
 
 def claim_rows(world: ReferenceWorld, frame: pl.DataFrame) -> pl.DataFrame:
-    """Claims as the fields of an ``outcome_claims`` file (strings), with prime, period, person and protect."""
+    """Claims as the fields of an ``outcome_claims`` file (strings), with prime, period, person and
+    protect."""
     writes_status = np.array([p.writes_claim_status for p in world.primes])[frame["prime"].to_numpy()]
     withdrawn = frame["withdrawn"].to_numpy()
     status = np.where(withdrawn, "WITHDRAWN", np.where(writes_status, "ACTIVE", None))

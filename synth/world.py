@@ -330,7 +330,8 @@ class _Submissions:
 
 
 def _cut_offs(world: ReferenceWorld, manifest: list[dict]) -> dict[int, int]:
-    """Per prime, the warehouse's cut-off: the earlier of the extract date and its last claims period's end."""
+    """Per prime, the warehouse's cut-off: the earlier of the extract date and its last claims
+    period's end."""
     index = {p.ukprn: p.index for p in world.primes}
     last: dict[int, int] = {}
     for f in manifest:

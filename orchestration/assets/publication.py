@@ -109,9 +109,11 @@ published_ratings = dg.AssetSpec(
     ["lake", "published_ratings"],
     group_name="publication",
     kinds={"parquet"},
-    description="Every rating row of every approved release, one immutable folder per release version, written "
-    "at approval before the release folder is renamed into place; the warehouse shows a quarter's "
-    "rating as published from it.",
+    description=(
+        "Every rating row of every approved release, one immutable folder per release version, "
+        "written at approval before the release folder is renamed into place; the warehouse shows "
+        "a quarter's rating as published from it."
+    ),
 )
 
 

@@ -95,7 +95,9 @@ RETURNS = ["participants", "outcome_claims", "customer_survey"]
             ["lake", name],
             group_name="submissions",
             kinds={"parquet"},
-            description=f"Accepted {name} rows of every submission, pseudonymised, one folder per submission.",
+            description=(
+                f"Accepted {name} rows of every submission, pseudonymised, one folder per submission."
+            ),
         )
         for name in RETURNS
     ],

@@ -36,7 +36,8 @@ def postgres_bin_dir() -> Path | None:
 
 
 def _server_user() -> pwd.struct_passwd | None:
-    """Who runs the server: PostgreSQL refuses to run as root, so as root take ``postgres`` (or ``nobody``)."""
+    """Who runs the server: PostgreSQL refuses to run as root, so as root take ``postgres``
+    (or ``nobody``)."""
     if os.geteuid() != 0:
         return None
     for name in ("postgres", "nobody"):

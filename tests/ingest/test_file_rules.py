@@ -28,7 +28,8 @@ def _file_rule(result, rule_id: str) -> pl.DataFrame:
 def test_a_file_that_is_not_utf8_is_rejected_with_file_encoding(tmp_path):
     data = (
         csv_bytes(filler_rows("participants", 2))
-        + b"FND00012,P-9,AB123456C,2026-04-14,,JSA_25_PLUS,1990-02-17,F,WHITE,N,,E08000025,10004567,,,caf\xe9\n"
+        + b"FND00012,P-9,AB123456C,2026-04-14,,JSA_25_PLUS,1990-02-17,F,WHITE,N,,E08000025,10004567,,,"
+        + b"caf\xe9\n"
     )
     result = _check(tmp_path, data)
     assert result.status == "REJECTED"

@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
 
-# Starlette 1.x nudges towards "httpx2"; the pinned httpx works, and the nudge is noise here.
-warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
-from fastapi.testclient import TestClient  # noqa: E402
+# Starlette 1.x nudges towards "httpx2" when the test client is imported; the pinned httpx
+# works, and pyproject.toml's filterwarnings ("ignore:.*httpx2.*") keeps the nudge quiet.
+from fastapi.testclient import TestClient
 
 from core.settings import Paths
 from portal import accounts

@@ -1,4 +1,5 @@
-"""``mi users`` and ``mi serve``: exit statuses, hashes only, audit rows; with the production argon2 parameters."""
+"""``mi users`` and ``mi serve``: exit statuses, hashes only, audit rows; with the production argon2
+parameters."""
 
 from __future__ import annotations
 
@@ -166,7 +167,10 @@ def test_a_disabled_user_gets_no_new_token(mi_home, monkeypatch, capsys):
 
 def test_the_cli_module_stays_import_light_and_agrees_on_roles():
     assert portal_cli.ROLES == accounts.ROLES
-    probe = "import sys, portal.cli; print(sorted(m for m in ('fastapi', 'uvicorn', 'argon2', 'polars') if m in sys.modules))"
+    probe = (
+        "import sys, portal.cli; "
+        "print(sorted(m for m in ('fastapi', 'uvicorn', 'argon2', 'polars') if m in sys.modules))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )

@@ -1,9 +1,11 @@
-"""A real browser (Debian's chromium, headless, driven by Playwright) signs in, uploads and reads the findings.
+"""A real browser (Debian's chromium, headless, driven by Playwright) signs in, uploads and reads the
+findings.
 
 The portal runs under uvicorn on 127.0.0.1 in a background thread
 (``live_portal`` in ``conftest.py``). Chromium is started with flags that stop
-it from reaching anything but 127.0.0.1 (see ``shared/notes/toolchain.md``). Without chromium the test is skipped on a
-developer's machine and fails in CI (``CI`` set), where ``.ci/run`` installs it.
+it from reaching anything but 127.0.0.1 (see ``shared/notes/toolchain.md``).
+Without chromium the test is skipped on a developer's machine and fails in CI
+(``CI`` set), where ``.ci/run`` installs it.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ import csv
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from publish.definitions import DATA_TABLES, table
@@ -26,13 +27,16 @@ def tables_of(folder: Path) -> dict[str, list[dict[str, str]]]:
     return {t.name: csv_rows(folder / f"{t.name}.csv") for t in DATA_TABLES}
 
 
+def _row_key(row: dict[str, str], key: Sequence[str]) -> str:
+    return "; ".join(f"{k}={row[k]}" for k in key)
+
+
 def cell_differences(old_folder: Path, new_folder: Path) -> set[tuple[str, str, str, str, str]]:
     """(table, key, column, old, new) for every cell that differs between two releases, computed here."""
     differences = set()
     for t in DATA_TABLES:
-        key_of = lambda row: "; ".join(f"{k}={row[k]}" for k in t.key)  # noqa: E731
-        old = {key_of(r): r for r in csv_rows(old_folder / f"{t.name}.csv")}
-        new = {key_of(r): r for r in csv_rows(new_folder / f"{t.name}.csv")}
+        old = {_row_key(r, t.key): r for r in csv_rows(old_folder / f"{t.name}.csv")}
+        new = {_row_key(r, t.key): r for r in csv_rows(new_folder / f"{t.name}.csv")}
         for key in old.keys() | new.keys():
             for column in t.column_names:
                 a = old[key][column] if key in old else "[z]"

@@ -59,7 +59,8 @@ def test_no_warehouse_is_refused(tmp_path, monkeypatch, capsys):
 def test_mi_help_stays_fast_and_imports_nothing_heavy():
     code = (
         "import sys, time; t = time.perf_counter(); import publish.cli; "
-        "heavy = [m for m in ('duckdb', 'pyarrow', 'great_expectations', 'pandas', 'polars') if m in sys.modules]; "
+        "heavy = [m for m in ('duckdb', 'pyarrow', 'great_expectations', 'pandas', 'polars') "
+        "if m in sys.modules]; "
         "print(heavy, time.perf_counter() - t)"
     )
     out = subprocess.run(

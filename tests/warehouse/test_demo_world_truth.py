@@ -56,7 +56,10 @@ def test_the_under_claimer_has_the_highest_share_in_every_quarter_that_has_one(t
     under = {p["ukprn"] for p in truth["primes"] if p["profile"] == "UNDER_CLAIMER"}
     assert under
     rows = warehouse.execute("""
-        select period, prime_ukprn, sum(unclaimed_sustained_outcomes) / nullif(sum(evidenced_sustained_outcomes), 0)
+        select
+            period,
+            prime_ukprn,
+            sum(unclaimed_sustained_outcomes) / nullif(sum(evidenced_sustained_outcomes), 0)
         from marts.mart_contract_review where unclaimed_share is not null group by all""").fetchall()
     assert rows
     best: dict[str, tuple[float, str]] = {}

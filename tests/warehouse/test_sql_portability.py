@@ -147,7 +147,9 @@ def test_the_lint_leaves_portable_sql_and_dispatched_macros_alone():
         referrals / nullif(cast(starts as double), 0) as rate,
         start_date <= end_date as ordered
     from c
-    {% macro spark__thing(x) %}select parquet.`{{ x }}`, date_format(d, 'yyyy'), d - interval 1 day{% endmacro %}
+    {% macro spark__thing(x) %}
+        select parquet.`{{ x }}`, date_format(d, 'yyyy'), d - interval 1 day
+    {% endmacro %}
     {%- macro duckdb__thing(x) -%}select strftime(d, '%Y'), a // 2, '5'::int{%- endmacro -%}
     """
     assert violations(portable) == []
