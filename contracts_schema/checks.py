@@ -162,10 +162,9 @@ def screening_expression(rule: Rule, dataset: Dataset) -> pl.Expr | None:
     keys = rule.params.get("fields", [])
     if rule.check != "unique" or len(keys) < 2:
         return None
-    hashed = None
-    for seed, name in enumerate(keys):
-        h = key_value(dataset, name).hash(seed=seed)
-        hashed = h if hashed is None else hashed ^ h
+    hashed = key_value(dataset, keys[0]).hash(seed=0)
+    for seed, name in enumerate(keys[1:], start=1):
+        hashed = hashed ^ key_value(dataset, name).hash(seed=seed)
     present = pl.all_horizontal([pl.col(RAW + k).is_not_null() for k in keys])
     return (~(present & hashed.is_duplicated())).fill_null(True)
 
@@ -180,7 +179,8 @@ def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr 
         return None
     if rule.needs_period and ctx.period is None:
         return None
-    field = rule.field
+    period = ctx.period
+    field = rule.target
     raw = pl.col(RAW + field)
     typed = pl.col(field)
     p = rule.params
@@ -216,10 +216,10 @@ def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr 
         ok = _compare(typed, p["op"], _right(rule))
         if "when" in p:
             ok = ~_when(rule) | ok
-    elif kind == "not_after_period_end":
-        ok = typed <= pl.lit(ctx.period.end)
-    elif kind == "inside_period":
-        ok = (typed >= pl.lit(ctx.period.start)) & (typed <= pl.lit(ctx.period.end))
+    elif kind == "not_after_period_end" and period is not None:
+        ok = typed <= pl.lit(period.end)
+    elif kind == "inside_period" and period is not None:
+        ok = (typed >= pl.lit(period.start)) & (typed <= pl.lit(period.end))
     elif kind == "age_between":
         age = _age_at(typed, pl.col(p["at"]))
         ok = (age >= p["min"]) & (age <= p["max"])

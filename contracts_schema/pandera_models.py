@@ -73,13 +73,13 @@ def preload_pandera() -> threading.Thread:
     return thread
 
 
-POLARS_TYPES = {
-    "string": pl.Utf8,
-    "code": pl.Utf8,
-    "date": pl.Date,
-    "integer": pl.Int64,
-    "decimal": pl.Float64,
-    "boolean": pl.Boolean,
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "string": pl.Utf8(),
+    "code": pl.Utf8(),
+    "date": pl.Date(),
+    "integer": pl.Int64(),
+    "decimal": pl.Float64(),
+    "boolean": pl.Boolean(),
 }
 ROW = "__row"
 
@@ -120,12 +120,12 @@ def prepare_frame(raw: pl.DataFrame, dataset: Dataset, reference: ReferenceData 
         for f in dataset.fields
     ]
     whole_file = [
-        file_value(r.field).alias(FILE + r.field) for r in dataset.all_rules if r.check == "single_value"
+        file_value(r.target).alias(FILE + r.target) for r in dataset.all_rules if r.check == "single_value"
     ]
-    frame = raw.lazy().with_row_index(ROW).select(columns).with_columns(typed)
+    plan = raw.lazy().with_row_index(ROW).select(columns).with_columns(typed)
     if whole_file:
-        frame = frame.with_columns(whole_file)
-    frame = frame.collect()
+        plan = plan.with_columns(whole_file)
+    frame = plan.collect()
     if reference is not None and "contract_id" in dataset.field_names:
         frame = frame.hstack(_reference_columns(frame, dataset, reference).get_columns())
     return frame
@@ -138,7 +138,7 @@ def _reference_columns(frame: pl.DataFrame, dataset: Dataset, reference: Referen
     if "la_code" in dataset.field_names:
         keys.add(RAW + "la_code")
     for rule in chain_rules:
-        keys.update({RAW + rule.field, rule.params["on_date"]})
+        keys.update({RAW + rule.target, rule.params["on_date"]})
     narrow = frame.lazy().select(ROW, *sorted(keys))
     contracts = (
         reference.contracts.lazy()
@@ -174,11 +174,11 @@ def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData
         windows are the rows grouped back (a hash of every row, twice the cost).
     """
     on = rule.params["on_date"]
-    column = REF + f"in_chain__{rule.field}__{on}"
+    column = REF + f"in_chain__{rule.target}__{on}"
     listed = "__listed"
     chain = reference.supply_chain.lazy().select(
         pl.col("contract_id").alias(RAW + "contract_id"),
-        pl.col("delivery_ukprn").alias(RAW + rule.field),
+        pl.col("delivery_ukprn").alias(RAW + rule.target),
         "valid_from",
         "valid_to",
         pl.lit(True).alias(listed),
@@ -191,7 +191,7 @@ def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData
         )
     ).fill_null(False)
     joined = frame.join(
-        chain, on=[RAW + "contract_id", RAW + rule.field], how="left", maintain_order="left"
+        chain, on=[RAW + "contract_id", RAW + rule.target], how="left", maintain_order="left"
     ).with_columns(in_window.alias(column))
     repeated = reference.supply_chain.select(
         pl.struct("contract_id", "delivery_ukprn").is_duplicated().any()
@@ -201,7 +201,7 @@ def _join_supply_chain(frame: pl.LazyFrame, rule: Rule, reference: ReferenceData
         frame = frame.join(flags, on=ROW, how="left", maintain_order="left")
     else:
         frame = joined.drop("valid_from", "valid_to", listed)
-    own = pl.col(RAW + rule.field) == pl.col(REF + "contract_prime")
+    own = pl.col(RAW + rule.target) == pl.col(REF + "contract_prime")
     return frame.with_columns((pl.col(column).fill_null(False) | own.fill_null(False)).alias(column))
 
 
@@ -259,7 +259,7 @@ def _as_check(pa, rule: Rule, expr: pl.Expr, screen: pl.Expr | None = None) -> p
 
 def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchema, list[Rule]]:
     """The pandera schema of a dataset in a context, and the rules it had to skip."""
-    pa, _, _ = _pandera()
+    pandera, _, _ = _pandera()
     checks: list[pa.Check] = []
     skipped: list[Rule] = []
     for rule in dataset.all_rules:
@@ -267,10 +267,10 @@ def build_schema(dataset: Dataset, ctx: CheckContext) -> tuple[pa.DataFrameSchem
         if expr is None:
             skipped.append(rule)
         else:
-            checks.append(_as_check(pa, rule, expr, screening_expression(rule, dataset)))
-    columns = {f.name: pa.Column(POLARS_TYPES[f.type], nullable=True) for f in dataset.fields}
-    columns.update({RAW + f.name: pa.Column(pl.Utf8, nullable=True) for f in dataset.fields})
-    schema = pa.DataFrameSchema(
+            checks.append(_as_check(pandera, rule, expr, screening_expression(rule, dataset)))
+    columns = {f.name: pandera.Column(POLARS_TYPES[f.type], nullable=True) for f in dataset.fields}
+    columns.update({RAW + f.name: pandera.Column(pl.Utf8, nullable=True) for f in dataset.fields})
+    schema = pandera.DataFrameSchema(
         columns=columns,
         checks=checks,
         strict=False,
@@ -314,12 +314,13 @@ def failing_rows(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> pl.DataFram
     )
     positions = None
     expressions = [getattr(check, "mi_expression", None) for check in schema.checks]
+    screens: list[pl.Expr] = [e for e in expressions if e is not None]
     if (
         frame.height
-        and all(e is not None for e in expressions)
+        and len(screens) == len(expressions)
         and all(getattr(check, "mi_kind", None) in ROW_LOCAL_KINDS for check in schema.checks)
     ):
-        verdicts = frame.lazy().select(e.alias(f"check_{i}") for i, e in enumerate(expressions))
+        verdicts = frame.lazy().select(e.alias(f"check_{i}") for i, e in enumerate(screens))
         # a null verdict is a pass, as pandera counts it (``ignore_na``)
         failing = (
             verdicts.select(~pl.all_horizontal(pl.all().fill_null(True)).alias("failing"))

@@ -23,6 +23,7 @@ Notes:
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -134,7 +135,8 @@ class Rule:
     field: str | None
     severity: str
     message: str
-    params: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # Spelled out: inside this class body `field` is the attribute above, not dataclasses.field.
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False, compare=False)
     dataset: str = ""
 
     @property
@@ -148,6 +150,13 @@ class Rule:
     @property
     def is_file_rule(self) -> bool:
         return self.id.startswith("FILE_")
+
+    @property
+    def target(self) -> str:
+        """The field a row-level rule checks (the registry refuses one without a known field)."""
+        if self.field is None:
+            raise ValueError(f"rule {self.id} is a file-level rule: it checks no field")
+        return self.field
 
 
 @dataclass(frozen=True)

@@ -29,22 +29,22 @@ from ingest.pseudonymise import person_digests
 from ingest.read import SOURCE_ROW
 from ingest.validate import ValidationOutcome, mask_personal
 
-LAKE_TYPES = {
-    "string": pl.Utf8,
-    "date": pl.Date,
-    "integer": pl.Int64,
-    "decimal": pl.Float64,
-    "boolean": pl.Boolean,
+LAKE_TYPES: dict[str, pl.DataType] = {
+    "string": pl.Utf8(),
+    "date": pl.Date(),
+    "integer": pl.Int64(),
+    "decimal": pl.Float64(),
+    "boolean": pl.Boolean(),
 }
 SCHEMA_FOLDER = "submission_id=_schema"
 
 
 def lake_schema(dataset: Dataset) -> dict[str, pl.DataType]:
     """Column names and types of a dataset's row files, meta columns first."""
-    meta: dict[str, pl.DataType] = {"submission_id": pl.Utf8}
+    meta: dict[str, pl.DataType] = {"submission_id": pl.Utf8()}
     if dataset.kind == "return":
-        meta.update({"ukprn": pl.Utf8, "period": pl.Utf8})
-    meta["source_row"] = pl.Int64
+        meta.update({"ukprn": pl.Utf8(), "period": pl.Utf8()})
+    meta["source_row"] = pl.Int64()
     return {**meta, **{name: LAKE_TYPES[t] for name, t in dataset.stored_columns}}
 
 
@@ -134,12 +134,15 @@ def accepted_rows(
         the typed values and the reference columns of every row side by side).
     """
     dataset = outcome.dataset
-    frame = outcome.prepared.lazy()
+    prepared = outcome.prepared
+    if prepared is None:
+        raise ValueError(f"{dataset.name}: a file rejected unread has no rows to store")
+    frame = prepared.lazy()
     if any(f.name == "nino" for f in dataset.fields):
         if digests is None:
-            digests = person_digests(outcome.prepared[RAW + "nino"], key)
-        elif digests.len() != outcome.prepared.height:
-            raise ValueError(f"{digests.len()} NINO digests for {outcome.prepared.height} rows")
+            digests = person_digests(prepared[RAW + "nino"], key)
+        elif digests.len() != prepared.height:
+            raise ValueError(f"{digests.len()} NINO digests for {prepared.height} rows")
         frame = frame.with_columns(digests.alias(DIGEST))
     if outcome.error_index is not None and outcome.error_index.len():
         frame = frame.filter(~pl.col(ROW).is_in(outcome.error_index.implode()))

@@ -70,12 +70,10 @@ def read_table(data: bytes, dataset: Dataset, *, byte_limit: int, xlsx_row_limit
     if len(data) > byte_limit:
         raise FileRejected("FILE_TOO_LARGE", f"{len(data)} bytes; the limit is {byte_limit} bytes")
     if sniff_format(data[:4]) == "xlsx":
-        header, frame = _read_xlsx(data, byte_limit=byte_limit, row_limit=xlsx_row_limit)
-        file_format = "xlsx"
-    else:
-        header, frame = _read_csv(data)
-        file_format = "csv"
-    return _conform(header, frame, dataset, file_format)
+        header, sheet = _read_xlsx(data, byte_limit=byte_limit, row_limit=xlsx_row_limit)
+        return _conform(header, sheet, dataset, "xlsx")
+    header, rows = _read_csv(data)
+    return _conform(header, rows, dataset, "csv")
 
 
 def _read_csv(data: bytes) -> tuple[list[str], pl.LazyFrame]:

@@ -60,6 +60,13 @@ class FileIdentity:
     file_timestamp: str
 
 
+def _return_context(identity: FileIdentity) -> CheckContext:
+    """What the rules may know of a provider's return: who sent it and for which quarter."""
+    if identity.period is None:
+        raise UsageError(f"a {identity.dataset} return needs its period")
+    return CheckContext(ukprn=identity.ukprn, period=Period.parse(identity.period))
+
+
 @dataclass
 class SubmissionResult:
     submission_id: str | None
@@ -226,7 +233,7 @@ def check_file(
     elif data is None:
         outcome = rejected_file(load_registry().dataset(identity.dataset), "FILE_TOO_LARGE")
     else:
-        ctx = CheckContext(ukprn=identity.ukprn, period=Period.parse(identity.period))
+        ctx = _return_context(identity)
         table = _read_bytes(data, load_registry().dataset(identity.dataset))
         data = None  # parsed: a national file's bytes (hundreds of MB) need not live through validation
         outcome = _validate_read(table, load_registry().dataset(identity.dataset), ctx, reference)
@@ -311,7 +318,7 @@ def submit_file(
         elif data is None:
             outcome = rejected_file(registry.dataset(identity.dataset), "FILE_TOO_LARGE")
         else:
-            ctx = CheckContext(ukprn=identity.ukprn, period=Period.parse(identity.period))
+            ctx = _return_context(identity)
             table = _read_bytes(data, registry.dataset(identity.dataset))
             # The file's bytes are not needed once parsed: free them before validating
             # and building the stored rows (a national file is hundreds of megabytes).
@@ -462,7 +469,7 @@ def _decide_and_write(
         received_at=received_at,
         findings=findings,
     )
-    if status == "DUPLICATE":
+    if status == "DUPLICATE" and earlier is not None:
         summary.update(
             rows_read=outcome.rows_read, rows_accepted=0, rows_rejected=0, duplicate_of=earlier.submission_id
         )
@@ -551,6 +558,17 @@ def _refused_with_the_load(outcome: ValidationOutcome, refused: list[str]) -> Va
     )
 
 
+@dataclass
+class _ReceivedReference:
+    """One reference file of a load, checked; its outcome becomes a refusal if another file is refused."""
+
+    dataset: Dataset
+    path: Path
+    sha: str
+    received_at: str
+    outcome: ValidationOutcome
+
+
 def load_reference(
     folder: Path, *, submitted_by: str = "cli", paths: Paths | None = None, progress=None
 ) -> list[SubmissionResult]:
@@ -574,11 +592,11 @@ def load_reference(
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
     registry = load_registry()
-    found = [
-        (dataset, path)
-        for dataset in registry.reference
-        if (path := _reference_file(folder, dataset)) is not None
-    ]
+    found: list[tuple[Dataset, Path]] = []
+    for dataset in registry.reference:
+        path = _reference_file(folder, dataset)
+        if path is not None:
+            found.append((dataset, path))
     if not found:
         raise UsageError(f"{folder} holds no reference dataset file ({{dataset}}.csv)")
     preload_pandera()
@@ -586,7 +604,7 @@ def load_reference(
         lake.ensure_lake(paths)
         lake.sweep_debris(paths, ledger.ids())
         key = load_key()
-        received = []
+        received: list[_ReceivedReference] = []
         for dataset, path in found:
             if progress:
                 progress(f"checking {dataset.name}")
@@ -600,32 +618,32 @@ def load_reference(
             else:
                 outcome = _validate_bytes(data, dataset, CheckContext(), None)
             del data
-            received.append([dataset, path, sha, received_at, _refused_whole(outcome)])
-        refused = [item[0].name for item in received if item[4].status == "REJECTED"]
+            received.append(_ReceivedReference(dataset, path, sha, received_at, _refused_whole(outcome)))
+        refused = [item.dataset.name for item in received if item.outcome.status == "REJECTED"]
         if refused:
             for item in received:
-                if item[4].status != "REJECTED":
-                    item[4] = _refused_with_the_load(item[4], refused)
+                if item.outcome.status != "REJECTED":
+                    item.outcome = _refused_with_the_load(item.outcome, refused)
         results: list[SubmissionResult] = []
         written: list[Path] = []
         try:
             with ledger.transaction():
-                for dataset, path, sha, received_at, outcome in received:
+                for item in received:
                     if progress:
-                        progress(f"{'recording' if refused else 'loading'} {dataset.name}")
+                        progress(f"{'recording' if refused else 'loading'} {item.dataset.name}")
                     results.append(
                         _decide_and_write(
                             paths,
                             ledger,
                             key,
-                            outcome=outcome,
-                            identity=FileIdentity(None, dataset.name, None, received_at),
+                            outcome=item.outcome,
+                            identity=FileIdentity(None, item.dataset.name, None, item.received_at),
                             kind="reference",
-                            dataset_name=dataset.name,
-                            file_name=path.name,
-                            sha=sha,
-                            received_at=received_at,
-                            submission_id=new_submission_id(received_at),
+                            dataset_name=item.dataset.name,
+                            file_name=item.path.name,
+                            sha=item.sha,
+                            received_at=item.received_at,
+                            submission_id=new_submission_id(item.received_at),
                             submitted_by=submitted_by,
                             channel="reference",
                             written=written,

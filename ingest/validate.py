@@ -21,14 +21,16 @@ from contracts_schema.pandera_models import ROW, ReferenceData, build_schema, fa
 from contracts_schema.registry import Dataset, load_registry
 from ingest.read import SOURCE_ROW, RawTable
 
-FINDING_SCHEMA = {
-    "row": pl.Int64,
-    "field": pl.Utf8,
-    "value": pl.Utf8,
-    "rule_id": pl.Utf8,
-    "severity": pl.Utf8,
-    "message": pl.Utf8,
-}
+FINDING_SCHEMA = pl.Schema(
+    {
+        "row": pl.Int64,
+        "field": pl.Utf8,
+        "value": pl.Utf8,
+        "rule_id": pl.Utf8,
+        "severity": pl.Utf8,
+        "message": pl.Utf8,
+    }
+)
 
 
 def mask_nino(expr: pl.Expr) -> pl.Expr:
@@ -160,10 +162,10 @@ def validate_table(
     row_findings = pl.concat(parts) if parts else pl.DataFrame(schema={**FINDING_SCHEMA, "index": pl.Int64})
     row_findings = _name_whole_keys(row_findings, dataset, prepared)
     error_index = row_findings.filter(pl.col("severity") == "error")["index"].unique().sort()
-    drops = {}
+    drops: dict[str, pl.Series] = {}
     for rule in dataset.all_rules:
         if rule.params.get("drop"):
-            drops[rule.field] = row_findings.filter(pl.col("rule_id") == rule.id)["index"]
+            drops[rule.target] = row_findings.filter(pl.col("rule_id") == rule.id)["index"]
     findings = row_findings.select(list(FINDING_SCHEMA)).cast(FINDING_SCHEMA)
 
     file_level = [file_finding("FILE_EXTRA_COLUMN", field=c, value=c) for c in raw.extra_columns]
