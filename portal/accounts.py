@@ -359,4 +359,6 @@ def end_session(paths: Paths, session_id: str | None) -> None:
 
 def tokens_match(expected: str, given: str | None) -> bool:
     """Constant-time comparison of a CSRF token."""
-    return bool(given) and hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
+    if not given:
+        return False
+    return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))

@@ -12,6 +12,8 @@ these.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -120,7 +122,9 @@ class SubmissionList(BaseModel):
     submissions: list[SubmissionItem] = Field(description="Newest first")
 
 
-_ERRORS = {status: {"model": ErrorBody} for status in (401, 403, 404, 413, 415, 422, 429)}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (401, 403, 404, 413, 415, 422, 429)
+}
 _bearer = HTTPBearer(
     auto_error=False, description="An API token from `mi users token NAME`: mi_<id>_<secret>"
 )
@@ -304,7 +308,7 @@ def get_submission(request: Request, submission_id: str, user: User = Depends(ap
         summary = summary_of(paths, entry) if entry is not None else None
     except FileNotFoundError:
         summary = None
-    if summary is None:
+    if entry is None or summary is None:
         record(request, action, "not_found", user=user, target=submission_id)
         raise _not_found()
     record(request, action, "success", user=user, target=entry.submission_id)

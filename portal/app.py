@@ -89,7 +89,7 @@ class GuardMiddleware:
 
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > SMALL_BODY_LIMIT:
-            return await self._too_large(path, send_with_headers)
+            return await self._too_large(path, receive, send_with_headers)
         seen = 0
 
         async def capped_receive():
@@ -105,18 +105,19 @@ class GuardMiddleware:
             await self.app(scope, capped_receive, send_with_headers)
         except _BodyTooLarge:
             if not started:
-                await self._too_large(path, send_with_headers)
+                await self._too_large(path, receive, send_with_headers)
 
     @staticmethod
-    async def _too_large(path: str, send):
+    async def _too_large(path: str, receive, send) -> None:
+        from starlette.responses import PlainTextResponse, Response
+
+        response: Response
         if path.startswith("/api/"):
             response = error_response(413, "payload_too_large", "The request body is too large.")
         else:
-            from starlette.responses import PlainTextResponse
-
             response = PlainTextResponse("The request is too large.", status_code=413)
         response.headers["connection"] = "close"
-        await response({"type": "http"}, None, send)
+        await response({"type": "http"}, receive, send)
 
 
 def _is_api(request: Request) -> bool:

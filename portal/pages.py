@@ -160,7 +160,7 @@ async def sign_in(request: Request) -> Response:
         client=client_address(request),
         window=window,
     )
-    if failures >= portal.rate_limits.sign_in_failures:
+    if failures >= portal.rate_limits.sign_in_failures and oldest is not None:
         # Checked before the password: while blocked, even the right password is not tried.
         wait = dt.datetime.fromisoformat(oldest) + window - dt.datetime.now(dt.UTC).replace(tzinfo=None)
         seconds = max(1, int(wait.total_seconds()) + 1)
@@ -356,7 +356,7 @@ def feedback(request: Request, submission_id: str) -> Response:
         report = report_html(paths, entry) if entry is not None else None
     except FileNotFoundError:
         report = None
-    if report is None:
+    if entry is None or report is None:
         record(request, "view_feedback", "not_found", user=session.user, target=submission_id)
         return _not_found(request)
     record(request, "view_feedback", "success", user=session.user, target=entry.submission_id)

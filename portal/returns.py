@@ -70,7 +70,8 @@ def submit_upload(
     """
     if not may_submit(user):
         raise UploadRefused(403, "forbidden", "Only provider users can upload returns.", field=None)
-    if not upload.has_file:
+    received = upload.temp_path
+    if received is None or not upload.has_file:
         raise UploadRefused(422, "missing_field", "Choose a file to upload (the form field named 'file').")
     dataset = upload.field("return")
     period = upload.field("period")
@@ -106,10 +107,10 @@ def submit_upload(
             "{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.csv (or .xlsx).",
             field="return",
         )
-    classify_content(upload.temp_path, limit=limit)
+    classify_content(received, limit=limit)
     try:
         return submit_file(
-            upload.temp_path,
+            received,
             ukprn=user.ukprn,
             dataset=dataset,
             period=period,

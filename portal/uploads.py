@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -125,7 +126,7 @@ class _Receiver:
         self.before_file = before_file
         self.limit = limit
         self.upload = ReceivedUpload()
-        self._handle = None
+        self._handle: IO[bytes] | None = None
         self._header_name = b""
         self._header_value = b""
         self._disposition = b""
@@ -183,7 +184,7 @@ class _Receiver:
             self.upload.size += end - start
             if self.upload.size > self.limit:
                 raise too_large(self.limit)
-            self._handle.write(data[start:end])
+            self._file().write(data[start:end])
         else:
             self._value += data[start:end]
             if len(self._value) > MAX_FIELD_BYTES:
@@ -193,13 +194,19 @@ class _Receiver:
 
     def on_part_end(self) -> None:
         if self._part_is_file:
-            self._handle.close()
+            self._file().close()
             self._handle = None
         elif self._part_name is not None:
             self.upload.fields[self._part_name] = self._value.decode("utf-8", errors="replace")
 
     def on_end(self) -> None:
         self.complete = True
+
+    def _file(self) -> IO[bytes]:
+        """The open file of the file part (opened once its headers are read)."""
+        if self._handle is None:
+            raise RuntimeError("the file part's data came before its headers")
+        return self._handle
 
     def close(self) -> None:
         if self._handle is not None:

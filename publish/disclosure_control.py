@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 from contracts_schema import load_registry
 from publish.parameters import ReleaseParameters
@@ -52,6 +53,10 @@ def is_personal_column(name: str) -> bool:
     return lowered in PERSONAL_COLUMNS or bool(PERSONAL_COLUMN_PATTERN.search(lowered))
 
 
+@overload
+def inert_text(value: str) -> str: ...
+@overload
+def inert_text(value: None) -> None: ...
 def inert_text(value: str | None) -> str | None:
     """Prefix a text that a spreadsheet would execute with ``'``.
 
