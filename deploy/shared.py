@@ -315,7 +315,7 @@ class Service:
     role: str
     process: subprocess.Popen
     log_path: Path
-    _log: IO = field(repr=False, default=None)
+    _log: IO | None = field(repr=False, default=None)
 
     def alive(self) -> bool:
         return self.process.poll() is None

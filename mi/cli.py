@@ -106,7 +106,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
             channel="cli",
         )
         _print_result(result, verbose_findings=args.show)
-        print(f"  submission {result.submission_id}; feedback: {result.feedback_dir / 'report.html'}")
+        report = result.feedback_dir / "report.html" if result.feedback_dir is not None else "not written"
+        print(f"  submission {result.submission_id}; feedback: {report}")
         refused = refused or result.has_errors
     return EXIT_REFUSED if refused else EXIT_OK
 
