@@ -4,11 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# mypy lives in a venv of its own (it needs a newer pathspec than dbt-core allows)
+# and reads the project's libraries through .venv's interpreter (pyproject.toml).
+TYPECHECK := $(VENV)/typecheck
+TYPECHECK_STAMP := $(TYPECHECK)/.installed
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export DO_NOT_TRACK := 1
 export DAGSTER_DISABLE_TELEMETRY := 1
 
-.PHONY: demo test test-all bench ui spec docs clean venv manifest
+.PHONY: demo test test-all lint bench ui spec docs clean venv manifest
 
 venv: $(STAMP)
 
@@ -27,6 +31,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation --config-settings editable_mode=compat -e .
 	touch $(STAMP)
 
+$(TYPECHECK_STAMP): requirements-typecheck.txt
+	test -x $(TYPECHECK)/bin/python || $(PYTHON) -m venv $(TYPECHECK)
+	$(TYPECHECK)/bin/python -m pip install -q -r requirements-typecheck.txt
+	touch $(TYPECHECK_STAMP)
+
 demo: $(MANIFEST)
 	$(BIN)/mi demo
 
@@ -35,6 +44,15 @@ test: $(MANIFEST)
 
 test-all: $(MANIFEST)
 	$(BIN)/python -m pytest -q -m ''
+
+# The checks that need no build, cheapest first: the layers of the house, ruff's lint
+# and format, sqlfluff on the dbt SQL, then mypy over the stages. .ci/run runs it first.
+lint: $(STAMP) $(TYPECHECK_STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+	$(TYPECHECK)/bin/mypy
 
 bench: $(MANIFEST)
 	$(BIN)/python -m benchmarks
