@@ -114,9 +114,11 @@ def render_dbt_sources(registry: Registry | None = None) -> str:
     tables.append(
         {
             "name": published_ratings.FOLDER,
-            "description": "Every rating row of every approved release, one immutable folder per release version, "
-            "written at approval (contracts_schema/published_ratings.py). Rows count only while their "
-            "release folder exists.",
+            "description": (
+                "Every rating row of every approved release, one immutable folder per release version, "
+                "written at approval (contracts_schema/published_ratings.py). Rows count only while their "
+                "release folder exists."
+            ),
             "config": {"meta": {"location": f"{LAKE_ROOT}/{published_ratings.FOLDER}/*/*.parquet"}},
             "columns": [
                 {"name": name, "description": description}
@@ -129,8 +131,10 @@ def render_dbt_sources(registry: Registry | None = None) -> str:
         "sources": [
             {
                 "name": "lake",
-                "description": "Validated rows of every submission, one Parquet folder per submission, and the "
-                "ledger that says which submissions are current (docs/lake.md).",
+                "description": (
+                    "Validated rows of every submission, one Parquet folder per submission, and the "
+                    "ledger that says which submissions are current (docs/lake.md)."
+                ),
                 # dbt-duckdb fills {location} from each table's meta; files of one dataset
                 # may differ in columns (union_by_name), and the submission_id= folders are
                 # not partitions (the rows carry submission_id themselves).
