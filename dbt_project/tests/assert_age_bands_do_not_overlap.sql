@@ -10,4 +10,4 @@ from bands as first_band
 inner join bands as second_band
     on first_band.age_band < second_band.age_band
     and first_band.min_age <= second_band.max_age
-    and second_band.min_age <= first_band.max_age
+    and first_band.max_age >= second_band.min_age

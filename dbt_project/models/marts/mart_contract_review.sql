@@ -77,8 +77,7 @@ review_quarters as (
     from contracts
     cross join extract_date
     inner join quarters
-        on quarters.quarter_index >= {{ quarter_index('contracts.start_date') }}
-        and quarters.quarter_index <= extract_date.extract_quarter_index
+        on quarters.quarter_index between {{ quarter_index('contracts.start_date') }} and extract_date.extract_quarter_index
 ),
 
 window_performance as (

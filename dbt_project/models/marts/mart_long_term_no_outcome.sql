@@ -57,7 +57,7 @@ with_outcome as (
     inner join verified_claims
         on long_term_starters.ukprn = verified_claims.ukprn
         and long_term_starters.participant_ref = verified_claims.participant_ref
-        and verified_claims.job_start_date < long_term_starters.long_term_from
+        and long_term_starters.long_term_from > verified_claims.job_start_date
 ),
 
 classified as (

@@ -40,7 +40,7 @@ shares as (
         *,
         live_contract_value_gbp / nullif(sum(live_contract_value_gbp) over (), 0) as contract_value_share,
         live_referrals / nullif(cast(sum(live_referrals) over () as double), 0) as referral_share,
-        row_number() over (order by live_contract_value_gbp desc, prime_ukprn) as value_rank
+        row_number() over (order by live_contract_value_gbp desc, prime_ukprn asc) as value_rank
     from primes
 ),
 

@@ -65,9 +65,10 @@ chosen as (
     select
         coarser_cells.*,
         case
-            when full_cell_participants >= parameters.min_cell_participants then 'FULL_CELL'
-            when without_labour_market_participants >= parameters.min_cell_participants then 'WITHOUT_LABOUR_MARKET'
-            when without_age_participants >= parameters.min_cell_participants then 'WITHOUT_AGE'
+            when coarser_cells.full_cell_participants >= parameters.min_cell_participants then 'FULL_CELL'
+            when coarser_cells.without_labour_market_participants >= parameters.min_cell_participants
+                then 'WITHOUT_LABOUR_MARKET'
+            when coarser_cells.without_age_participants >= parameters.min_cell_participants then 'WITHOUT_AGE'
             else 'CUSTOMER_GROUP'
         end as benchmark_level
     from coarser_cells

@@ -3,6 +3,10 @@
 -- 1-4, only the first by claim_date then claim_id can be paid. What happens
 -- to that first claim later (no evidence, say) does not matter: a provider who
 -- claimed wrongly withdraws it and claims again.
+
+-- Linted as Spark SQL (sqlfluff's DuckDB dialect cannot parse `* except (...)`, the
+-- spelling both engines read; docs/scale.md):
+-- sqlfluff:dialect:sparksql
 with
 
 claims as (

@@ -12,6 +12,10 @@
 -- verified_on is when the evidence completed: the matching spell's start for
 -- an outcome without a window (a job outcome), the day the days in work
 -- reached the requirement for a sustained one.
+
+-- Linted as Spark SQL (sqlfluff's DuckDB dialect cannot parse `* except (...)`, the
+-- spelling both engines read; docs/scale.md):
+-- sqlfluff:dialect:sparksql
 with
 
 claims as (
@@ -82,7 +86,7 @@ checked as (
 select
     checked.*,
     case
-        when verification_status = 'VERIFIED' and window_end is null then evidence_spell_start
-        when verification_status = 'VERIFIED' then requirement_met_on
+        when checked.verification_status = 'VERIFIED' and checked.window_end is null then checked.evidence_spell_start
+        when checked.verification_status = 'VERIFIED' then checked.requirement_met_on
     end as verified_on
 from checked

@@ -6,6 +6,10 @@
 -- extract date: a spell starting after the extract cannot be in it yet), and
 -- NO_EVIDENCE once the allowance has ended on or before it. The earliest
 -- matching spell start is kept: it is when a job outcome's evidence completed.
+
+-- Linted as Spark SQL (sqlfluff's DuckDB dialect cannot parse `* except (...)`, the
+-- spelling both engines read; docs/scale.md):
+-- sqlfluff:dialect:sparksql
 with
 
 claims as (
@@ -35,7 +39,7 @@ matching_spells as (
         on claims.person_key = spells.person_key
         and spells.spell_start >= {{ add_days('-1 * parameters.evidence_match_days', 'claims.job_start_date') }}
         and spells.spell_start <= {{ add_days('parameters.evidence_match_days', 'claims.job_start_date') }}
-        and spells.spell_start >= claims.referral_date
+        and claims.referral_date <= spells.spell_start
     where claims.verification_status is null
     group by claims.ukprn, claims.claim_id
 ),

@@ -34,9 +34,9 @@ intersections as (
     inner join islands
         on windows.person_key = islands.person_key
         and windows.referral_date = islands.referral_date
-        and islands.island_start <= windows.window_end
-        and islands.island_end >= windows.window_start
-        and islands.island_start <= extract_date.extract_date
+        and windows.window_start <= islands.island_end
+        and windows.window_end >= islands.island_start
+        and extract_date.extract_date >= islands.island_start
         and windows.window_start <= extract_date.extract_date
 ),
 

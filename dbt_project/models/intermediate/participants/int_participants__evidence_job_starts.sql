@@ -45,8 +45,7 @@ qualifying_spells as (
     from bounded
     inner join spells
         on bounded.person_key = spells.person_key
-        and spells.spell_start >= bounded.start_date
-        and spells.spell_start <= bounded.latest_job_start
+        and spells.spell_start between bounded.start_date and bounded.latest_job_start
     group by bounded.ukprn, bounded.participant_ref
 )
 

@@ -45,7 +45,7 @@ mature_cohorts as (
     from rating_quarters
     cross join parameters
     inner join quarters as cohorts
-        on cohorts.quarter_index <= rating_quarters.rating_quarter_index
+        on rating_quarters.rating_quarter_index >= cohorts.quarter_index
         and {{ add_months('parameters.cohort_maturity_months', 'cohorts.quarter_end') }} <= rating_quarters.as_of_date
 )
 

@@ -51,9 +51,9 @@ ranked as (
     select
         banded.*,
         case
-            when rating_status = 'RATED' then rank() over (
-                partition by rated_unit_type, rating_quarter_index, rating_status
-                order by composite desc
+            when banded.rating_status = 'RATED' then rank() over (
+                partition by banded.rated_unit_type, banded.rating_quarter_index, banded.rating_status
+                order by banded.composite desc
             )
         end as rating_rank
     from banded

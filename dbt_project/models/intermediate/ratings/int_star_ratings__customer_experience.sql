@@ -27,7 +27,7 @@ window_responses as (
     inner join responses
         on window_participants.ukprn = responses.ukprn
         and window_participants.participant_ref = responses.participant_ref
-        and responses.survey_date <= window_participants.as_of_date
+        and window_participants.as_of_date >= responses.survey_date
 ),
 
 unit_responses as (

@@ -132,8 +132,8 @@ measured as (
 costed as (
     select
         measured.*,
-        start_fees_gbp + outcome_fees_gbp as cost_gbp,
-        start_fees_gbp + expected_outcome_fees_gbp as expected_cost_gbp
+        measured.start_fees_gbp + measured.outcome_fees_gbp as cost_gbp,
+        measured.start_fees_gbp + measured.expected_outcome_fees_gbp as expected_cost_gbp
     from measured
 )
 

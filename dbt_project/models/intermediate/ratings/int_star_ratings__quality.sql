@@ -68,9 +68,9 @@ latest_inspections as (
     inner join inspections
         on contract_units.prime_ukprn = inspections.ukprn
         and contract_units.inspectorate = inspections.inspectorate
-        and inspections.inspection_date <= contract_units.as_of_date
         and inspections.inspection_date
-            >= {{ add_months('-12 * parameters.inspection_lookback_years', 'contract_units.as_of_date') }}
+            between {{ add_months('-12 * parameters.inspection_lookback_years', 'contract_units.as_of_date') }}
+            and contract_units.as_of_date
     qualify row_number() over (
         partition by contract_units.contract_id, contract_units.rating_quarter_index
         order by inspections.inspection_date desc, inspections.grade desc

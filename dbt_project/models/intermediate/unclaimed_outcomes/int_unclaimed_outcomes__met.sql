@@ -24,7 +24,7 @@ first_met as (
     from evidenced
     qualify row_number() over (
         partition by contract_id, person_key, outcome_type
-        order by requirement_met_on, referral_date desc, participant_ref desc, ukprn desc
+        order by requirement_met_on asc, referral_date desc, participant_ref desc, ukprn desc
     ) = 1
 ),
 
