@@ -1,9 +1,11 @@
 """Comparing the public marts of a DuckDB build with those of a Spark build, row for row.
 
-Used by ``test_engine_equivalence.py``. The DuckDB side is the analysts' copy
+Used by ``test_engine_equivalence.py``. The public marts are the ``fct_*`` and
+``mart_*`` models of schema ``marts`` and the release's ``pub_*`` models of
+schema ``publication``. The DuckDB side is the analysts' copy
 (``MI_HOME/warehouse/mi.duckdb``); the Spark side is read from the Parquet
-files of Spark's managed tables (``MI_HOME/spark/warehouse/marts.db/<mart>``),
-which is what Spark's ``marts.<mart>`` holds, so no second Spark session is
+files of Spark's managed tables (``MI_HOME/spark/warehouse/<schema>.db/<mart>``),
+which is what Spark's ``<schema>.<mart>`` holds, so no second Spark session is
 started just to read them. Both sides are read by DuckDB, so a type that
 differs between the engines shows as a different column type.
 
@@ -58,12 +60,24 @@ def require_spark() -> None:
     pytest.skip(reason)
 
 
+#: schema of each folder of public marts, and the prefixes of its public models
+PUBLIC = {"marts": ("fct_", "mart_"), "publication": ("pub_",)}
+
+
+def schema_of(mart: str) -> str:
+    return next(schema for schema, prefixes in PUBLIC.items() if mart.startswith(prefixes))
+
+
 def mart_keys() -> dict[str, list[str]]:
-    """Every public mart (``fct_*``, ``mart_*`` under models/marts) and its grain's columns."""
+    """Every public mart (``fct_*``, ``mart_*`` under models/marts, ``pub_*`` under models/publication)
+    and its grain's columns."""
     keys: dict[str, list[str]] = {}
-    for path in sorted((DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
+    paths = [
+        path for schema in PUBLIC for path in sorted((DBT_PROJECT_DIR / "models" / schema).glob("*.yml"))
+    ]
+    for path in paths:
         for model in (yaml.safe_load(path.read_text()) or {}).get("models", []) or []:
-            if not model["name"].startswith(("fct_", "mart_")):
+            if not model["name"].startswith(PUBLIC[path.parent.name]):
                 continue
             key = None
             for test in model.get("data_tests", []) or []:
@@ -88,20 +102,21 @@ class Table:
 def read_duckdb_marts(database: Path, names) -> dict[str, Table]:
     connection = duckdb.connect(str(database), read_only=True)
     try:
-        return {name: _read(connection, f"marts.{name}") for name in names}
+        return {name: _read(connection, f"{schema_of(name)}.{name}") for name in names}
     finally:
         connection.close()
 
 
 def read_spark_marts(home: Path, names) -> dict[str, Table]:
     """The marts Spark wrote, from their Parquet files; a mart Spark did not write is simply absent."""
-    folder = home / "spark" / "warehouse" / "marts.db"
+    warehouse = home / "spark" / "warehouse"
     connection = duckdb.connect()
     try:
+        folders = {name: warehouse / f"{schema_of(name)}.db" / name for name in names}
         return {
-            name: _read(connection, f"read_parquet('{folder / name}/*.parquet')")
-            for name in names
-            if any((folder / name).glob("*.parquet"))
+            name: _read(connection, f"read_parquet('{folder}/*.parquet')")
+            for name, folder in folders.items()
+            if any(folder.glob("*.parquet"))
         }
     finally:
         connection.close()

@@ -45,9 +45,9 @@ def test_every_model_has_properties_with_its_grain():
             assert column.get("description", "").strip(), f"{path.stem}.{column['name']} has no description"
 
 
-def test_every_mart_enforces_its_contract_with_a_type_on_every_column():
+def test_every_mart_and_publication_model_enforces_its_contract_with_a_type_on_every_column():
     for name, model in model_properties().items():
-        if not name.startswith(("fct_", "mart_")):
+        if not name.startswith(("fct_", "mart_", "pub_")):
             continue
         assert model.get("config", {}).get("contract", {}).get("enforced") is True, name
         assert model["columns"], name
