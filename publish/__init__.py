@@ -1,4 +1,4 @@
-"""The quarterly open-data release (publication spec, ``shared/spec/03-publication.md``).
+"""The quarterly open-data release: disclosure-controlled open data from the warehouse.
 
 From the analysts' copy of the last good warehouse build to a permanent,
 disclosure-controlled, quality-gated release folder ``releases/{period}/v{n}/``.
@@ -7,15 +7,18 @@ The API is :mod:`publish.release` (``prepare_release``, ``approve_release``,
 
 Modules, in the order a release is made:
 
-- ``parameters`` (+ ``parameters.yaml``): disclosure thresholds, formats, coverage, package metadata;
-- ``figures``: the true figures, read from the warehouse (all the SQL);
+- ``parameters`` (+ ``parameters.yaml``): disclosure thresholds, formats, package metadata;
+- ``figures``: the true figures, one period of each ``pub_*`` model of the warehouse;
 - ``definitions``: the published tables and columns, the one definition of every file;
+- ``dbt_descriptions``: the columns' words, from dbt's manifest;
 - ``disclosure_control`` and ``release_tables``: true figures to published cells;
 - ``writers``: byte-stable CSV, Parquet and JSON;
 - ``datapackage``, ``methodology``, ``revisions``, ``manifest``: the other files;
 - ``quality_gate``: Great Expectations on the files as written;
 - ``release``: the workflow (candidate, approval, promotion, records).
 
-Not for: measures (they are dbt models) or anything the warehouse computes.
-Importing this package imports nothing heavy.
+Not for: measures, or shaping the published tables (which contracts, which
+rows, window and national totals): those are dbt models, the release's in
+``dbt_project/models/publication`` (``pub_*``). Nothing here computes what the
+warehouse can. Importing this package imports nothing heavy.
 """

@@ -1,14 +1,15 @@
-"""``datapackage.json``: the release described as a Frictionless Data Package (spec §1).
+"""``datapackage.json``: the release described as a Frictionless Data Package.
 
 One tabular resource per CSV with its Table Schema: field types, descriptions
-(dbt's words plus the release's, from :mod:`publish.definitions`), allowed
+(the ``pub_*`` models' words from dbt's manifest, and the release's own on
+disclosure control, from :mod:`publish.definitions`), allowed
 values (``contracts_schema`` code lists), ranges, the primary key, and the GSS
 symbols as ``missingValues`` so that a validator reads ``[c]`` in an integer
 column as "no value" rather than an error. Package metadata (licence,
 sources, publisher) comes from ``parameters.yaml``.
 
 Not for: the files themselves or their checks. ``frictionless validate`` is
-the independent check of this descriptor against the files (spec §5).
+the independent check of this descriptor against the files.
 
 Notes:
     ``content_view`` strips what legitimately differs between two versions
@@ -50,7 +51,7 @@ def field_descriptor(
     descriptor: dict[str, Any] = {
         "name": column.name,
         "type": KINDS[column.kind].schema_type,
-        "description": column.full_description(parameters),
+        "description": table.column_description(column, parameters),
     }
     if constraints:
         descriptor["constraints"] = constraints

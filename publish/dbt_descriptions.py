@@ -1,93 +1,133 @@
-"""Model and column descriptions as the dbt project states them, for the release's metadata.
+"""Model, column and seed descriptions as dbt's manifest holds them, for the release's metadata.
 
-The warehouse documents every model and column once, in the YAML next to each
-model (``dbt_project/models/**/*.yml``) and in shared doc blocks
-(``{% docs col_x %}`` in ``models/*.md``). The release repeats those words in
-its Table Schemas instead of writing its own, so that a figure is described
-the same way to an analyst and to the public.
+The warehouse documents every model, column and seed once, in the YAML next to
+it and in shared doc blocks (``{% docs col_x %}``); ``dbt parse`` renders them
+into ``dbt_project/target/manifest.json`` (``make manifest``, or
+``orchestration.project.ensure_manifest``). The release repeats those words in
+its Table Schemas and methodology instead of writing its own, so that a figure
+is described the same way to an analyst and to the public: a published table's
+columns are described by its ``pub_*`` model.
 
-Not for: anything the release adds (disclosure control, coverage); that is in
-:mod:`publish.definitions`. This module needs no database and no dbt run.
+Not for: anything the release adds (disclosure notes, its own tables); that is
+in :mod:`publish.definitions`. This module needs no database and runs no dbt:
+it reads the manifest that the build step wrote, and refuses one that is
+missing or older than the files it is built from.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import yaml
+from core.settings import DBT_PROJECT_DIR
 
-DBT_PROJECT = Path(__file__).resolve().parents[1] / "dbt_project"
-
-_DOC_BLOCK = re.compile(r"{%-?\s*docs\s+(\w+)\s*-?%}(.*?){%-?\s*enddocs\s*-?%}", re.DOTALL)
-_DOC_REF = re.compile(r"{{\s*doc\(\s*['\"](\w+)['\"]\s*\)\s*}}")
+#: Where ``dbt parse`` writes the manifest (``dbt_project/target``, as Dagster and ``make manifest`` use it).
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+#: The files a description can come from: a newer one means the manifest is stale.
+_DESCRIBED_IN = ("models/**/*.yml", "models/**/*.md", "seeds/*.yml")
 
 
 class DescriptionNotFound(KeyError):
-    """A release column refers to a dbt model column that the project does not describe."""
+    """A description the release needs is not in dbt's manifest (or there is no usable manifest)."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
+class ManifestUnavailable(DescriptionNotFound):
+    """dbt's manifest is missing or older than the dbt files it describes."""
+
+
+def _stale_against(manifest: Path) -> Path | None:
+    built = manifest.stat().st_mtime
+    project = manifest.parent.parent
+    for pattern in _DESCRIBED_IN:
+        for path in project.glob(pattern):
+            if path.stat().st_mtime > built:
+                return path
+    return None
+
+
+def check_manifest(manifest: Path = MANIFEST) -> Path:
+    """The manifest's path, once it is known to exist and to be newer than every description source.
+
+    Raises:
+        ManifestUnavailable: missing or stale, with what to run.
+    """
+    if not manifest.exists():
+        raise ManifestUnavailable(f"dbt's manifest {manifest} is missing: run `make manifest` first")
+    newer = _stale_against(manifest)
+    if newer is not None:
+        raise ManifestUnavailable(
+            f"dbt's manifest {manifest} is older than {newer}: run `make manifest` so that the release "
+            "describes its columns as the dbt project does now"
+        )
+    return manifest
 
 
 @lru_cache(maxsize=4)
-def _doc_blocks(project: Path) -> dict[str, str]:
-    blocks: dict[str, str] = {}
-    for path in sorted((project / "models").rglob("*.md")):
-        for name, text in _DOC_BLOCK.findall(path.read_text(encoding="utf-8")):
-            blocks[name] = " ".join(text.split())
-    return blocks
+def _load(path: str, modified_ns: int) -> dict[tuple[str, str], dict[str, Any]]:
+    """Manifest nodes by (resource type, name); keyed on the file's mtime so a rebuilt manifest is re-read."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    project = raw["metadata"].get("project_name")
+    nodes = {}
+    for node in [*raw["nodes"].values(), *raw.get("exposures", {}).values()]:
+        if node.get("package_name", project) == project:
+            nodes[(node["resource_type"], node["name"])] = node
+    return nodes
 
 
-@lru_cache(maxsize=4)
-def _model_descriptions(project: Path) -> dict[str, tuple[str, dict[str, str]]]:
-    models: dict[str, tuple[str, dict[str, str]]] = {}
-    for path in sorted((project / "models").rglob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for model in raw.get("models") or []:
-            columns = {c["name"]: c.get("description") or "" for c in model.get("columns") or []}
-            models[model["name"]] = (model.get("description") or "", columns)
-    return models
+def _nodes(manifest: Path | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+    path = check_manifest(manifest or MANIFEST)
+    return _load(str(path), path.stat().st_mtime_ns)
 
 
-def _resolve(text: str, project: Path) -> str:
-    blocks = _doc_blocks(project)
-
-    def replace(match: re.Match) -> str:
-        try:
-            return blocks[match.group(1)]
-        except KeyError:
-            raise DescriptionNotFound(f"doc block {match.group(1)!r} is not defined in {project}") from None
-
-    return " ".join(_DOC_REF.sub(replace, text).split())
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split())
 
 
-def column_description(model: str, column: str, project: Path = DBT_PROJECT) -> str:
+def node(resource_type: str, name: str, manifest: Path | None = None) -> dict[str, Any]:
+    """The manifest's entry of a model, seed or exposure of this project.
+
+    Raises:
+        DescriptionNotFound: the manifest has no such node.
+    """
+    found = _nodes(manifest).get((resource_type, name))
+    if found is None:
+        raise DescriptionNotFound(f"dbt's manifest has no {resource_type} {name}")
+    return found
+
+
+def column_description(model: str, column: str, manifest: Path | None = None) -> str:
     """The dbt description of ``model.column``, doc blocks resolved, whitespace folded.
 
     Raises:
-        DescriptionNotFound: the model or column is not described in the project.
+        DescriptionNotFound: the model has no such column, or it is not described.
     """
-    models = _model_descriptions(project)
-    if model not in models or not models[model][1].get(column):
-        raise DescriptionNotFound(f"dbt describes no column {model}.{column}")
-    return _resolve(models[model][1][column], project)
+    columns = node("model", model, manifest).get("columns") or {}
+    text = _fold((columns.get(column) or {}).get("description"))
+    if not text:
+        raise DescriptionNotFound(f"dbt describes no column {model}.{column}: describe it in its YAML")
+    return text
 
 
-def model_description(model: str, project: Path = DBT_PROJECT) -> str:
-    """The dbt description of a model, doc blocks resolved."""
-    models = _model_descriptions(project)
-    if model not in models or not models[model][0]:
+def model_description(model: str, manifest: Path | None = None) -> str:
+    """The dbt description of a model, doc blocks resolved, whitespace folded."""
+    text = _fold(node("model", model, manifest).get("description"))
+    if not text:
         raise DescriptionNotFound(f"dbt describes no model {model}")
-    return _resolve(models[model][0], project)
+    return text
 
 
-def seed_descriptions(project: Path = DBT_PROJECT) -> dict[str, tuple[str, dict[str, str]]]:
-    """Every seed's description and its columns' descriptions (``seeds/*.yml``)."""
-    seeds: dict[str, tuple[str, dict[str, str]]] = {}
-    for path in sorted((project / "seeds").glob("*.yml")):
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for seed in raw.get("seeds") or []:
-            columns = {
-                c["name"]: _resolve(c.get("description") or "", project) for c in seed.get("columns") or []
-            }
-            seeds[seed["name"]] = (_resolve(seed.get("description") or "", project), columns)
-    return seeds
+def seed_descriptions(manifest: Path | None = None) -> dict[str, tuple[str, dict[str, str]]]:
+    """Every seed's description and its columns' descriptions, by seed name."""
+    return {
+        name: (
+            _fold(seed.get("description")),
+            {c: _fold(props.get("description")) for c, props in (seed.get("columns") or {}).items()},
+        )
+        for (kind, name), seed in _nodes(manifest).items()
+        if kind == "seed"
+    }

@@ -1,19 +1,24 @@
 """The release's tables and columns: the single definition every release file is derived from.
 
-Each published table is a :class:`ReleaseTable` of :class:`Column` s. A column
-has a *kind* (count, rate, index, stars, code, ...) that decides, in one
-place, its Table Schema type, its Parquet type, the symbols it may carry, the
-pattern the quality gate holds it to, and the sentence on disclosure control
-that ends its description. Its description repeats the dbt project's words
-for the warehouse column it comes from (``dbt=(model, column)``), followed by
-what the release adds; code lists come from ``contracts_schema``.
+Each published table is a :class:`ReleaseTable` of :class:`Column` s, read
+from one contracted dbt model (``pub_*``, ``dbt_project/models/publication``)
+that holds its unrounded figures. A column has a *kind* (count, rate, index,
+stars, code, ...) that decides, in one place, its Table Schema type, its
+Parquet type, the symbols it may carry, the pattern the quality gate holds it
+to, and the sentence on disclosure control that ends its description. A
+column read from the model is described by the model's YAML (through dbt's
+manifest); a column the release derives itself (a rate from two counts) says
+so (``derived_from``) and carries its own words. Code lists come from
+``contracts_schema``.
 
 The writer, ``datapackage.json``, ``methodology.md`` and the quality gate all
-read these objects, so a column added here appears everywhere at once and a
-test that walks them catches a description that no longer resolves.
+read these objects, so a column added here appears everywhere at once, and a
+test holds every table to its model's contract (the same columns, each
+typed and described).
 
-Not for: SQL (``publish.figures``), the rules of rounding and suppression
-(``publish.disclosure_control``), or file formats (``publish.writers``).
+Not for: SQL or which rows a table has (the ``pub_*`` models), the rules of
+rounding and suppression (``publish.disclosure_control``), or file formats
+(``publish.writers``).
 """
 
 from __future__ import annotations
@@ -135,10 +140,14 @@ class Column:
     """One published column.
 
     Attributes:
-        name: the column's name in every file (a public interface: never renamed).
+        name: the column's name in every file (a public interface: never renamed), and in
+            the table's ``pub_*`` model, whose YAML describes it.
         kind: a key of :data:`KINDS`.
-        dbt: (model, column) of the warehouse column whose description this repeats.
-        description: the release's own words, used alone or after the dbt description.
+        description: the release's own words, for a column that is not read from a model
+            (a derived column, or a table without a model).
+        derived_from: the model's columns the release computes this one from when it
+            prepares a release (a rate's numerator and denominator); empty when it is read
+            from the model as it is.
         codes: names of code lists whose values are the column's allowed values
             (``contracts_schema`` lists, or the vocabularies the release adds).
         with_total: the column also carries :data:`TOTAL` (a total row).
@@ -146,47 +155,58 @@ class Column:
 
     name: str
     kind: str
-    dbt: tuple[str, str] | None = None
     description: str = ""
+    derived_from: tuple[str, ...] = ()
     codes: tuple[str, ...] = ()
     with_total: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"{self.name}: unknown kind {self.kind!r}")
-        if not self.dbt and not self.description:
-            raise ValueError(f"{self.name}: a column needs a dbt description or its own")
+        if self.derived_from and not self.description:
+            raise ValueError(f"{self.name}: a derived column needs the release's own description")
 
     @property
     def spec(self) -> Kind:
         return KINDS[self.kind]
 
-    def full_description(self, parameters: ReleaseParameters) -> str:
-        """dbt's words, then the release's, then the disclosure sentence of the kind."""
-        parts = []
-        if self.dbt:
-            parts.append(column_description(*self.dbt))
-        if self.description:
-            parts.append(self.description)
-        note = self.spec.disclosure_note
-        if note:
-            parts.append(note.format(**_note_values(parameters)))
-        return " ".join(p.strip() for p in parts if p.strip())
-
 
 @dataclass(frozen=True)
 class ReleaseTable:
-    """One published table: a CSV and a Parquet file with the same rows, sorted by ``key``."""
+    """One published table: a CSV and a Parquet file with the same rows, sorted by ``key``.
+
+    Attributes:
+        model: the dbt model (schema ``publication``) that holds the table's true figures for
+            every release period; None for a table the release makes itself (revisions).
+        period_column: the model's column that says which release a row belongs to.
+        inputs: the model's columns that disclosure control or the quality gate read but the
+            release never publishes (the true counts under an index, ...).
+    """
 
     name: str
     title: str
     description: str
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    model: str | None = None
+    period_column: str = "period"
+    inputs: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for c in self.columns:
+            if self.model and c.description and not c.derived_from:
+                raise ValueError(f"{self.name}.{c.name}: described by {self.model}'s YAML, not here")
+            if not self.model and not c.description:
+                raise ValueError(f"{self.name}.{c.name}: a table without a model describes its columns")
 
     @cached_property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @cached_property
+    def model_columns(self) -> list[str]:
+        """The model's columns the release reads: the published ones it does not derive, then ``inputs``."""
+        return [c.name for c in self.columns if not c.derived_from] + list(self.inputs)
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -196,6 +216,22 @@ class ReleaseTable:
 
     def columns_of_kind(self, *kinds: str) -> list[str]:
         return [c.name for c in self.columns if c.kind in kinds]
+
+    def column_description(self, column: Column, parameters: ReleaseParameters) -> str:
+        """The model's words for the column (or the release's own), then the disclosure sentence of its kind.
+
+        Raises:
+            publish.dbt_descriptions.DescriptionNotFound: the model does not describe the column.
+        """
+        if self.model and not column.derived_from:
+            text = column_description(self.model, column.name)
+        else:
+            text = column.description
+        parts = [text]
+        note = column.spec.disclosure_note
+        if note:
+            parts.append(note.format(**_note_values(parameters)))
+        return " ".join(p.strip() for p in parts if p.strip())
 
 
 def _note_values(parameters: ReleaseParameters) -> dict[str, object]:
@@ -252,14 +288,18 @@ def allowed_symbols(column: Column, parameters: ReleaseParameters) -> list[str]:
 
 
 # --- the tables --------------------------------------------------------------------------
+# Each data table's columns are its pub_* model's published columns, in the order of the file;
+# their words are in dbt_project/models/publication/_publication__models.yml.
 
-_WINDOW = "Over the referral cohorts of the rating window that ends in the period."
+PERIOD = Column("period", "period")
 
-PERIOD = Column(
-    "period",
-    "period",
-    description=("Release period YYYYQn: the rating quarter whose rating window the figures cover."),
-)
+
+def _rate(name: str, numerator: str, denominator: str) -> Column:
+    """A rate the release computes from two true counts of the same row."""
+    return Column(
+        name, "rate", description=f"{numerator} / {denominator}.", derived_from=(numerator, denominator)
+    )
+
 
 CONTRACT_PERFORMANCE = ReleaseTable(
     name="contract_performance",
@@ -270,29 +310,26 @@ CONTRACT_PERFORMANCE = ReleaseTable(
         "with its like-for-like index and star rating."
     ),
     key=("period", "contract_id"),
+    model="pub_contract_performance",
+    inputs=("index_people", "index_outcomes", "rating_status", "payments_due_gbp"),
     columns=(
         PERIOD,
-        Column("contract_id", "identifier", dbt=("mart_star_ratings", "contract_id")),
-        Column("programme", "code", dbt=("fct_cohort_performance", "programme"), codes=("programme",)),
-        Column("prime_ukprn", "identifier", dbt=("mart_star_ratings", "prime_ukprn")),
-        Column("prime_name", "name", dbt=("mart_market_share", "prime_name")),
-        Column("cpa_id", "identifier", dbt=("stg_lake__contract_package_areas", "cpa_id")),
-        Column("cpa_name", "name", dbt=("stg_lake__contract_package_areas", "cpa_name")),
-        Column("nation", "code", dbt=("fct_participants", "nation"), codes=("nation",)),
-        Column("referrals", "count", dbt=("fct_expected_outcomes", "participants")),
-        Column("starts", "count", dbt=("fct_cohort_performance", "starts"), description=_WINDOW),
-        Column("job_outcomes", "count", dbt=("fct_cohort_performance", "job_outcomes"), description=_WINDOW),
-        Column(
-            "sustained_26w_outcomes",
-            "count",
-            dbt=("fct_cohort_performance", "sustained_26w_outcomes"),
-            description=_WINDOW,
-        ),
-        Column("job_outcome_rate", "rate", dbt=("fct_cohort_performance", "job_outcome_rate")),
-        Column("sustained_outcome_rate", "rate", dbt=("fct_cohort_performance", "sustained_outcome_rate")),
-        Column("like_for_like_index", "index", dbt=("fct_expected_outcomes", "like_for_like_index")),
-        Column("star_rating", "stars", dbt=("mart_star_ratings", "stars"), description="In the period."),
-        Column("star_rating_previous", "stars", dbt=("mart_star_ratings", "previous_stars")),
+        Column("contract_id", "identifier"),
+        Column("programme", "code", codes=("programme",)),
+        Column("prime_ukprn", "identifier"),
+        Column("prime_name", "name"),
+        Column("cpa_id", "identifier"),
+        Column("cpa_name", "name"),
+        Column("nation", "code", codes=("nation",)),
+        Column("referrals", "count"),
+        Column("starts", "count"),
+        Column("job_outcomes", "count"),
+        Column("sustained_26w_outcomes", "count"),
+        _rate("job_outcome_rate", "job_outcomes", "referrals"),
+        _rate("sustained_outcome_rate", "sustained_26w_outcomes", "referrals"),
+        Column("like_for_like_index", "index"),
+        Column("star_rating", "stars"),
+        Column("star_rating_previous", "stars"),
     ),
 )
 
@@ -306,20 +343,16 @@ PERFORMANCE_BY_GROUP = ReleaseTable(
         "(parking)."
     ),
     key=("period", "contract_id", "group_dimension", "group_value"),
+    model="pub_performance_by_group",
     columns=(
         PERIOD,
-        Column("contract_id", "identifier", dbt=("mart_parking_indicators", "contract_id")),
-        Column(
-            "group_dimension",
-            "code",
-            dbt=("mart_parking_indicators", "group_dimension"),
-            codes=("group_dimension",),
-        ),
-        Column("group_value", "code", dbt=("mart_parking_indicators", "group_value"), codes=("group_value",)),
-        Column("referrals", "count", dbt=("mart_parking_indicators", "participants")),
-        Column("sustained_26w_outcomes", "count", dbt=("mart_parking_indicators", "actual_outcomes")),
-        Column("sustained_outcome_rate", "rate", description="sustained_26w_outcomes / referrals."),
-        Column("like_for_like_index", "index", dbt=("mart_parking_indicators", "group_index")),
+        Column("contract_id", "identifier"),
+        Column("group_dimension", "code", codes=("group_dimension",)),
+        Column("group_value", "code", codes=("group_value",)),
+        Column("referrals", "count"),
+        Column("sustained_26w_outcomes", "count"),
+        _rate("sustained_outcome_rate", "sustained_26w_outcomes", "referrals"),
+        Column("like_for_like_index", "index"),
     ),
 )
 
@@ -331,35 +364,27 @@ STAR_RATINGS = ReleaseTable(
         "period: each domain ratio, the composite, the stars, or NOT_RATED with its reason."
     ),
     key=("period", "unit_type", "unit_id"),
+    model="pub_star_ratings",
+    # a release holds the ratings of every quarter up to its own: period is the rating quarter
+    period_column="release_period",
+    inputs=("release_period", "index_people", "index_outcomes"),
     columns=(
-        Column("period", "period", dbt=("mart_star_ratings", "rating_quarter")),
-        Column(
-            "unit_type",
-            "code",
-            codes=("unit_type",),
-            description=(
-                "CONTRACT for a contract's rating, PRIME for the rating of a prime provider over all its "
-                "contracts."
-            ),
-        ),
-        Column(
-            "unit_id", "identifier", description="contract_id of a CONTRACT row, prime_ukprn of a PRIME row."
-        ),
-        Column("prime_ukprn", "identifier", dbt=("mart_star_ratings", "prime_ukprn")),
-        Column("prime_name", "name", dbt=("mart_market_share", "prime_name")),
-        Column("referrals_in_window", "count", dbt=("mart_star_ratings", "referrals_in_window")),
-        Column("outcomes_ratio", "index", dbt=("mart_star_ratings", "outcomes_ratio")),
-        Column("value_for_money_ratio", "index", dbt=("mart_star_ratings", "value_for_money_ratio")),
-        Column("quality_ratio", "index", dbt=("mart_star_ratings", "quality_ratio")),
-        Column("customer_experience_ratio", "index", dbt=("mart_star_ratings", "customer_experience_ratio")),
-        Column("composite", "index", dbt=("mart_star_ratings", "composite")),
-        Column("stars", "stars", dbt=("mart_star_ratings", "stars")),
-        Column("rating_status", "code", dbt=("mart_star_ratings", "rating_status"), codes=("rating_status",)),
-        Column("not_rated_reason", "text", dbt=("mart_star_ratings", "not_rated_reason")),
-        Column(
-            "rank", "rank", dbt=("mart_star_ratings", "rank"), description="Among units of the same type."
-        ),
-        Column("previous_stars", "stars", dbt=("mart_star_ratings", "previous_stars")),
+        PERIOD,
+        Column("unit_type", "code", codes=("unit_type",)),
+        Column("unit_id", "identifier"),
+        Column("prime_ukprn", "identifier"),
+        Column("prime_name", "name"),
+        Column("referrals_in_window", "count"),
+        Column("outcomes_ratio", "index"),
+        Column("value_for_money_ratio", "index"),
+        Column("quality_ratio", "index"),
+        Column("customer_experience_ratio", "index"),
+        Column("composite", "index"),
+        Column("stars", "stars"),
+        Column("rating_status", "code", codes=("rating_status",)),
+        Column("not_rated_reason", "text"),
+        Column("rank", "rank"),
+        Column("previous_stars", "stars"),
     ),
 )
 
@@ -373,44 +398,19 @@ NATIONAL_SUMMARY = ReleaseTable(
         "from the sum of rounded rows by a few."
     ),
     key=("period", "nation", "customer_group"),
+    model="pub_national_summary",
+    inputs=("payments",),
     columns=(
         PERIOD,
-        Column(
-            "nation",
-            "code",
-            dbt=("fct_participants", "nation"),
-            codes=("nation",),
-            with_total=True,
-            description="ALL for the United Kingdom total.",
-        ),
-        Column(
-            "customer_group",
-            "code",
-            dbt=("fct_participants", "customer_group"),
-            codes=("customer_group",),
-            with_total=True,
-            description="ALL for every customer group together.",
-        ),
-        Column("referrals", "count", dbt=("fct_cohort_performance", "referrals"), description=_WINDOW),
-        Column("starts", "count", dbt=("fct_cohort_performance", "starts"), description=_WINDOW),
-        Column("job_outcomes", "count", dbt=("fct_cohort_performance", "job_outcomes"), description=_WINDOW),
-        Column(
-            "sustained_26w_outcomes",
-            "count",
-            dbt=("fct_cohort_performance", "sustained_26w_outcomes"),
-            description=_WINDOW,
-        ),
-        Column("job_outcome_rate", "rate", dbt=("fct_cohort_performance", "job_outcome_rate")),
-        Column("sustained_outcome_rate", "rate", dbt=("fct_cohort_performance", "sustained_outcome_rate")),
-        Column(
-            "payments_made_gbp",
-            "money",
-            description=(
-                "Payments made to primes in the period: start fees of participants who started in it and "
-                "fees of verified outcome claims falling due in it (as mart_contract_review's "
-                "payments_due_gbp)."
-            ),
-        ),
+        Column("nation", "code", codes=("nation",), with_total=True),
+        Column("customer_group", "code", codes=("customer_group",), with_total=True),
+        Column("referrals", "count"),
+        Column("starts", "count"),
+        Column("job_outcomes", "count"),
+        Column("sustained_26w_outcomes", "count"),
+        _rate("job_outcome_rate", "job_outcomes", "referrals"),
+        _rate("sustained_outcome_rate", "sustained_26w_outcomes", "referrals"),
+        Column("payments_made_gbp", "money"),
     ),
 )
 
@@ -438,7 +438,7 @@ REVISIONS = ReleaseTable(
     ),
 )
 
-#: The data tables of every release, in the order of the spec.
+#: The data tables of every release, in the order they are listed in datapackage.json.
 DATA_TABLES: tuple[ReleaseTable, ...] = (
     CONTRACT_PERFORMANCE,
     PERFORMANCE_BY_GROUP,

@@ -1,10 +1,10 @@
 """``methodology.md``: how each figure is defined, printed from the parameters actually used.
 
 The verification rules, rating window, like-for-like method, star weights and
-bands, inspection scores and every threshold come from the warehouse's
-``seeds`` schema (the values of the build being published) with the seeds'
-own descriptions from ``dbt_project/seeds/_seeds.yml``; disclosure control
-comes from ``publish/parameters.yaml``; the column definitions from
+bands, inspection scores, every threshold and the coverage rule come from the
+warehouse's ``seeds`` schema (the values of the build being published) with
+the seeds' own descriptions from dbt's manifest; disclosure control comes from
+``publish/parameters.yaml``; the column definitions from
 :mod:`publish.definitions`. The template (``templates/methodology.md``) holds
 only the prose that joins them.
 
@@ -60,6 +60,12 @@ def star_band_ranges(bands: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if lower is not None:
             upper = lower
     return ranges
+
+
+def coverage_row(months: int) -> tuple[str, str, str]:
+    """The coverage rule as a row of the release's parameters table (name, value, meaning)."""
+    meaning = "a contract that ended no more than this many months before the period began is still published"
+    return ("recently_ended_months", str(months), meaning)
 
 
 def render_methodology(
@@ -119,7 +125,7 @@ def render_methodology(
     return template.render(
         title=parameters.package["title"],
         period=period,
-        coverage_months=parameters.recently_ended_months,
+        coverage_months=figures.coverage_months,
         threshold=threshold,
         number=_number,
         seed_description=seed_description,
@@ -140,7 +146,7 @@ def render_methodology(
         d=parameters.disclosure,
         s=parameters.symbols,
         suppressed_numerators=" or ".join(str(n) for n in parameters.disclosure.suppressed_numerators),
-        release_parameters=parameters.as_rows(),
+        release_parameters=[*parameters.as_rows(), coverage_row(figures.coverage_months)],
         tables=table_context,
         licence=parameters.package["licence"],
     )

@@ -1,13 +1,15 @@
 """The release's own parameters, loaded once from ``publish/parameters.yaml``.
 
-Disclosure thresholds, GSS symbols, number formats, contract coverage and the
-Data Package's metadata live in that one YAML file (publication spec §2: "the
-thresholds live in one place"); this module only reads it into small frozen
-objects so that disclosure control, the quality gate, the Table Schemas and
-``methodology.md`` all read the same values.
+Disclosure thresholds, GSS symbols, number formats and the Data Package's
+metadata live in that one YAML file (the thresholds live in one place); this
+module only reads it into small frozen objects so that disclosure control, the
+quality gate, the Table Schemas and ``methodology.md`` all read the same
+values.
 
-Not for: the measures' parameters (windows, star bands, weights). Those are
-dbt seeds and are read from the warehouse's ``seeds`` schema.
+Not for: the measures' parameters (windows, star bands, weights), nor which
+contracts a release covers (the ``release_coverage`` seed, applied where the
+release's tables are shaped, in the ``pub_*`` models). Those are dbt seeds and
+are read from the warehouse's ``seeds`` schema.
 """
 
 from __future__ import annotations
@@ -57,7 +59,6 @@ class ReleaseParameters:
     disclosure: Disclosure
     symbols: Symbols
     formats: Formats
-    recently_ended_months: int
     package: dict[str, Any]
 
     @property
@@ -96,11 +97,6 @@ class ReleaseParameters:
             ),
             ("rate_decimal_places", str(f.rate_decimal_places), "decimal places of every rate"),
             ("index_decimal_places", str(f.index_decimal_places), "decimal places of every index and ratio"),
-            (
-                "recently_ended_months",
-                str(self.recently_ended_months),
-                "a contract that ended no more than this many months before the period began is still published",
-            ),
         ]
 
 
@@ -135,6 +131,5 @@ def release_parameters(path: Path = PARAMETERS_FILE) -> ReleaseParameters:
         disclosure=disclosure,
         symbols=symbols,
         formats=formats,
-        recently_ended_months=int(raw["coverage"]["recently_ended_months"]),
         package=raw["package"],
     )

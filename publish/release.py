@@ -1,12 +1,13 @@
-"""The release workflow: prepare a candidate, approve it, list what exists (spec §4).
+"""The release workflow: prepare a candidate, approve it, list what exists.
 
 The stable Python API that ``mi publish``, the Dagster assets and ``mi demo``
 call:
 
 - :func:`prepare_release` builds a **release candidate** for a period from the
-  analysts' copy of the last good warehouse build: figures, disclosure
-  control, every file of spec §1, the quality gate on the files as written,
-  the manifest. Data identical to the latest published version of the period
+  analysts' copy of the last good warehouse build: the ``pub_*`` models' figures
+  for the period, disclosure control, every file of the release (data tables,
+  ``datapackage.json``, ``methodology.md``), the quality gate on the files as
+  written, the manifest. Data identical to the latest published version of the period
   gives no new version (state ``unchanged``); changed data gives v{n+1} with
   ``revisions.csv``.
 - :func:`approve_release` promotes a candidate that passed its gate, signed off
@@ -63,7 +64,7 @@ Progress = Callable[[str], None]
 
 
 class ReleaseError(Exception):
-    """A release operation was refused; ``exit_code`` is what ``mi publish`` returns (spec 04 §2)."""
+    """A release operation was refused; ``exit_code`` is what ``mi publish`` returns (1 refused, 2 usage)."""
 
     exit_code = 1
 
@@ -81,7 +82,11 @@ class NothingToPublish(ReleaseError):
 
 
 class NoWarehouse(ReleaseError):
-    """There is no analysts' copy of a good warehouse build to publish from."""
+    """No analysts' copy of a good warehouse build to publish from, or one without the release's models."""
+
+
+class NoDbtManifest(ReleaseError):
+    """dbt's manifest, where the release's column descriptions come from, is missing or stale."""
 
 
 class NoCandidate(ReleaseError):
@@ -310,19 +315,26 @@ def _prepare_locked(
 ) -> Candidate:
     import duckdb
 
+    from publish.dbt_descriptions import ManifestUnavailable, check_manifest
     from publish.definitions import ALL_TABLES, DATA_TABLES, REVISIONS, vocabularies
-    from publish.figures import PeriodNotAvailable, read_figures
+    from publish.figures import PeriodNotAvailable, PublicationModelsMissing, read_figures
     from publish.manifest import content_digest, sha256_file, write_manifest
     from publish.parameters import release_parameters
     from publish.release_tables import published_rows
 
     parameters = release_parameters()
+    try:
+        check_manifest()
+    except ManifestUnavailable as exc:
+        raise NoDbtManifest(str(exc)) from None
     _say(progress, f"prepare {period}: reading the figures from {paths.warehouse}")
     try:
         with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-            figures = read_figures(con, period, recently_ended_months=parameters.recently_ended_months)
+            figures = read_figures(con, period)
     except PeriodNotAvailable as exc:
         raise NothingToPublish(str(exc)) from None
+    except PublicationModelsMissing as exc:
+        raise NoWarehouse(str(exc)) from None
 
     _remove_debris(_staging(paths) / period, ".building-")
     published = published_versions(period, paths)

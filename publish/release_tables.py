@@ -1,12 +1,14 @@
 """From the true figures to the published rows: every cell as the text a reader will see.
 
 For each table of :mod:`publish.definitions`, one function turns the
-unrounded figures of :mod:`publish.figures` into rows of strings, calling
-:mod:`publish.disclosure_control` for every count, rate, index, money total
-and text. The rows come back sorted by the table's key (plain code-point
-order, never locale order), ready for the writers.
+unrounded rows of its ``pub_*`` model (:mod:`publish.figures`) into rows of
+strings, calling :mod:`publish.disclosure_control` for every count, rate,
+index, money total and text, and computing each rate from its two true
+counts. The rows come back sorted by the table's key (plain code-point order,
+never locale order), ready for the writers.
 
-Not for: SQL, thresholds (``parameters.yaml``), or file formats.
+Not for: SQL or which rows a table has (the ``pub_*`` models), thresholds
+(``parameters.yaml``), or file formats.
 
 Notes:
     Suppression is decided on the true counts the figures carry next to
@@ -37,11 +39,10 @@ def sort_rows(rows: list[Row], table: ReleaseTable) -> list[Row]:
 
 def contract_performance(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
-    for c in figures.contracts:
-        rated = c["rating_status"] == "RATED"
+    for c in figures.rows[CONTRACT_PERFORMANCE.name]:
         rows.append(
             {
-                "period": figures.period,
+                "period": c["period"],
                 "contract_id": dc.inert_text(c["contract_id"]),
                 "programme": dc.text_cell(c["programme"], p),
                 "prime_ukprn": dc.inert_text(c["prime_ukprn"]),
@@ -58,9 +59,11 @@ def contract_performance(figures: Figures, p: ReleaseParameters) -> list[Row]:
                 "like_for_like_index": dc.index_cell(
                     c["like_for_like_index"], c["index_outcomes"], c["index_people"] or 0, p
                 ),
-                # no rating row at all is "not available"; a NOT_RATED row is "not applicable"
-                "star_rating": dc.whole_number_cell(c["stars"], p, applicable=rated or not c["has_rating"]),
-                "star_rating_previous": dc.whole_number_cell(c["previous_stars"], p),
+                # no rating at all (no status) is "not available"; a NOT_RATED contract's is "not applicable"
+                "star_rating": dc.whole_number_cell(
+                    c["star_rating"], p, applicable=c["rating_status"] != "NOT_RATED"
+                ),
+                "star_rating_previous": dc.whole_number_cell(c["star_rating_previous"], p),
             }
         )
     return sort_rows(rows, CONTRACT_PERFORMANCE)
@@ -68,18 +71,18 @@ def contract_performance(figures: Figures, p: ReleaseParameters) -> list[Row]:
 
 def performance_by_group(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
-    for g in figures.groups:
+    for g in figures.rows[PERFORMANCE_BY_GROUP.name]:
         rows.append(
             {
-                "period": figures.period,
+                "period": g["period"],
                 "contract_id": dc.inert_text(g["contract_id"]),
                 "group_dimension": dc.text_cell(g["group_dimension"], p),
                 "group_value": dc.text_cell(g["group_value"], p),
-                "referrals": dc.round_count(g["participants"], p),
-                "sustained_26w_outcomes": dc.round_count(g["actual_outcomes"], p),
-                "sustained_outcome_rate": dc.rate_cell(g["actual_outcomes"], g["participants"], p),
+                "referrals": dc.round_count(g["referrals"], p),
+                "sustained_26w_outcomes": dc.round_count(g["sustained_26w_outcomes"], p),
+                "sustained_outcome_rate": dc.rate_cell(g["sustained_26w_outcomes"], g["referrals"], p),
                 "like_for_like_index": dc.index_cell(
-                    g["group_index"], g["actual_outcomes"], g["participants"], p
+                    g["like_for_like_index"], g["sustained_26w_outcomes"], g["referrals"], p
                 ),
             }
         )
@@ -92,7 +95,7 @@ _PUBLIC_RATIOS = ("quality_ratio", "customer_experience_ratio")
 
 def star_ratings(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
-    for r in figures.ratings:
+    for r in figures.rows[STAR_RATINGS.name]:
         rated = r["rating_status"] == "RATED"
         people = r["index_people"] if r["index_people"] is not None else r["referrals_in_window"]
         row = {
@@ -127,10 +130,10 @@ def star_ratings(figures: Figures, p: ReleaseParameters) -> list[Row]:
 
 def national_summary(figures: Figures, p: ReleaseParameters) -> list[Row]:
     rows = []
-    for n in figures.national:
+    for n in figures.rows[NATIONAL_SUMMARY.name]:
         rows.append(
             {
-                "period": figures.period,
+                "period": n["period"],
                 "nation": dc.text_cell(n["nation"], p),
                 "customer_group": dc.text_cell(n["customer_group"], p),
                 "referrals": dc.round_count(n["referrals"], p),
@@ -139,7 +142,7 @@ def national_summary(figures: Figures, p: ReleaseParameters) -> list[Row]:
                 "sustained_26w_outcomes": dc.round_count(n["sustained_26w_outcomes"], p),
                 "job_outcome_rate": dc.rate_cell(n["job_outcomes"], n["referrals"], p),
                 "sustained_outcome_rate": dc.rate_cell(n["sustained_26w_outcomes"], n["referrals"], p),
-                "payments_made_gbp": dc.money_cell(n["payments_gbp"], n["payments"], p),
+                "payments_made_gbp": dc.money_cell(n["payments_made_gbp"], n["payments"], p),
             }
         )
     return sort_rows(rows, NATIONAL_SUMMARY)

@@ -1,6 +1,7 @@
 """Fixtures of the release tests: a hand-made warehouse (fast) and the small world (real).
 
-``mini_home`` is an MI_HOME whose analysts' copy is the hand-made warehouse of
+``dbt_manifest`` makes sure dbt's manifest (the release's column descriptions) is
+current. ``mini_home`` is an MI_HOME whose analysts' copy is the hand-made warehouse of
 ``mini_warehouse.py``; ``history`` is the publishing history of
 ``workflow_history.py`` played once on it. ``small_world_home`` is an MI_HOME
 with the real small synthetic world built by dbt, once per session
@@ -16,6 +17,14 @@ import pytest
 from core.settings import Paths
 from tests.publish import mini_warehouse
 from tests.publish.workflow_history import History, make_mini_home, play_history
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_manifest() -> Path:
+    """dbt's manifest, where the release's column descriptions come from, parsed if missing or stale."""
+    from orchestration.project import ensure_manifest
+
+    return ensure_manifest()
 
 
 @pytest.fixture(scope="session")

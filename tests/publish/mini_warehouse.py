@@ -1,11 +1,16 @@
-"""A hand-made analysts' copy of the warehouse: the marts the release reads, with known figures.
+"""A hand-made analysts' copy of the warehouse: the release's models over a few marts, with known figures.
 
 Small enough to read in one sitting and built in well under a second, so that
 workflow tests (versions, revisions, approvals, crashes) do not wait for a dbt
-build. The tables carry the columns :mod:`publish.figures` reads, with the
-names and types of the real marts; the seeds are the real seed files of
+build. The release reads the ``publication.pub_*`` models and the seeds; here
+those models are views over hand-made marts (named and typed like the real
+ones), written in plain DuckDB SQL to the same rules as the dbt models in
+``dbt_project/models/publication`` (which contracts a release covers, window
+totals, national totals), so that changing a mart (:func:`add_one_sustained_outcome`)
+changes what the release reads. The seeds are the real seed files of
 ``dbt_project/seeds``. Person-level columns (``participant_ref``,
-``person_key``, dates) are present on purpose: the release must not leak them.
+``person_key``, dates) are present in the marts on purpose: the release must
+not leak them.
 
 The world, period 2026Q2 (rating windows: 2026Q1 = cohort 2024Q3; 2026Q2 =
 cohorts 2024Q3 and 2024Q4):
@@ -20,7 +25,8 @@ cohorts 2024Q3 and 2024Q4):
   :func:`add_one_sustained_outcome` makes it 13, which moves the rounded count
   from 10 to 15 (the "one claim changed" of the revisions test).
 
-Not for: testing measures; the numbers are chosen, not computed by the rules.
+Not for: testing measures or the dbt models (the small world's release does, on a real
+build); the numbers are chosen, not computed by the rules.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+
+from core.periods import Period
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 PERIOD = "2026Q2"
@@ -75,7 +83,7 @@ def build(path: Path) -> Path:
     if path.exists():
         path.unlink()
     with duckdb.connect(str(path)) as con:
-        for schema in ("staging", "intermediate", "marts", "seeds"):
+        for schema in ("staging", "intermediate", "marts", "seeds", "publication"):
             con.execute(f"create schema {schema}")
         for seed in SEEDS.glob("*.csv"):
             con.execute(
@@ -120,14 +128,16 @@ def build(path: Path) -> Path:
         con.execute("""create table marts.fct_cohort_performance as
             select contract_id, prime_ukprn, programme, referral_quarter, sum(referrals)::bigint as referrals,
                 sum(starts)::bigint as starts, sum(job_outcomes)::bigint as job_outcomes,
-                sum(sustained_26w_outcomes)::bigint as sustained_26w_outcomes, bool_and(is_mature) as is_mature
+                sum(sustained_26w_outcomes)::bigint as sustained_26w_outcomes,
+                bool_and(is_mature) as is_mature
             from marts.fct_cohort_performance_by_customer_group
             group by all""")
 
         con.execute("""create table marts.fct_expected_outcomes as
             with windows as (select * from intermediate.int_rating_windows),
             totals as (
-                select c.contract_id, c.prime_ukprn, w.rating_quarter, sum(c.referrals)::bigint as participants,
+                select c.contract_id, c.prime_ukprn, w.rating_quarter,
+                    sum(c.referrals)::bigint as participants,
                     sum(c.sustained_26w_outcomes)::bigint as actual_outcomes
                 from marts.fct_cohort_performance c join windows w on c.referral_quarter = w.cohort_quarter
                 group by all)
@@ -144,9 +154,11 @@ def build(path: Path) -> Path:
                 case when participants >= 50 then like_for_like_index * 0.9 + 0.1 end as composite,
                 case when participants >= 50 then 3 end::integer as stars,
                 case when participants >= 50 then 'RATED' else 'NOT_RATED' end as rating_status,
-                case when participants < 50 then 'fewer than 50 referrals in the rating window' end as not_rated_reason,
+                case when participants < 50
+                    then 'fewer than 50 referrals in the rating window' end as not_rated_reason,
                 case when participants >= 50 then
-                    rank() over (partition by rating_quarter, participants >= 50 order by like_for_like_index desc)
+                    rank() over (partition by rating_quarter,
+                        participants >= 50 order by like_for_like_index desc)
                 end::integer as rank,
                 case when rating_quarter = '2026Q2' then 3 end::integer as previous_stars
             from marts.fct_expected_outcomes""")
@@ -169,7 +181,8 @@ def build(path: Path) -> Path:
                 join intermediate.int_rating_windows w on c.referral_quarter = w.cohort_quarter
                 group by all)
             select contract_id, rating_quarter, group_dimension, group_value, participants, actual_outcomes,
-                participants * 0.15 as expected_outcomes, actual_outcomes / (participants * 0.15) as group_index,
+                participants * 0.15 as expected_outcomes,
+                actual_outcomes / (participants * 0.15) as group_index,
                 1.0 as contract_index, actual_outcomes / (participants * 0.15) - 1.0 as index_gap,
                 false as parking_risk
             from groups""")
@@ -177,8 +190,9 @@ def build(path: Path) -> Path:
         con.execute("""create table marts.fct_participants (ukprn varchar, participant_ref varchar,
             person_key varchar, contract_id varchar, nation varchar, customer_group varchar,
             referral_date date, start_date date, start_fee_gbp double)""")
-        con.execute("""create table marts.fct_outcome_claims (ukprn varchar, claim_id varchar, contract_id varchar,
-            participant_ref varchar, person_key varchar, customer_group varchar, outcome_type varchar,
+        con.execute("""create table marts.fct_outcome_claims (ukprn varchar, claim_id varchar,
+            contract_id varchar, participant_ref varchar, person_key varchar, customer_group varchar,
+            outcome_type varchar,
             verification_status varchar, verified_on date, payable_fee_gbp double, payment_due_on date)""")
         participants, claims = [], []
         for n, (contract_id, _programme, prime, *_rest) in enumerate(CONTRACTS):
@@ -223,9 +237,133 @@ def build(path: Path) -> Path:
                 where start_date between '2026-04-01' and '2026-06-30'
                 union all
                 select contract_id, payable_fee_gbp from marts.fct_outcome_claims
-                where verification_status = 'VERIFIED' and payment_due_on between '2026-04-01' and '2026-06-30')
-            select contract_id, '2026Q2' as period, sum(fee) as payments_due_gbp from fees group by contract_id""")
+                where verification_status = 'VERIFIED'
+                    and payment_due_on between '2026-04-01' and '2026-06-30')
+            select contract_id, '2026Q2' as period, sum(fee) as payments_due_gbp
+            from fees group by contract_id""")
+        _publication_models(con)
     return path
+
+
+def _publication_models(con) -> None:
+    """The pub_* models as views over the marts above, for every rating quarter (release period)."""
+    quarters = [Period.parse(q) for q in sorted({rating for rating, _ in WINDOWS})]
+    con.execute(
+        "create table intermediate.release_quarters (period varchar, quarter_start date, quarter_end date)"
+    )
+    con.executemany(
+        "insert into intermediate.release_quarters values (?, ?, ?)",
+        [(q.code, q.start, q.end) for q in quarters],
+    )
+    con.execute("""create view intermediate.int_release__coverage as
+        select q.period as release_period, q.quarter_start as release_period_start,
+            q.quarter_end as release_period_end, c.contract_id
+        from intermediate.release_quarters q
+        cross join seeds.release_coverage s
+        join staging.stg_lake__contracts c
+            on c.start_date <= q.quarter_end
+            and (c.end_date is null or c.end_date >= q.quarter_start - to_months(s.recently_ended_months))""")
+    con.execute("""create view publication.pub_contract_performance as
+        with window_totals as (
+            select w.rating_quarter, f.contract_id, sum(f.referrals) as referrals, sum(f.starts) as starts,
+                sum(f.job_outcomes) as job_outcomes, sum(f.sustained_26w_outcomes) as sustained_26w_outcomes
+            from marts.fct_cohort_performance f
+            join intermediate.int_rating_windows w on f.referral_quarter = w.cohort_quarter
+            group by all)
+        select cov.release_period as period, c.contract_id, c.programme, c.prime_ukprn,
+            p.provider_name as prime_name, c.cpa_id, a.cpa_name, a.nation,
+            coalesce(t.referrals, 0)::bigint as referrals, coalesce(t.starts, 0)::bigint as starts,
+            coalesce(t.job_outcomes, 0)::bigint as job_outcomes,
+            coalesce(t.sustained_26w_outcomes, 0)::bigint as sustained_26w_outcomes,
+            e.like_for_like_index, r.stars as star_rating, r.previous_stars as star_rating_previous,
+            e.participants as index_people, e.actual_outcomes as index_outcomes, r.rating_status,
+            review.payments_due_gbp
+        from intermediate.int_release__coverage cov
+        join staging.stg_lake__contracts c on cov.contract_id = c.contract_id
+        left join staging.stg_lake__providers p on c.prime_ukprn = p.ukprn
+        left join staging.stg_lake__contract_package_areas a on c.cpa_id = a.cpa_id
+        left join window_totals t on t.contract_id = c.contract_id and t.rating_quarter = cov.release_period
+        left join marts.fct_expected_outcomes e
+            on e.contract_id = c.contract_id and e.rating_quarter = cov.release_period
+        left join marts.mart_star_ratings r on r.contract_id = c.contract_id
+            and r.rating_quarter = cov.release_period
+        left join marts.mart_contract_review review
+            on review.contract_id = c.contract_id and review.period = cov.release_period""")
+    con.execute("""create view publication.pub_performance_by_group as
+        select cov.release_period as period, g.contract_id, g.group_dimension, g.group_value,
+            g.participants as referrals, g.actual_outcomes as sustained_26w_outcomes,
+            g.group_index as like_for_like_index
+        from intermediate.int_release__coverage cov
+        join marts.mart_parking_indicators g
+            on g.contract_id = cov.contract_id and g.rating_quarter = cov.release_period""")
+    con.execute("""create view publication.pub_star_ratings as
+        with covered_primes as (
+            select distinct cov.release_period, c.prime_ukprn
+            from intermediate.int_release__coverage cov
+            join staging.stg_lake__contracts c on cov.contract_id = c.contract_id),
+        prime_outcomes as (
+            select prime_ukprn, rating_quarter, sum(participants)::bigint as participants,
+                sum(actual_outcomes)::bigint as actual_outcomes
+            from marts.fct_expected_outcomes group by all),
+        units as (
+            select cov.release_period, r.rating_quarter, 'CONTRACT' as unit_type, r.contract_id as unit_id,
+                r.prime_ukprn, r.referrals_in_window, r.outcomes_ratio, r.value_for_money_ratio,
+                r.quality_ratio, r.customer_experience_ratio, r.composite, r.stars, r.rating_status,
+                r.not_rated_reason, r.rank, r.previous_stars,
+                e.participants as index_people, e.actual_outcomes as index_outcomes
+            from intermediate.int_release__coverage cov
+            join marts.mart_star_ratings r
+                on r.contract_id = cov.contract_id and r.rating_quarter <= cov.release_period
+            left join marts.fct_expected_outcomes e
+                on e.contract_id = r.contract_id and e.rating_quarter = r.rating_quarter
+            union all
+            select cp.release_period, r.rating_quarter, 'PRIME', r.prime_ukprn, r.prime_ukprn,
+                r.referrals_in_window, r.outcomes_ratio, r.value_for_money_ratio, r.quality_ratio,
+                r.customer_experience_ratio, r.composite, r.stars, r.rating_status,
+                r.not_rated_reason, r.rank, r.previous_stars, o.participants, o.actual_outcomes
+            from covered_primes cp
+            join marts.mart_prime_star_ratings r
+                on r.prime_ukprn = cp.prime_ukprn and r.rating_quarter <= cp.release_period
+            left join prime_outcomes o on o.prime_ukprn = r.prime_ukprn
+                and o.rating_quarter = r.rating_quarter)
+        select u.rating_quarter as period, u.unit_type, u.unit_id, u.prime_ukprn,
+            p.provider_name as prime_name, u.referrals_in_window, u.outcomes_ratio, u.value_for_money_ratio,
+            u.quality_ratio,
+            u.customer_experience_ratio, u.composite, u.stars, u.rating_status, u.not_rated_reason, u.rank,
+            u.previous_stars, u.release_period, u.index_people, u.index_outcomes
+        from units u left join staging.stg_lake__providers p on u.prime_ukprn = p.ukprn""")
+    con.execute("""create view publication.pub_national_summary as
+        with contract_nations as (
+            select cov.*, a.nation
+            from intermediate.int_release__coverage cov
+            join staging.stg_lake__contracts c on cov.contract_id = c.contract_id
+            left join staging.stg_lake__contract_package_areas a on c.cpa_id = a.cpa_id),
+        figures as (
+            select n.release_period, n.nation, g.customer_group, g.referrals, g.starts, g.job_outcomes,
+                g.sustained_26w_outcomes, 0.0::double as fee_gbp, 0 as payment
+            from marts.fct_cohort_performance_by_customer_group g
+            join intermediate.int_rating_windows w on g.referral_quarter = w.cohort_quarter
+            join contract_nations n on g.contract_id = n.contract_id and w.rating_quarter = n.release_period
+            union all
+            select n.release_period, n.nation, f.customer_group, 0, 0, 0, 0, f.start_fee_gbp, 1
+            from marts.fct_participants f join contract_nations n on f.contract_id = n.contract_id
+            where f.start_fee_gbp is not null
+                and f.start_date between n.release_period_start and n.release_period_end
+            union all
+            select n.release_period, n.nation, f.customer_group, 0, 0, 0, 0, f.payable_fee_gbp, 1
+            from marts.fct_outcome_claims f join contract_nations n on f.contract_id = n.contract_id
+            where f.verification_status = 'VERIFIED' and f.payable_fee_gbp is not null
+                and f.payment_due_on between n.release_period_start and n.release_period_end)
+        select release_period as period,
+            case when grouping(nation) = 1 then 'ALL' else nation end as nation,
+            case when grouping(customer_group) = 1 then 'ALL' else customer_group end as customer_group,
+            sum(referrals)::bigint as referrals, sum(starts)::bigint as starts,
+            sum(job_outcomes)::bigint as job_outcomes,
+            sum(sustained_26w_outcomes)::bigint as sustained_26w_outcomes,
+            sum(fee_gbp) as payments_made_gbp, sum(payment)::bigint as payments
+        from figures
+        group by grouping sets ((release_period, nation, customer_group), (release_period, nation),
+            (release_period, customer_group), (release_period))""")
 
 
 def add_one_sustained_outcome(

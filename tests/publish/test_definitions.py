@@ -7,7 +7,7 @@ import pytest
 from contracts_schema import load_registry
 from publish.datapackage import table_schema
 from publish.dbt_descriptions import column_description
-from publish.definitions import ALL_TABLES, DATA_TABLES, vocabularies
+from publish.definitions import ALL_TABLES, DATA_TABLES, Column, ReleaseTable, vocabularies
 from publish.disclosure_control import is_personal_column
 from publish.parameters import release_parameters
 
@@ -18,11 +18,28 @@ VOCABULARY = vocabularies(["16-24", "25-49", "50+"])
 @pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)
 def test_every_column_has_a_description_that_resolves(table):
     for column in table.columns:
-        text = column.full_description(P)
+        text = table.column_description(column, P)
         assert len(text) > 20, column.name
         assert "{{" not in text and "doc(" not in text, column.name
-        if column.dbt:
-            assert column_description(*column.dbt) in text
+        if table.model and not column.derived_from:
+            assert text.startswith(column_description(table.model, column.name))
+        else:
+            assert text.startswith(column.description)
+
+
+def test_a_rate_is_derived_from_two_counts_of_its_own_table():
+    for table in DATA_TABLES:
+        for column in table.columns:
+            if column.kind == "rate":
+                assert len(column.derived_from) == 2, column.name
+                assert set(column.derived_from) <= set(table.columns_of_kind("count")), column.name
+
+
+def test_a_column_read_from_a_model_takes_its_words_from_the_model_not_from_here():
+    with pytest.raises(ValueError, match="described by pub_x's YAML"):
+        ReleaseTable("x", "X", "x", ("a",), (Column("a", "count", description="mine"),), model="pub_x")
+    with pytest.raises(ValueError, match="a derived column needs"):
+        Column("r", "rate", derived_from=("a", "b"))
 
 
 @pytest.mark.parametrize("table", ALL_TABLES, ids=lambda t: t.name)

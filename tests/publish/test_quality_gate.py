@@ -72,7 +72,7 @@ def broken_release(tmp_path_factory, history, mini_warehouse_file):
 
     # What v1 was checked against: the hand-made warehouse before the history changed it.
     with duckdb.connect(str(mini_warehouse_file), read_only=True) as con:
-        figures = read_figures(con, mini_warehouse.PERIOD, recently_ended_months=12)
+        figures = read_figures(con, mini_warehouse.PERIOD)
     inputs = GateInputs(
         period=mini_warehouse.PERIOD,
         version=1,
