@@ -14,8 +14,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-REPO = Path(__file__).resolve().parents[1]
-DBT_PROJECT_DIR = REPO / "dbt_project"
+from core.settings import DBT_PROJECT_DIR
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=Path("target")

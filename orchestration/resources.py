@@ -1,6 +1,11 @@
-"""Resources and environment for the Dagster wiring: the dbt CLI, and where it writes.
+"""Resources for the Dagster wiring: the dbt CLI.
 
-Not for: business rules or SQL. This module only points tools at ``MI_HOME``.
+Where dbt writes, and with which environment, is the build's own business
+(``warehouse.prepare_build``, which the warehouse asset calls);
+:func:`apply_dbt_environment` only sets the same variables for a whole process
+(``mi ui``), for dbt commands run outside a build.
+
+Not for: business rules or SQL.
 
 Notes:
     ``DbtCliResource`` runs ``dbt --version`` before every invocation, and that
@@ -20,8 +25,8 @@ from dagster_dbt import DbtCliResource
 from packaging import version
 
 from core.settings import Paths
-from ingest.lake import ensure_lake
 from orchestration.project import dbt_project
+from warehouse.build import dbt_environment, warehouse_engine
 
 
 class LocalDbtCliResource(DbtCliResource):
@@ -34,23 +39,9 @@ class LocalDbtCliResource(DbtCliResource):
         return version.parse(__version__)
 
 
-def dbt_environment(paths: Paths) -> dict[str, str]:
-    """Absolute locations for dbt's profile (dbt runs from its own folder, so nothing may be relative)."""
-    return {
-        "MI_HOME": str(paths.home),
-        "MI_LAKE": str(paths.lake),
-        "MI_WAREHOUSE_BUILD": str(paths.warehouse_dir / "build" / "mi.duckdb"),
-        "MI_WAREHOUSE_TEMP": str(paths.warehouse_dir / "build" / "tmp"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "DO_NOT_TRACK": "1",
-    }
-
-
 def apply_dbt_environment(paths: Paths) -> None:
-    os.environ.update(dbt_environment(paths))
-    (paths.warehouse_dir / "build" / "tmp").mkdir(parents=True, exist_ok=True)
-    # a home made before the published-ratings dataset existed gets its empty state
-    ensure_lake(paths)
+    """Set for this whole process the variables a build sets for its own duration (``dbt_environment``)."""
+    os.environ.update(dbt_environment(paths, warehouse_engine()))
 
 
 def dbt_resource() -> LocalDbtCliResource:

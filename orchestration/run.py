@@ -1,45 +1,38 @@
 """Running the pipeline in-process through the same Dagster definitions the UI uses.
 
 ``mi run`` and ``mi demo`` call :func:`run_pipeline`, which (on DuckDB) calls
-:func:`run_in_process`: it executes the
-``ingest_and_build`` job against the instance under ``MI_HOME/dagster`` (so the
-run shows in the UI's history), holding a file lock so that two hand-started
-runs never write the warehouse at once (the instance's tag limit only governs
-runs queued through the daemon).
+:func:`run_in_process`: it executes the ``ingest_and_build`` job against the
+instance under ``MI_HOME/dagster`` (so the run shows in the UI's history). The
+build itself is the Dagster asset's, prepared and finished by ``warehouse``
+like every build. The run holds the warehouse lock from its first step to its
+last (the build asset, in the same thread, takes it again), so that two
+hand-started runs never interleave their ingest and build (the instance's tag
+limit only governs runs queued through the daemon).
 
-Not for: asset logic; and nothing here is imported by ``definitions.py``.
+On Spark the Dagster assets do not apply (they are wired to the DuckDB
+target): :func:`run_pipeline` ingests the landing folder and calls
+``warehouse.build_warehouse``, which prepares and finishes the build the same way.
+
+Not for: asset logic, building or reporting (``warehouse``); and nothing here
+is imported by ``definitions.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from core.settings import Paths
 from core.settings import paths as default_paths
 from ingest.landing import ingest_landing
 from orchestration.instance import ensure_dagster_home
-from warehouse import build_warehouse
-from warehouse.build import warehouse_engine
+from orchestration.project import ensure_manifest
+from warehouse import build_warehouse, warehouse_engine, warehouse_lock
 
 # The run's own summary (below) says what failed and why; Dagster's console logger
 # would add a stack trace a data engineer does not need at the terminal.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
-
-
-@contextlib.contextmanager
-def warehouse_writer_lock(paths: Paths, *, wait: bool = True) -> Iterator[None]:
-    """One in-process writer of the warehouse at a time, across processes."""
-    lock_path = paths.warehouse_dir / ".writer.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def run_in_process(
@@ -53,47 +46,31 @@ def run_in_process(
     """
     import dagster as dg
 
-    from orchestration.project import ensure_manifest
-    from orchestration.resources import apply_dbt_environment
-
     say = progress or (lambda message: None)
     ensure_dagster_home(paths)
-    apply_dbt_environment(paths)
     ensure_manifest()
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("ingest_and_build")
     tags = {"trigger": "mi run"} | ({"period": period} if period else {})
     started = time.perf_counter()
-    say(
-        "waiting for the warehouse writer lock"
-        if _locked(paths)
-        else "running ingest_and_build through Dagster"
-    )
     paths.logs.mkdir(parents=True, exist_ok=True)
     log_path = paths.logs / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
     # dbt's own log lines are echoed to stdout for the UI's compute logs; at the
     # terminal they would bury the summary, so they go to a file instead.
     with (
-        warehouse_writer_lock(paths),
+        warehouse_lock(paths, waiting=say),
         contextlib.nullcontext(instance) if instance else dg.DagsterInstance.get() as dagster_instance,
         open(log_path, "w", encoding="utf-8") as log,
         contextlib.redirect_stdout(log),
     ):
+        say("running ingest_and_build through Dagster")
         result = job.execute_in_process(
             instance=dagster_instance, raise_on_error=False, run_config=QUIET_LOGS, tags=tags
         )
     _report(result, say, time.perf_counter() - started)
     say(f"dbt's log of this run: {log_path}")
     return result.success
-
-
-def _locked(paths: Paths) -> bool:
-    try:
-        with warehouse_writer_lock(paths, wait=False):
-            return False
-    except BlockingIOError:
-        return True
 
 
 def _report(result, say: Callable[[str], None], seconds: float) -> None:
@@ -139,9 +116,9 @@ def run_pipeline(
     """
     paths = (paths or default_paths()).ensure()
     if warehouse_engine(engine) == "spark":
-        ingest_landing(paths, progress)
-        result = build_warehouse(paths, engine="spark", progress=progress)
-        if progress:
-            progress(result.summary())
+        # one writer from ingest to build, as a Dagster run holds it; the build says its summary or failure
+        with warehouse_lock(paths, waiting=progress):
+            ingest_landing(paths, progress)
+            result = build_warehouse(paths, engine="spark", progress=progress)
         return bool(result.ok)
     return run_in_process(paths, period=period, progress=progress)

@@ -1,158 +1,319 @@
-"""Build the warehouse with dbt, and publish the analysts' copy of a good build.
+"""The one way the warehouse is built: prepare a build, let dbt run, finish it.
 
-This module runs ``dbt build`` on ``dbt_project/`` in-process, against the
-build database ``MI_HOME/warehouse/build/mi.duckdb`` (only dbt writes it), and
-after a fully successful build copies that file over the analysts' read-only
-copy ``MI_HOME/warehouse/mi.duckdb`` atomically: an analyst's open connection
+Every build goes through :func:`prepare_build` and :func:`finish_build`,
+whoever runs dbt in between: :func:`build_warehouse` (tests, benchmarks, the
+Spark engine) runs it with dbt's programmatic runner, the Dagster asset
+``warehouse_models`` (``mi run``, the UI, the sensor) through dagster-dbt's
+CLI so that each model and test streams into the UI.
+
+:func:`prepare_build` holds the warehouse lock (``MI_HOME/warehouse/.build.lock``,
+re-entrant within a thread) for as long as its ``with`` block lasts; checks
+there is something to build; empties the build database of a full build
+(``MI_HOME/warehouse/build/mi.duckdb``; on Spark the warehouse folder and
+metastore under ``MI_HOME/spark``), so a model removed from the project
+cannot linger in the warehouse; clears the previous run's results; sets the
+environment ``dbt_project/profiles.yml`` and the sources read; and gives the
+dbt arguments: the project, the target, the target folder ``<build
+folder>/target``, the log folder ``<build folder>/logs``, and the vars
+(``code_version``, which ``mart_build_info`` shows).
+
+:func:`finish_build`, still inside that block, reads what every node did
+from dbt's artefacts (``warehouse.outcome``), and then either writes the one
+failure report (failing test, model, column, first failing rows, the marts it
+held back) or, for a whole build that passed every blocking test, copies the
+build database over the analysts' read-only copy ``MI_HOME/warehouse/mi.duckdb``
+atomically and records it as the last good build
+(``MI_HOME/warehouse/build/.last_good_build``). An analyst's open connection
 keeps reading the old file, a new one opens the new file, nobody ever sees a
 half-built warehouse, and a failed build leaves the copy exactly as it was.
-
-A file lock under ``MI_HOME/warehouse/`` keeps two builds (or a build and a
-publish) from overlapping, whether they come from threads of one process or
-from several processes; Dagster's run-queue limit is the other half of the
-one-writer rule (``orchestration/instance.py``).
+:func:`publish_analyst_copy` publishes the last good build again, and refuses
+anything else.
 
 The engine is DuckDB unless ``MI_WAREHOUSE=spark`` (or ``engine="spark"``)
 says otherwise: the same project then builds with dbt-spark into
-``MI_HOME/spark`` (docs/scale.md). A Spark build runs dbt in a child process
-(``warehouse.dbt_process``), because the JVM it starts keeps its warehouse
+``MI_HOME/spark`` (docs/scale.md), in a child process
+(``warehouse.dbt_process``) because the JVM it starts keeps its warehouse
 folder and metastore until its process ends. There is no analysts' DuckDB
 copy of a Spark build; analysts query Spark's tables.
 
+``MI_DBT_PROJECT_DIR`` points a build at another copy of the dbt project (a
+test's trimmed copy, a change tried out); unset, it is ``dbt_project/``.
+
 Not for: SQL or business rules (they are dbt models and seeds), deciding when
-to build (``orchestration/``), or reading the lake
-(ingest writes it, dbt reads it).
+to build (``orchestration/``), reading the lake (ingest writes it, dbt reads
+it), or wording a failure (``warehouse.outcome``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import json
 import os
 import shutil
 import subprocess
-import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.settings import Paths
+from core.files import LockBusy, exclusive_lock, fsync_dir, temporary_sibling, write_text_atomically
+from core.settings import DBT_PROJECT_DIR, REPO_ROOT, Paths
 from core.settings import paths as default_paths
 from ingest.lake import ensure_lake
+from warehouse.dbt_invoke import DbtOutcome, Progress, invoke_dbt
+from warehouse.dbt_process import invoke_dbt_in_child
+from warehouse.outcome import BuildResult, NodeOutcome, WarehouseBuildError, failure_report, read_nodes
 
-DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
-
-Progress = Callable[[str], None]
-
-# dbt statuses that mean "this node did not do its job"; warn is a pass with a remark
-FAILED_STATUSES = {"error", "fail", "runtime error"}
-COPY_CHUNK = 16 * 1024 * 1024
+__all__ = [
+    "DBT_PROJECT_DIR",
+    "ENGINES",
+    "BuildResult",
+    "DbtOutcome",
+    "NodeOutcome",
+    "NotAGoodBuild",
+    "NothingToBuild",
+    "PreparedBuild",
+    "WarehouseBuildError",
+    "WarehouseBusy",
+    "build_database",
+    "build_warehouse",
+    "code_version",
+    "dbt_environment",
+    "dbt_project_dir",
+    "finish_build",
+    "is_last_good_build",
+    "prepare_build",
+    "publish_analyst_copy",
+    "spark_home",
+    "warehouse_engine",
+    "warehouse_lock",
+]
 
 #: Engines the dbt project builds on (targets of dbt_project/profiles.yml); the first is the default.
 ENGINES = ("duckdb", "spark")
+#: Names another copy of the dbt project to build (tests, trying a change); unset: ``dbt_project/``.
+PROJECT_DIR_VARIABLE = "MI_DBT_PROJECT_DIR"
+LOCK_NAME = ".build.lock"
+GOOD_BUILD_MARKER = ".last_good_build"
+COPY_CHUNK = 16 * 1024 * 1024
+# dbt's console stays quiet when it runs in this process: progress lines come from
+# the callback, the full log is in <build folder>/logs/dbt.log
+QUIET_CONSOLE = ["--log-level", "none"]
 
 
-class WarehouseBuildError(RuntimeError):
-    """A build that did not succeed; ``result`` holds every node's outcome."""
-
-    def __init__(self, result: BuildResult) -> None:
-        super().__init__(result.error or "warehouse build failed")
-        self.result = result
-
-
-class WarehouseBusy(RuntimeError):
+class WarehouseBusy(LockBusy):
     """Another build or publish holds the warehouse lock and did not finish in time."""
 
 
-@dataclass(frozen=True)
-class NodeOutcome:
-    """What happened to one dbt node (model, seed, data test or unit test)."""
+class NothingToBuild(RuntimeError):
+    """Nothing has been ingested into this MI_HOME yet (no ledger snapshot)."""
 
-    unique_id: str
-    resource_type: str
-    name: str
-    status: str
-    message: str | None = None
-    failures: int | None = None
-    path: str | None = None
-    tested_model: str | None = None
-    column: str | None = None
-    compiled_path: str | None = None
-    seconds: float = 0.0
+    def __init__(self, message: str, *, build_database: Path, engine: str) -> None:
+        super().__init__(message)
+        self.build_database = build_database
+        self.engine = engine
 
-    @property
-    def failed(self) -> bool:
-        return self.status in FAILED_STATUSES
 
-    def describe(self) -> str:
-        """One line a data engineer can act on: what failed, where it is defined, why."""
-        kind = {"test": "data test", "unit_test": "unit test"}.get(self.resource_type, self.resource_type)
-        where = f" ({self.path})" if self.path else ""
-        subject = ""
-        if self.tested_model:
-            subject = f" on {self.tested_model}" + (f".{self.column}" if self.column else "")
-        reason = (self.message or self.status).strip().replace("\n", " ")
-        if len(reason) > 400:
-            reason = reason[:400] + " ..."
-        line = f"{kind} {self.name}{subject}{where}: {reason}"
-        if self.resource_type == "test" and self.compiled_path:
-            line += f" -- failing rows: run {self.compiled_path} against the build database"
-        return line
+class NotAGoodBuild(RuntimeError):
+    """The build database is not a whole build that passed every test: it may not be published."""
 
 
 @dataclass
-class BuildResult:
-    """The outcome of one ``build_warehouse`` call."""
+class PreparedBuild:
+    """A build between :func:`prepare_build` and :func:`finish_build`: where dbt writes, and how to call it.
 
-    ok: bool
+    Only valid inside ``prepare_build``'s ``with`` block, which holds the lock
+    and the environment.
+    """
+
+    paths: Paths
+    engine: str
+    project_dir: Path
+    #: ``MI_HOME/warehouse/build`` (DuckDB) or ``MI_HOME/spark``: dbt's target/, logs/ and tmp/ are here.
+    build_dir: Path
+    #: the DuckDB file dbt writes, or Spark's warehouse folder
     build_database: Path
-    analyst_copy: Path | None = None
-    elapsed_seconds: float = 0.0
-    nodes: list[NodeOutcome] = field(default_factory=list)
-    error: str | None = None
-    log_file: Path | None = None
-    #: ``duckdb`` or ``spark``; on Spark ``build_database`` is the Spark warehouse folder.
-    engine: str = "duckdb"
+    select: tuple[str, ...]
+    exclude: tuple[str, ...]
+    #: started from an empty build database (no selection, or the whole Dagster asset)
+    full: bool
+    #: replace the analysts' copy if every node passes
+    publish: bool
+    say: Progress
+    started: float
+    environment: dict[str, str]
+    _open: bool = field(default=True, repr=False)
 
     @property
-    def failures(self) -> list[NodeOutcome]:
-        return [node for node in self.nodes if node.failed]
+    def target_path(self) -> Path:
+        """dbt's artefacts (manifest, run results, compiled SQL, partial-parse cache)."""
+        return self.build_dir / "target"
 
     @property
-    def skipped(self) -> list[NodeOutcome]:
-        return [node for node in self.nodes if node.status == "skipped"]
+    def log_path(self) -> Path:
+        return self.build_dir / "logs"
 
     @property
-    def warnings(self) -> list[NodeOutcome]:
-        return [node for node in self.nodes if node.status == "warn"]
+    def log_file(self) -> Path:
+        return self.log_path / "dbt.log"
 
-    def counts(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for node in self.nodes:
-            totals[node.resource_type] = totals.get(node.resource_type, 0) + 1
-        return totals
+    @property
+    def default_project(self) -> bool:
+        """True when the build runs ``dbt_project/`` itself, not a copy named by ``MI_DBT_PROJECT_DIR``."""
+        return self.project_dir == DBT_PROJECT_DIR.resolve()
 
-    def summary(self) -> str:
-        counts = ", ".join(f"{n} {kind}s" for kind, n in sorted(self.counts().items()))
-        state = "succeeded" if self.ok else "FAILED"
-        on = "" if self.engine == ENGINES[0] else f" on {self.engine}"
-        text = f"warehouse build{on} {state} in {self.elapsed_seconds:.1f}s ({counts or 'nothing ran'})"
-        if self.warnings:
-            text += f"; {len(self.warnings)} warning(s)"
-        if self.analyst_copy:
-            text += f"; analysts' copy published at {self.analyst_copy}"
-        return text
+    def dbt_args(self, command: str = "build", *, project_dir: bool = True) -> list[str]:
+        """``dbt <command>`` with everything this build needs.
 
-    def raise_for_failure(self) -> BuildResult:
-        if not self.ok:
-            raise WarehouseBuildError(self)
-        return self
+        Args:
+            project_dir: name the project and profiles folder. dagster-dbt names
+                the project folder itself (and may run a temporary copy of it
+                holding a generated selector), so the Dagster asset passes
+                false unless the build runs another copy of the project.
+        """
+        args = [command]
+        if project_dir:
+            args += ["--project-dir", str(self.project_dir), "--profiles-dir", str(self.project_dir)]
+        args += [
+            "--target",
+            self.engine,
+            # dbt's artefacts and logs stay under MI_HOME: the repository stays clean
+            # and two MI_HOMEs never share a partial-parse cache
+            "--target-path",
+            str(self.target_path),
+            "--log-path",
+            str(self.log_path),
+            "--log-level-file",
+            "info",
+            "--no-use-colors",
+            "--no-send-anonymous-usage-stats",
+        ]
+        for flag, criteria in (("--select", self.select), ("--exclude", self.exclude)):
+            if criteria:
+                args += [flag, *criteria]
+        # mart_build_info says which code built the warehouse
+        args += ["--vars", json.dumps({"code_version": code_version()})]
+        return args
 
-    def __bool__(self) -> bool:
-        return self.ok
+
+@contextlib.contextmanager
+def prepare_build(
+    paths: Paths | None = None,
+    engine: str | None = None,
+    *,
+    select: str | Sequence[str] | None = None,
+    exclude: str | Sequence[str] | None = None,
+    full: bool | None = None,
+    publish: bool | None = None,
+    progress: Progress | None = None,
+    lock_timeout: float | None = None,
+) -> Iterator[PreparedBuild]:
+    """Hold the warehouse for one build and make it ready for dbt; yields a :class:`PreparedBuild`.
+
+    Args:
+        paths: the MI_HOME layout; ``core.settings.paths()`` when omitted.
+        engine: ``duckdb`` or ``spark``; ``MI_WAREHOUSE`` when omitted, else DuckDB.
+        select, exclude: dbt ``--select`` / ``--exclude`` criteria.
+        full: start from an empty build database; default: when nothing is
+            selected or excluded. (The Dagster asset says whether its run
+            materialises every dbt asset and check.)
+        publish: replace the analysts' copy when every node passes; default:
+            a full DuckDB build (never on Spark: it has no DuckDB file to copy).
+        progress: one human-readable line per step (and per node, from the runner).
+        lock_timeout: seconds to wait for another build; ``None`` waits as long as it takes.
+
+    Raises:
+        NothingToBuild: no ledger snapshot in this MI_HOME.
+        WarehouseBusy: another build kept the lock past ``lock_timeout``.
+    """
+    paths = paths or default_paths()
+    engine = warehouse_engine(engine)
+    say = _safe(progress)
+    chosen = _criteria(select), _criteria(exclude)
+    full = not (chosen[0] or chosen[1]) if full is None else full
+    if engine == "spark" and publish:
+        raise ValueError(
+            "the analysts' copy is a DuckDB file and a Spark build makes none; "
+            "on Spark analysts query the tables through a Thrift server (docs/scale.md)"
+        )
+    publish = (full and engine == "duckdb") if publish is None else publish
+    build_db = build_database(paths) if engine == "duckdb" else spark_home(paths) / "warehouse"
+    with warehouse_lock(paths, timeout=lock_timeout, waiting=say):
+        if not paths.ledger_parquet.exists():
+            raise NothingToBuild(
+                f"no ledger snapshot at {paths.ledger_parquet}: nothing has been ingested into "
+                f"this MI_HOME yet (load reference data and submit returns first)",
+                build_database=build_db,
+                engine=engine,
+            )
+        # a home made before the published-ratings dataset existed gets its empty state
+        ensure_lake(paths)
+        paths.releases.mkdir(parents=True, exist_ok=True)
+        if engine == "duckdb":
+            # the build database is about to change: it is nobody's last good build any more
+            good_build_marker(paths).unlink(missing_ok=True)
+        if full:
+            if engine == "duckdb":
+                _remove_database(build_db)
+            else:
+                _remove_spark_state(spark_home(paths))
+        prepared = PreparedBuild(
+            paths=paths,
+            engine=engine,
+            project_dir=dbt_project_dir(),
+            build_dir=build_db.parent,
+            build_database=build_db,
+            select=chosen[0],
+            exclude=chosen[1],
+            full=full,
+            publish=publish,
+            say=say,
+            started=time.monotonic(),
+            environment=dbt_environment(paths, engine),
+        )
+        # big sorts and joins spill here: DuckDB's temp_directory, Spark's spark.local.dir (profiles.yml)
+        (prepared.build_dir / "tmp").mkdir(parents=True, exist_ok=True)
+        # a result left by an earlier run must never be read as this run's
+        (prepared.target_path / "run_results.json").unlink(missing_ok=True)
+        with _environment(prepared.environment):
+            try:
+                yield prepared
+            finally:
+                prepared._open = False
+
+
+def finish_build(prepared: PreparedBuild, outcome: DbtOutcome) -> BuildResult:
+    """Read what dbt did; report a failure, or publish a good whole build. Call inside ``prepare_build``.
+
+    Returns:
+        A :class:`BuildResult`: ``ok`` only when dbt succeeded and no node
+        failed; then ``error`` is None and, for a publishing build,
+        ``analyst_copy`` is the replaced copy. Otherwise ``error`` is the
+        failure report and the analysts' copy was not touched.
+    """
+    if not prepared._open:
+        raise RuntimeError("finish_build runs inside prepare_build's with block: the lock must still be held")
+    nodes = read_nodes(prepared.target_path, prepared.project_dir)
+    result = BuildResult(
+        ok=outcome.success and not any(node.failed for node in nodes),
+        build_database=prepared.build_database,
+        elapsed_seconds=time.monotonic() - prepared.started,
+        nodes=nodes,
+        log_file=prepared.log_file,
+        engine=prepared.engine,
+    )
+    if not result.ok:
+        result.error = failure_report(result, prepared.paths.warehouse, outcome.exception)
+        prepared.say(result.error)
+        return result
+    if prepared.engine == "duckdb" and (prepared.full or prepared.publish):
+        if prepared.publish:
+            result.analyst_copy = _publish(prepared.paths)
+        _mark_good_build(prepared.paths, result.analyst_copy)
+    prepared.say(result.summary())
+    return result
 
 
 def build_warehouse(
@@ -165,7 +326,7 @@ def build_warehouse(
     publish: bool | None = None,
     lock_timeout: float | None = None,
 ) -> BuildResult:
-    """Run ``dbt build`` and, when every model and test passed, publish the analysts' copy.
+    """Prepare a build, run ``dbt build`` in Python, finish it: the build without Dagster.
 
     Args:
         paths: the MI_HOME layout; ``core.settings.paths()`` when omitted.
@@ -176,96 +337,58 @@ def build_warehouse(
             does not publish (a subset of models is not a whole warehouse).
         exclude: dbt ``--exclude`` criteria, e.g. ``"resource_type:unit_test"``.
         progress: called with one human-readable line per built model or seed,
-            per failing or warning test, and a closing summary.
+            per failing or warning test, and a closing summary or the failure report.
         publish: replace the analysts' copy after success; default: only for a
             full DuckDB build (never on Spark: it has no DuckDB file to copy).
         lock_timeout: seconds to wait for another build to finish; ``None``
             waits as long as it takes.
 
     Returns:
-        A :class:`BuildResult`; ``ok`` is false when any model, seed or test
-        failed, and ``error`` names each failing node. Call
-        ``raise_for_failure()`` to turn that into a :class:`WarehouseBuildError`.
-
-    Notes:
-        A full build starts from an empty build database (on Spark: an empty
-        warehouse folder and metastore), so a model removed from the project
-        cannot linger in the analysts' copy. The previous analysts' copy is
-        never touched by a failed build.
+        A :class:`BuildResult` (see :func:`finish_build`); nothing ingested
+        yet is a failed result too. ``raise_for_failure()`` turns a failure
+        into a :class:`WarehouseBuildError`.
     """
-    paths = paths or default_paths()
-    engine = warehouse_engine(engine)
-    say = _safe(progress)
-    full_build = select is None and exclude is None
-    if engine == "spark" and publish:
-        raise ValueError(
-            "the analysts' copy is a DuckDB file and a Spark build makes none; "
-            "on Spark analysts query the tables through a Thrift server (docs/scale.md)"
-        )
-    publish = (full_build and engine == "duckdb") if publish is None else publish
-    build_db = build_database(paths) if engine == "duckdb" else spark_home(paths) / "warehouse"
-    build_dir = build_db.parent
-    # big sorts and joins spill here: DuckDB's temp_directory, Spark's spark.local.dir (profiles.yml)
-    (build_dir / "tmp").mkdir(parents=True, exist_ok=True)
-    log_file = build_dir / "logs" / "dbt.log"
-
-    with warehouse_lock(paths, timeout=lock_timeout):
-        started = time.monotonic()
-        if not paths.ledger_parquet.exists():
-            error = (
-                f"no ledger snapshot at {paths.ledger_parquet}: nothing has been ingested into "
-                f"this MI_HOME yet (load reference data and submit returns first)"
-            )
-            say(error)
-            return BuildResult(ok=False, build_database=build_db, error=error, engine=engine)
-        # a home made before the published-ratings dataset existed gets its empty state
-        ensure_lake(paths)
-        paths.releases.mkdir(parents=True, exist_ok=True)
-        if full_build:
-            if engine == "duckdb":
-                _remove_database(build_db)
+    try:
+        with prepare_build(
+            paths,
+            engine,
+            select=select,
+            exclude=exclude,
+            publish=publish,
+            progress=progress,
+            lock_timeout=lock_timeout,
+        ) as prepared:
+            args = prepared.dbt_args() + QUIET_CONSOLE
+            if prepared.engine == "duckdb":
+                outcome = invoke_dbt(args, prepared.say)
             else:
-                _remove_spark_state(spark_home(paths))
-        args = _dbt_args(build_dir, select, exclude, engine)
-        with _dbt_environment(paths, engine):
-            if engine == "duckdb":
-                outcome = _invoke_dbt(args, say)
-                nodes: list[NodeOutcome] = []
-                if outcome.result is not None and hasattr(outcome.result, "results"):
-                    nodes = [_node_outcome(r) for r in outcome.result.results]
-                success, exception = bool(outcome.success), outcome.exception
-            else:
-                from warehouse.dbt_process import invoke_dbt_in_child
-
-                success, nodes, exception = invoke_dbt_in_child(args, say, build_dir)
-        elapsed = time.monotonic() - started
-        result = BuildResult(
-            ok=success and not any(n.failed for n in nodes),
-            build_database=build_db,
-            elapsed_seconds=elapsed,
-            nodes=nodes,
-            log_file=log_file,
-            engine=engine,
+                outcome = invoke_dbt_in_child(args, prepared.say, prepared.build_dir)
+            return finish_build(prepared, outcome)
+    except NothingToBuild as refusal:
+        _safe(progress)(str(refusal))
+        return BuildResult(
+            ok=False, build_database=refusal.build_database, error=str(refusal), engine=refusal.engine
         )
-        if not result.ok:
-            result.error = _failure_report(result, paths, exception)
-            say(result.error)
-            return result
-        if publish:
-            result.analyst_copy = _publish(paths)
-        say(result.summary())
-        return result
 
 
-def publish_analyst_copy(paths: Paths | None = None, *, lock_timeout: float | None = None) -> Path:
-    """Replace the analysts' copy with the current build database, atomically.
+def publish_analyst_copy(
+    paths: Paths | None = None, *, lock_timeout: float | None = None, skip_if_current: bool = False
+) -> Path:
+    """Replace the analysts' copy with the last good build, atomically.
 
-    For callers that build with dbt themselves (the Dagster assets) and
-    publish as a separate step. Only call it after a successful build: it
-    copies whatever the build database holds.
+    A build that passes publishes itself (:func:`finish_build`); this is for
+    publishing it again, e.g. the Dagster asset ``analyst_warehouse``
+    materialised on its own.
 
-    Refused when ``MI_WAREHOUSE=spark``: the build database would then be an
-    older DuckDB build, not the one that just ran.
+    Args:
+        skip_if_current: do not copy when the analysts' copy already is this build.
+
+    Raises:
+        NotAGoodBuild: the build database is not a whole build that passed
+            every test (the last build failed or was partial, or the file
+            changed since).
+        ValueError: ``MI_WAREHOUSE=spark``: the build database would then be an
+            older DuckDB build, not the one that just ran.
     """
     paths = paths or default_paths()
     if warehouse_engine() != "duckdb":
@@ -274,12 +397,34 @@ def publish_analyst_copy(paths: Paths | None = None, *, lock_timeout: float | No
             "to publish; analysts query Spark's tables (docs/scale.md)"
         )
     with warehouse_lock(paths, timeout=lock_timeout):
-        return _publish(paths)
+        marker = _good_build(paths)
+        if marker is None:
+            raise NotAGoodBuild(
+                f"The build database {build_database(paths)} is not a build that passed every test "
+                f"(the last build failed or was partial, or the file changed since); the analysts' "
+                f"copy was left as it was. Build the whole warehouse first."
+            )
+        current = paths.warehouse.exists() and marker.get("copy") == _fingerprint(paths.warehouse)
+        if skip_if_current and current:
+            return paths.warehouse
+        copy = _publish(paths)
+        _mark_good_build(paths, copy)
+        return copy
+
+
+def is_last_good_build(paths: Paths) -> bool:
+    """True when the build database is the last whole build that passed every test."""
+    return _good_build(paths) is not None
 
 
 def build_database(paths: Paths) -> Path:
     """dbt's working database: ``MI_HOME/warehouse/build/mi.duckdb``."""
     return paths.warehouse_dir / "build" / "mi.duckdb"
+
+
+def good_build_marker(paths: Paths) -> Path:
+    """``MI_HOME/warehouse/build/.last_good_build``: the fingerprints of the last good build and its copy."""
+    return build_database(paths).parent / GOOD_BUILD_MARKER
 
 
 def warehouse_engine(engine: str | None = None) -> str:
@@ -292,42 +437,165 @@ def warehouse_engine(engine: str | None = None) -> str:
     return chosen
 
 
+def dbt_project_dir() -> Path:
+    """The dbt project a build runs: ``MI_DBT_PROJECT_DIR``, else ``dbt_project/``."""
+    chosen = os.environ.get(PROJECT_DIR_VARIABLE)
+    return Path(chosen).resolve() if chosen else DBT_PROJECT_DIR.resolve()
+
+
 def spark_home(paths: Paths) -> Path:
-    """All the Spark target keeps: ``MI_HOME/spark`` (warehouse/, metastore_db/, derby.log, tmp/, dbt's target/, logs/)."""
+    """All the Spark target keeps: ``MI_HOME/spark``.
+
+    There: warehouse/, metastore_db/, derby.log, tmp/, and dbt's target/ and logs/.
+    """
     return paths.home / "spark"
 
 
+def dbt_environment(paths: Paths, engine: str = "duckdb") -> dict[str, str]:
+    """The variables profiles.yml and the sources read, all absolute (dbt runs from its project folder)."""
+    build_db = build_database(paths).resolve()
+    return {
+        # absolute: Spark's metastore, warehouse and scratch folders hang off MI_HOME
+        "MI_HOME": str(paths.home.resolve()),
+        "MI_LAKE": str(paths.lake.resolve()),
+        "MI_WAREHOUSE": engine,
+        "MI_WAREHOUSE_BUILD": str(build_db),
+        "MI_WAREHOUSE_TEMP": str(build_db.parent / "tmp"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        "DO_NOT_TRACK": "1",
+    }
+
+
+_held = threading.local()
+
+
 @contextlib.contextmanager
-def warehouse_lock(paths: Paths, *, timeout: float | None = None) -> Iterator[None]:
+def warehouse_lock(
+    paths: Paths, *, timeout: float | None = None, waiting: Progress | None = None
+) -> Iterator[None]:
     """Hold the exclusive warehouse lock (``MI_HOME/warehouse/.build.lock``).
+
+    Args:
+        timeout: seconds to wait; ``None`` waits as long as it takes.
+        waiting: told once when another holder makes this call wait.
 
     Notes:
         ``flock`` locks belong to an open file description, so two threads of
         one process that each open the file exclude each other just as two
         processes do. The lock is released by the kernel if the holder dies.
+        Re-entrant within a thread: ``mi run`` holds it around the whole
+        Dagster run, whose build asset (in the same thread) takes it again.
     """
-    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = paths.warehouse_dir / ".build.lock"
-    with open(lock_path, "a+") as handle:
-        if timeout is None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        else:
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise WarehouseBusy(f"another warehouse build holds {lock_path}") from None
-                    time.sleep(0.2)
+    lock_path = (paths.warehouse_dir / LOCK_NAME).resolve()
+    held: set[Path] = _held.__dict__.setdefault("locks", set())
+    if lock_path in held:
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive_lock(lock_path, timeout=0, what="another warehouse build"))
+        except LockBusy:
+            if timeout == 0:
+                raise WarehouseBusy(f"another warehouse build holds {lock_path}") from None
+            if waiting is not None:
+                waiting(f"waiting for another warehouse build to finish (it holds {lock_path})")
+            try:
+                stack.enter_context(
+                    exclusive_lock(
+                        lock_path,
+                        timeout=None if timeout is None else max(timeout, 0.0),
+                        what="another warehouse build",
+                    )
+                )
+            except LockBusy:
+                raise WarehouseBusy(f"another warehouse build holds {lock_path}") from None
+        held.add(lock_path)
         try:
             yield
         finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            held.discard(lock_path)
+
+
+@functools.cache
+def code_version() -> str:
+    """The git commit of this checkout (``-dirty`` with uncommitted changes), else the package version.
+
+    Notes:
+        Cached per process: dbt re-parses the whole project when a var
+        changes, so the value must not move between builds of one process.
+    """
+    try:
+
+        def git(*arguments: str) -> str:
+            return subprocess.run(
+                ["git", "-C", str(REPO_ROOT), *arguments],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout.strip()
+
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+        return commit + ("-dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("mi-warehouse")
+        except PackageNotFoundError:
+            return "unknown"
 
 
 # -- internals -------------------------------------------------------------------------
+
+
+def _criteria(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@contextlib.contextmanager
+def _environment(wanted: dict[str, str]) -> Iterator[None]:
+    """Set ``wanted`` in ``os.environ`` (dbt reads it there, in this process or a child); restore it after."""
+    saved = {name: os.environ.get(name) for name in wanted}
+    os.environ.update(wanted)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _fingerprint(path: Path) -> str:
+    stat = path.stat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _mark_good_build(paths: Paths, copy: Path | None) -> None:
+    """Record the build database as the last good build (and the copy made of it, if any)."""
+    database = build_database(paths)
+    _checkpoint(database)
+    marker = {"build": _fingerprint(database), "copy": _fingerprint(copy) if copy else None}
+    write_text_atomically(good_build_marker(paths), json.dumps(marker) + "\n")
+
+
+def _good_build(paths: Paths) -> dict | None:
+    """The marker's contents when it still describes the build database, else None."""
+    marker, database = good_build_marker(paths), build_database(paths)
+    if not marker.exists() or not database.exists():
+        return None
+    try:
+        recorded = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict) or recorded.get("build") != _fingerprint(database):
+        return None
+    return recorded
 
 
 def _publish(paths: Paths) -> Path:
@@ -340,10 +608,9 @@ def _publish(paths: Paths) -> Path:
     # under the lock, a leftover temporary copy can only be a crash's debris
     for debris in target.parent.glob(".mi.duckdb.*.tmp"):
         debris.unlink(missing_ok=True)
-    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=".mi.duckdb.", suffix=".tmp", delete=False)
-    tmp = Path(handle.name)
+    tmp = temporary_sibling(target)
     try:
-        with handle, open(source, "rb") as src:
+        with open(tmp, "wb") as handle, open(source, "rb") as src:
             _copy_whole_file(src, handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -353,7 +620,7 @@ def _publish(paths: Paths) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return target
 
 
@@ -397,14 +664,6 @@ def _checkpoint(database: Path) -> None:
         connection.close()
 
 
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_database(database: Path) -> None:
     for stale in (database, database.with_name(database.name + ".wal")):
         stale.unlink(missing_ok=True)
@@ -420,236 +679,6 @@ def _remove_spark_state(home: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
     (home / "derby.log").unlink(missing_ok=True)
     (home / "tmp").mkdir(parents=True, exist_ok=True)
-
-
-@contextlib.contextmanager
-def _dbt_environment(paths: Paths, engine: str = "duckdb") -> Iterator[None]:
-    """The variables profiles.yml and the sources read; restored afterwards.
-
-    dbt reads them from ``os.environ`` of this process (a Spark build's child
-    inherits them), so they are set here for the duration of the invocation
-    (under the warehouse lock).
-    """
-    build_dir = build_database(paths).parent
-    wanted = {
-        # absolute: Spark's metastore, warehouse and scratch folders hang off MI_HOME
-        "MI_HOME": str(paths.home.resolve()),
-        "MI_LAKE": str(paths.lake.resolve()),
-        "MI_WAREHOUSE": engine,
-        "MI_WAREHOUSE_BUILD": str(build_database(paths)),
-        "MI_WAREHOUSE_TEMP": str(build_dir / "tmp"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "DO_NOT_TRACK": "1",
-    }
-    saved = {name: os.environ.get(name) for name in wanted}
-    os.environ.update(wanted)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-def _dbt_args(build_dir: Path, select, exclude, engine: str = "duckdb") -> list[str]:
-    args = [
-        "build",
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target",
-        engine,
-        # dbt's artefacts and logs stay under MI_HOME: the repository stays clean
-        # and two MI_HOMEs never share a partial-parse cache
-        "--target-path",
-        str(build_dir / "target"),
-        "--log-path",
-        str(build_dir / "logs"),
-        # the console stays quiet; progress lines come from the callback, the
-        # full log is in build/logs/dbt.log
-        "--log-level",
-        "none",
-        "--log-level-file",
-        "info",
-        "--no-use-colors",
-        "--no-send-anonymous-usage-stats",
-    ]
-    for flag, value in (("--select", select), ("--exclude", exclude)):
-        if value:
-            args += [flag, *([value] if isinstance(value, str) else list(value))]
-    # mart_build_info says which code built the warehouse
-    args += ["--vars", json.dumps({"code_version": code_version()})]
-    return args
-
-
-@functools.cache
-def code_version() -> str:
-    """The git commit of this checkout (``-dirty`` with uncommitted changes), else the package version.
-
-    Notes:
-        Cached per process: dbt re-parses the whole project when a var
-        changes, so the value must not move between builds of one process.
-    """
-    root = DBT_PROJECT_DIR.parent
-    try:
-
-        def git(*arguments: str) -> str:
-            return subprocess.run(
-                ["git", "-C", str(root), *arguments], capture_output=True, text=True, timeout=10, check=True
-            ).stdout.strip()
-
-        commit = git("rev-parse", "--short=12", "HEAD")
-        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
-        return commit + ("-dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("mi-warehouse")
-        except PackageNotFoundError:
-            return "unknown"
-
-
-def _invoke_dbt(args: list[str], say: Progress):
-    from dbt.cli.main import dbtRunner
-
-    def on_event(event) -> None:
-        if event.info.name != "NodeFinished":
-            return
-        info = event.data.node_info
-        resource = info.resource_type
-        status = info.node_status
-        if resource in ("model", "seed", "snapshot") or status not in ("pass", "success"):
-            relation = info.node_relation
-            where = (
-                f"{relation.schema}.{relation.alias}"
-                if resource in ("model", "seed") and relation.alias
-                else info.node_name
-            )
-            say(f"{status}: {resource.replace('_', ' ')} {where}")
-
-    try:
-        return dbtRunner(callbacks=[on_event]).invoke(args)
-    finally:
-        _release_duckdb()
-
-
-def _release_duckdb() -> None:
-    """Close the DuckDB database dbt-duckdb keeps open after an in-process run.
-
-    Notes:
-        dbt-duckdb caches one environment (and its open database) per process
-        and only forgets it at interpreter exit. Left open, the build file may
-        still have committed data in its write-ahead log, the next full build
-        would delete a file that is still open, and the copy for analysts could
-        miss data. Private API of dbt-duckdb 1.11 (pinned); the test
-        ``test_a_build_leaves_no_database_open`` guards it.
-    """
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    with DuckDBConnectionManager._LOCK:
-        environment = DuckDBConnectionManager._ENV
-        DuckDBConnectionManager._ENV = None
-        if environment is not None:
-            environment.close()
-
-
-def _node_outcome(run_result) -> NodeOutcome:
-    node = run_result.node
-    resource = str(getattr(node, "resource_type", "")).split(".")[-1].lower()
-    tested_model = None
-    attached = getattr(node, "attached_node", None)
-    if attached:
-        tested_model = attached.split(".")[-1]
-    elif resource == "unit_test":
-        tested_model = getattr(node, "model", None)
-    compiled = getattr(node, "compiled_path", None)
-    if compiled and not Path(compiled).is_absolute():
-        compiled = str(DBT_PROJECT_DIR / compiled)
-    status = str(getattr(run_result.status, "value", run_result.status)).lower()
-    return NodeOutcome(
-        unique_id=node.unique_id,
-        resource_type=resource,
-        name=node.name,
-        status=status,
-        message=run_result.message,
-        failures=run_result.failures,
-        path=getattr(node, "original_file_path", None),
-        tested_model=tested_model,
-        column=getattr(node, "column_name", None),
-        compiled_path=compiled,
-        seconds=float(run_result.execution_time or 0.0),
-    )
-
-
-def _failure_report(result: BuildResult, paths: Paths, exception: BaseException | str | None) -> str:
-    copy_state = (
-        f"the analysts' copy {paths.warehouse} was left as it was"
-        if paths.warehouse.exists()
-        else "no analysts' copy was published"
-    )
-    on = "" if result.engine == "duckdb" else f" on {result.engine}"
-    lines = [f"Warehouse build{on} failed; {copy_state}."]
-    if exception is not None:
-        lines.append(f"dbt stopped before running the project: {exception}")
-    failures = result.failures
-    if failures:
-        lines.append(f"{len(failures)} node(s) failed:")
-        for node in failures:
-            lines.append(f"  - {node.describe()}")
-            sample = _failing_rows(node, result.build_database) if result.engine == "duckdb" else None
-            if sample:
-                lines.append(f"    first failing rows: {sample}")
-    skipped = result.skipped
-    if skipped:
-        # the marts are what analysts and the release read: name every one kept from them
-        marts = sorted(
-            n.name for n in skipped if n.resource_type == "model" and n.name.startswith(("fct_", "mart_"))
-        )
-        others = len(skipped) - len(marts)
-        lines.append(
-            f"{len(skipped)} node(s) downstream were skipped because of them"
-            + (f", among them the marts {', '.join(marts)}" if marts else "")
-            + (f" (and {others} other models and tests)" if marts and others else "")
-            + "."
-        )
-    if not failures and exception is None:
-        lines.append("dbt reported failure without a failing node; see the log.")
-    if result.build_database.exists():
-        what = "Build database" if result.engine == "duckdb" else "Spark warehouse folder"
-        lines.append(f"{what} (for inspection): {result.build_database}")
-    if result.log_file:
-        lines.append(f"Full dbt log: {result.log_file}")
-    return "\n".join(lines)
-
-
-def _failing_rows(node: NodeOutcome, database: Path, limit: int = 3) -> str | None:
-    """The first rows a failed data test returned, so the message shows the bad values.
-
-    Best effort: any problem reading them leaves the message without a sample.
-    The warehouse holds no clear personal data (NINOs are pseudonymised at
-    ingest), so echoing rows here is safe.
-    """
-    if node.resource_type != "test" or not node.compiled_path or not database.exists():
-        return None
-    try:
-        import duckdb
-
-        sql = Path(node.compiled_path).read_text().strip().rstrip(";")
-        connection = duckdb.connect(str(database), read_only=True)
-        try:
-            cursor = connection.execute(f"select * from (\n{sql}\n) as failing_rows limit {limit}")
-            names = [column[0] for column in cursor.description]
-            found = [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
-        finally:
-            connection.close()
-    except Exception:
-        return None
-    text = "; ".join(", ".join(f"{k}={v!r}" for k, v in row.items()) for row in found)
-    return text[:500] + (" ..." if len(text) > 500 else "") if text else None
 
 
 def _safe(progress: Progress | None) -> Progress:

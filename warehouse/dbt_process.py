@@ -8,14 +8,16 @@ another MI_HOME would write into the first one's folders, and a long-lived
 caller (a test session, a Dagster code server) would keep the metastore
 locked and 2 GB of heap after the build. So ``warehouse.build`` runs a Spark
 build here instead: the child runs dbt in-process exactly as a DuckDB build
-does, prints one progress line per node, writes every node's outcome to a
-JSON file and exits, taking the JVM with it.
+does (``warehouse.dbt_invoke``), prints one progress line per node, writes
+how dbt ended to a JSON file and exits, taking the JVM with it. What each node
+did is in dbt's own artefacts in the build's target folder, read by
+``warehouse.build.finish_build`` as for any build.
 
 The JVM's own chatter (log4j warnings, stage progress) goes to
 ``<work dir>/logs/spark.log``, never to the caller's console.
 
-Not for: deciding the engine or anything after the build (``warehouse.build``),
-or SQL (``dbt_project/``).
+Not for: deciding the engine, preparing or finishing the build
+(``warehouse.build``), or SQL (``dbt_project/``).
 """
 
 from __future__ import annotations
@@ -24,22 +26,21 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import asdict
 from pathlib import Path
+
+from warehouse.dbt_invoke import DbtOutcome, Progress, invoke_dbt
 
 #: Marks the child's progress lines on stdout; anything else there is the JVM's and goes to the log.
 PROGRESS_MARK = "\x1emi-progress\x1e "
 
 
-def invoke_dbt_in_child(args: list[str], say, work_dir: Path):
-    """Run ``dbt <args>`` in a child Python process; returns (success, nodes, error text or None).
+def invoke_dbt_in_child(args: list[str], say: Progress, work_dir: Path) -> DbtOutcome:
+    """Run ``dbt <args>`` in a child Python process; how it ended, as :func:`invoke_dbt` says it.
 
     The child inherits this process's environment (the caller sets the dbt
     variables first). Interrupting the caller kills the child, and the JVM
     with it.
     """
-    from warehouse.build import NodeOutcome
-
     logs = work_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     result_file = work_dir / "dbt_result.json"
@@ -72,38 +73,28 @@ def invoke_dbt_in_child(args: list[str], say, work_dir: Path):
                 child.kill()
                 child.wait()
     if not result_file.exists():
-        return (
-            False,
-            [],
-            (
+        return DbtOutcome(
+            success=False,
+            exception=(
                 f"the dbt process ended (exit code {returncode}) without a result; "
                 f"see {logs / 'spark.log'} and {logs / 'dbt.log'}"
             ),
         )
-    outcome = json.loads(result_file.read_text(encoding="utf-8"))
-    nodes = [NodeOutcome(**node) for node in outcome["nodes"]]
-    return bool(outcome["success"]), nodes, outcome["exception"]
+    ended = json.loads(result_file.read_text(encoding="utf-8"))
+    return DbtOutcome(success=bool(ended["success"]), exception=ended["exception"])
 
 
 def _main(argv: list[str]) -> int:
-    from warehouse.build import _invoke_dbt, _node_outcome
-
     result_file, args = Path(argv[0]), argv[1:]
 
     def say(line: str) -> None:
         print(PROGRESS_MARK + line.replace("\n", " "), flush=True)
 
-    outcome = _invoke_dbt(args, say)
-    nodes = []
-    if outcome.result is not None and hasattr(outcome.result, "results"):
-        nodes = [asdict(_node_outcome(r)) for r in outcome.result.results]
+    outcome = invoke_dbt(args, say)
     _stop_spark()
-    exception = (
-        None if outcome.exception is None else f"{type(outcome.exception).__name__}: {outcome.exception}"
-    )
     tmp = result_file.with_suffix(".tmp")
     tmp.write_text(
-        json.dumps({"success": bool(outcome.success), "exception": exception, "nodes": nodes}),
+        json.dumps({"success": outcome.success, "exception": outcome.exception}),
         encoding="utf-8",
     )
     os.replace(tmp, result_file)

@@ -30,7 +30,8 @@ from pathlib import Path
 
 from core.settings import Paths
 from core.settings import paths as default_paths
-from warehouse.build import DBT_PROJECT_DIR, _release_duckdb
+from warehouse.build import DBT_PROJECT_DIR
+from warehouse.dbt_invoke import release_duckdb
 
 REPOSITORY = DBT_PROJECT_DIR.parent
 #: The documents whose ```sql blocks are examples an analyst may paste.
@@ -186,7 +187,7 @@ def generate_docs(paths: Paths | None = None, *, progress=print) -> Path:
             ]
         )
     finally:
-        _release_duckdb()
+        release_duckdb()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)

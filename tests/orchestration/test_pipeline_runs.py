@@ -83,7 +83,7 @@ def test_a_broken_input_fails_the_run_with_a_clear_message_and_keeps_the_analyst
     messages: list[str] = []
     assert run_in_process(home, progress=messages.append, instance=dg.DagsterInstance.ephemeral()) is False
     text = "\n".join(messages)
-    assert "test unique_stg_lake__contracts_contract_id failed" in text
+    assert "data test unique_stg_lake__contracts_contract_id on stg_lake__contracts.contract_id" in text
     assert "analysts' copy was left as it was" in text
     assert _digest(home.warehouse) == before
     # Materialising the copy on its own (as from the UI) must not publish the failed build.

@@ -12,7 +12,14 @@ import pytest
 from core.settings import Paths
 from tests.warehouse.warehouse_lake import RETURN_FIELDS, LakeWriter
 from tests.warehouse.warehouse_scenario import HAND_CLAIMS_2026Q1, HAND_PRIME, claim_row, d
-from warehouse import WarehouseBusy, build_warehouse, publish_analyst_copy, warehouse_lock
+from warehouse import (
+    NotAGoodBuild,
+    WarehouseBusy,
+    build_warehouse,
+    is_last_good_build,
+    publish_analyst_copy,
+    warehouse_lock,
+)
 
 # unit tests ran in the session build; these builds only need models and data tests
 WITHOUT_UNIT_TESTS = "resource_type:unit_test"
@@ -135,6 +142,11 @@ def test_a_failed_build_leaves_the_analysts_copy_byte_identical_and_names_the_fa
     assert "fct_outcome_claims" in result.error  # named among the skipped models downstream
     with pytest.raises(Exception, match="stg_lake__participants"):
         result.raise_for_failure()
+    # nor can the failed build be published afterwards, as from the Dagster UI
+    assert not is_last_good_build(paths)
+    with pytest.raises(NotAGoodBuild):
+        publish_analyst_copy(paths)
+    assert sha256(paths.warehouse) == digest
 
 
 def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(
@@ -142,16 +154,16 @@ def test_a_project_that_does_not_compile_names_the_model_and_keeps_the_copy(
 ):
     import shutil
 
-    import warehouse.build
+    from warehouse import DBT_PROJECT_DIR
 
     paths = scenario_copy
     digest = sha256(paths.warehouse)
     project = tmp_path / "dbt_project"
-    shutil.copytree(warehouse.build.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
     (project / "models" / "marts" / "mart_broken.sql").write_text(
         "select * from {{ ref('no_such_model') }}\n"
     )
-    monkeypatch.setattr(warehouse.build, "DBT_PROJECT_DIR", project)
+    monkeypatch.setenv("MI_DBT_PROJECT_DIR", str(project))
 
     result = build_warehouse(paths)
 
@@ -196,6 +208,27 @@ def test_two_builds_never_overlap(tmp_path):
     finally:
         release.set()
         holder.join()
+
+
+def test_the_lock_is_re_entrant_in_one_thread_and_exclusive_between_threads(tmp_path):
+    """``mi run`` holds it around a Dagster run whose build asset, in the same thread, takes it again."""
+    paths = Paths(tmp_path)
+    outcome: list[str] = []
+
+    def other_thread() -> None:
+        try:
+            with warehouse_lock(paths, timeout=0.2):
+                outcome.append("entered")
+        except WarehouseBusy:
+            outcome.append("busy")
+
+    with warehouse_lock(paths), warehouse_lock(paths, timeout=0):
+        thread = threading.Thread(target=other_thread)
+        thread.start()
+        thread.join()
+    assert outcome == ["busy"]
+    with warehouse_lock(paths, timeout=0):
+        pass  # released by the outer block, not by the inner one
 
 
 def test_a_build_without_a_lake_says_what_is_missing(tmp_path):
