@@ -189,8 +189,8 @@ def run(
 def _build(engine: str) -> int:
     from warehouse import build_warehouse
 
+    # prepared and finished as every build is; its last progress line is the summary or the failure report
     result = build_warehouse(engine=engine, progress=lambda line: print(line, flush=True))
-    print(result.summary())
     return 0 if result.ok else 3
 
 
