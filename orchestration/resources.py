@@ -33,7 +33,7 @@ class LocalDbtCliResource(DbtCliResource):
     """``DbtCliResource`` without the version check that reaches for the network."""
 
     @cached_property
-    def _cli_version(self) -> version.Version:  # type: ignore[override]
+    def _cli_version(self) -> version.Version:
         from dbt.version import __version__
 
         return version.parse(__version__)
@@ -48,7 +48,8 @@ def dbt_resource() -> LocalDbtCliResource:
     # The venv's own dbt, whether or not the venv is on PATH.
     executable = Path(sys.executable).with_name("dbt")
     return LocalDbtCliResource(
-        project_dir=dbt_project,
+        # dagster-dbt accepts a DbtProject here (it reads its project_dir) though the field is typed str.
+        project_dir=dbt_project,  # type: ignore[arg-type]
         profiles_dir=str(dbt_project.profiles_dir),
         dbt_executable=str(executable) if executable.exists() else "dbt",
     )

@@ -61,6 +61,8 @@ def invoke_dbt_in_child(args: list[str], say: Progress, work_dir: Path) -> DbtOu
             env=env,
             cwd=work_dir,
         )
+        # stdout=PIPE above, so the pipe is there.
+        assert child.stdout is not None
         try:
             for line in child.stdout:
                 if line.startswith(PROGRESS_MARK):

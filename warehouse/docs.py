@@ -74,7 +74,7 @@ class ExampleResult:
 
 
 def readme_examples(documents: Iterable[Path] = EXAMPLE_DOCUMENTS) -> list[Example]:
-    """Every statement of every ```sql block, titled by its first comment line or the text before the block."""
+    """Every statement of every ```sql block, titled by its first comment line or the text before it."""
     examples: list[Example] = []
     for document in documents:
         text = document.read_text(encoding="utf-8")

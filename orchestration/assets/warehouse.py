@@ -19,11 +19,12 @@ Not for: SQL or measures (``dbt_project/``), or building, copying and
 reporting (``warehouse``).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from core.settings import paths
@@ -42,7 +43,7 @@ class WarehouseTranslator(DagsterDbtTranslator):
     """Every dbt node joins group ``warehouse``; sources keep dagster-dbt's ``lake/<table>`` keys,
     which are exactly the lake assets that ingest materialises."""
 
-    def get_group_name(self, dbt_resource_props: dict[str, Any]) -> str | None:
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         return "warehouse"
 
 
@@ -50,15 +51,14 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 
 def _row_counts(database: Path, tables: list[str]) -> dict[str, int]:
-    import duckdb
-
     counts: dict[str, int] = {}
     if not tables or not database.exists():
         return counts
     with duckdb.connect(str(database), read_only=True) as con:
         for table in tables:
             try:
-                counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
+                row = con.execute(f"select count(*) from {table}").fetchone()
+                counts[table] = row[0] if row else 0
             except duckdb.Error:
                 continue
     return counts
@@ -100,7 +100,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource) -> 
             # events are held until then so each model's materialisation carries its row count.
             events = list(invocation.stream())
             tables = [
-                e.metadata["dagster/relation_identifier"].value.split(".", 1)[-1]
+                str(e.metadata["dagster/relation_identifier"].value).split(".", 1)[-1]
                 for e in events
                 if isinstance(e, (dg.Output, dg.AssetMaterialization))
                 and "dagster/relation_identifier" in e.metadata
