@@ -18,6 +18,7 @@ import os
 import sys
 from pathlib import Path
 
+from contracts_schema.registry import RETURN_NAMES
 from core.progress import Progress
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -191,7 +192,7 @@ def _identity_options(p: argparse.ArgumentParser) -> None:
         "--return",
         dest="return_",
         metavar="RETURN",
-        choices=["participants", "outcome_claims", "customer_survey"],
+        choices=RETURN_NAMES,
         help="the return type",
     )
     p.add_argument("--period", help="the quarter, YYYYQn")

@@ -11,6 +11,7 @@ Not for: validation itself (``ingest``), or deciding what is current (dbt).
 
 import dagster as dg
 
+from contracts_schema.registry import RETURN_NAMES
 from core.settings import paths
 
 submission_partitions = dg.DynamicPartitionsDefinition(name="submission")
@@ -76,9 +77,6 @@ def provider_submission(context: dg.AssetExecutionContext):
     )
 
 
-RETURNS = ["participants", "outcome_claims", "customer_survey"]
-
-
 @dg.multi_asset(
     name="submission_ledger",
     can_subset=False,
@@ -99,7 +97,7 @@ RETURNS = ["participants", "outcome_claims", "customer_survey"]
                 f"Accepted {name} rows of every submission, pseudonymised, one folder per submission."
             ),
         )
-        for name in RETURNS
+        for name in RETURN_NAMES
     ],
 )
 def submission_ledger(context: dg.AssetExecutionContext):
@@ -132,7 +130,7 @@ def submission_ledger(context: dg.AssetExecutionContext):
     by_status: dict[str, int] = {}
     for e in entries:
         by_status[e.status] = by_status.get(e.status, 0) + 1
-    for name in RETURNS:
+    for name in RETURN_NAMES:
         rows = sum(e.rows_accepted for e in current if e.dataset == name)
         yield dg.MaterializeResult(
             asset_key=["lake", name],
