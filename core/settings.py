@@ -86,7 +86,26 @@ class Paths:
     def lake_dataset(self, dataset: str, *, reference: bool) -> Path:
         return self.lake / ("reference" if reference else "returns") / dataset
 
+    def ensure_home(self) -> Paths:
+        """Create ``MI_HOME`` private to its owner (0700) if it does not exist yet.
+
+        It holds the ledger, the lake (pseudonymised, but personal), the
+        pseudonymisation key and the portal's users: nobody else on the machine
+        needs to list it. A folder that already exists is left as it is.
+        """
+        if not self.home.exists():
+            self.home.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.home.mkdir(mode=0o700)
+            except FileExistsError:
+                pass  # made by another process meanwhile
+            else:
+                os.chmod(self.home, 0o700)  # whatever the umask
+        return self
+
     def ensure(self) -> Paths:
+        self.ensure_home()
+        self.secrets.mkdir(mode=0o700, exist_ok=True)
         for folder in (
             self.lake,
             self.ledger_db.parent,

@@ -4,6 +4,8 @@
 The key comes from ``MI_PSEUDONYMISATION_KEY`` (the key itself),
 ``MI_PSEUDONYMISATION_KEY_FILE`` (a file outside the repository), or else
 ``MI_HOME/secrets/pseudonymisation.key``, generated on first use with mode 0600.
+A key shorter than 32 bytes, or a key file that its group or others may read,
+write or run, is refused.
 
 Not for: masking values in feedback (``ingest/validate.py``) or anything that
 keeps a clear NINO: nothing here logs or stores one.
@@ -21,6 +23,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import stat
+import tempfile
 from pathlib import Path
 
 import polars as pl
@@ -33,33 +37,76 @@ class KeyError_(RuntimeError):
     """The configured key cannot be used."""
 
 
+#: The shortest key accepted (bytes): HMAC-SHA256 wants at least the hash's own length.
+MIN_KEY_BYTES = 32
+
+
 def _key_path() -> Path:
     configured = os.environ.get("MI_PSEUDONYMISATION_KEY_FILE")
     return Path(configured) if configured else paths().secrets / "pseudonymisation.key"
 
 
+def _create_key_file(path: Path) -> None:
+    """Write a new key to a private temporary file, then link it into place.
+
+    The link is atomic and fails if the name exists, so a concurrent reader
+    sees either no key file or the whole key, never an empty or half-written
+    one; when another process got there first, its key is the one used.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode("ascii")
+    fd, temp = tempfile.mkstemp(prefix=".pseudonymisation-", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+    finally:
+        os.unlink(temp)
+
+
+def _read_key_file(path: Path) -> bytes:
+    """The key in ``path``, refused when short or open to the file's group or others."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise KeyError_(f"no pseudonymisation key at {path}") from None
+    if mode & 0o077:
+        raise KeyError_(
+            f"the key file {path} may be used by its group or others (mode {stat.S_IMODE(mode):o}); "
+            "make it private to its owner: chmod 600"
+        )
+    key = path.read_bytes().strip()
+    if len(key) < MIN_KEY_BYTES:
+        raise KeyError_(f"the key in {path} is too short: it needs at least {MIN_KEY_BYTES} bytes")
+    return key
+
+
 def load_key(*, create: bool = True) -> bytes:
-    """The HMAC key, generating a local one (0600) when none is configured."""
+    """The HMAC key, generating a local one (0600) when none is configured.
+
+    Raises:
+        KeyError_: no key where one is configured, a key shorter than 32
+            bytes, or a key file its group or others have any permission on.
+    """
     direct = os.environ.get("MI_PSEUDONYMISATION_KEY")
     if direct:
-        if len(direct) < 32:
-            raise KeyError_("MI_PSEUDONYMISATION_KEY must be at least 32 characters")
+        if len(direct.encode("utf-8")) < MIN_KEY_BYTES:
+            raise KeyError_(f"MI_PSEUDONYMISATION_KEY must be at least {MIN_KEY_BYTES} bytes")
         return direct.encode("utf-8")
     path = _key_path()
     if not path.exists():
         if not create or os.environ.get("MI_PSEUDONYMISATION_KEY_FILE"):
             raise KeyError_(f"no pseudonymisation key at {path}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first: use theirs
-            return path.read_bytes().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    key = path.read_bytes().strip()
-    if len(key) < 32:
-        raise KeyError_(f"the key in {path} is too short")
-    return key
+        if path.parent == paths().secrets:
+            paths().ensure_home()
+        _create_key_file(path)
+    return _read_key_file(path)
 
 
 def person_key(nino: str, key: bytes) -> str:

@@ -214,6 +214,7 @@ def create_app(
         rate_limits=rate_limits or RateLimits(),
         secure_cookies=secure_cookies,
     )
+    paths.ensure_home()
     paths.ops.mkdir(parents=True, exist_ok=True)
     with opsdb.connect(paths):
         pass  # creates the database and its schema now, not on the first request

@@ -90,6 +90,7 @@ def connect(paths: Paths) -> Iterator[sqlite3.Connection]:
     path = database_path(paths)
     fresh = path not in _initialised or not path.exists()
     if fresh:
+        paths.ensure_home()
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
             # Create it private before SQLite does, so there is no moment it is world-readable.
