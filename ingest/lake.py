@@ -6,7 +6,7 @@ schema file of each dataset that lets readers glob a dataset with no
 submissions yet, quarantines rejected rows with personal fields masked, and
 reads back the current DWP reference tables that row rules need.
 
-Not for: deciding whether a submission is accepted (``ingest/submit.py``) or
+Not for: deciding whether a submission is accepted (``ingest/record.py``) or
 anything the warehouse computes. The layout is documented in ``docs/lake.md``.
 """
 

@@ -2,8 +2,10 @@
 
 Takes bytes or a path, decides CSV or XLSX by content (never by extension
 alone), checks encoding, size and header, and returns one text column per
-specification field, trimmed, with empty cells as null. Every failure is a
-:class:`FileRejected` carrying a ``FILE_*`` rule id, never a stack trace.
+specification field, trimmed, with empty cells as null. DWP reference data may
+also come as Parquet (:func:`read_parquet`, chosen by the caller from the file's
+extension). Every failure is a :class:`FileRejected` carrying a ``FILE_*`` rule
+id, never a stack trace.
 
 Not for: row rules (``ingest/validate.py``), and nothing here writes anything.
 
@@ -201,3 +203,25 @@ def _conform(
         table = table.filter(~pl.all_horizontal(pl.exclude(SOURCE_ROW).is_null()))
     collected = _collect_csv(table) if file_format == "csv" else table.collect()
     return RawTable(frame=collected, file_format=file_format, extra_columns=[e for e in extra if e])
+
+
+def read_parquet(data: bytes, dataset: Dataset) -> RawTable:
+    """Read a Parquet reference file into the same text cells as a CSV, so the same rules apply.
+
+    Raises:
+        FileRejected: ``FILE_FORMAT`` when it is not readable Parquet, ``FILE_COLUMNS``
+            when a required column is missing.
+    """
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception:
+        raise FileRejected("FILE_FORMAT", "not a readable Parquet file") from None
+    frame = frame.rename({c: c.strip().lower() for c in frame.columns})
+    missing = [f for f in dataset.required_fields if f not in frame.columns]
+    if missing:
+        raise FileRejected("FILE_COLUMNS", "missing: " + ", ".join(missing), field=",".join(missing))
+    known = [c for c in frame.columns if c in dataset.field_names]
+    text = frame.select(pl.col(c).cast(pl.Utf8).str.strip_chars().replace("", None) for c in known)
+    text = text.with_row_index(SOURCE_ROW, offset=2).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+    extra = [c for c in frame.columns if c not in dataset.field_names]
+    return RawTable(text, "parquet", extra)

@@ -7,7 +7,7 @@ message), with personal values masked. Decides the status the MI specification g
 
 Not for: reading files (``ingest/read.py``), writing anything (``ingest/lake.py``,
 ``ingest/feedback.py``), or the ledger decisions (duplicate, stale, supersede),
-which live in ``ingest/submit.py``.
+which live in ``ingest/record.py``.
 """
 
 from __future__ import annotations

@@ -251,3 +251,77 @@ def test_a_load_killed_before_it_commits_leaves_the_earlier_load_in_use(loaded, 
         | {"submission_id=_schema"}
     )
     assert {f.split("/")[1] for f in _lake_folders()} <= ids
+
+
+def _contracts_as_parquet(folder, frame: pl.DataFrame | None = None, data: bytes | None = None):
+    """``folder``'s contracts extract as Parquet instead of CSV (typed columns, as DWP exports them)."""
+    (folder / "contracts.csv").unlink()
+    if data is not None:
+        (folder / "contracts.parquet").write_bytes(data)
+        return
+    assert frame is not None
+    frame.write_parquet(folder / "contracts.parquet")
+
+
+def _typed_contracts() -> pl.DataFrame:
+    return pl.DataFrame(REFERENCE_ROWS["contracts"]).with_columns(
+        pl.col("contract_value_gbp").cast(pl.Int64),
+        pl.col("start_date", "end_date").str.to_date(),
+    )
+
+
+def test_a_parquet_extract_is_read_as_text_and_loads_like_its_csv(mi_home, tmp_path):
+    folder = write_reference_dir(tmp_path / "parquet")
+    frame = _typed_contracts()
+    _contracts_as_parquet(
+        folder, frame.rename({"contract_id": " Contract_ID "}).with_columns(note=pl.lit("x"))
+    )
+    results = {r.summary["return"]: r for r in load_reference(folder)}
+    assert {r.status for r in results.values()} == {"ACCEPTED"}, results["contracts"].findings
+    assert results["contracts"].summary["file_name"] == "contracts.parquet"
+    assert results["contracts"].summary["rows_read"] == len(REFERENCE_ROWS["contracts"])
+    stored = pl.read_parquet(paths().lake / "reference" / "contracts" / "*" / "*.parquet")
+    assert sorted(stored["contract_id"].to_list()) == sorted(
+        r["contract_id"] for r in REFERENCE_ROWS["contracts"]
+    )
+    assert sorted(stored["contract_value_gbp"].to_list()) == sorted(
+        float(r["contract_value_gbp"]) for r in REFERENCE_ROWS["contracts"]
+    )
+
+
+def test_a_parquet_extract_breaking_a_rule_refuses_the_load_as_a_csv_would(loaded, tmp_path):
+    folder = write_reference_dir(tmp_path / "bad")
+    _contracts_as_parquet(folder, _typed_contracts().with_columns(status=pl.lit("")))
+    results = {r.summary["return"]: r for r in load_reference(folder)}
+    refused = results["contracts"]
+    assert refused.status == "REJECTED"
+    assert refused.findings["rule_id"].to_list()[0] == "FILE_REFERENCE_REFUSED"
+    assert refused.findings.filter(pl.col("rule_id") == "CON_STATUS_01")["row"].to_list() == list(
+        range(2, len(REFERENCE_ROWS["contracts"]) + 2)
+    )
+    assert _current() == loaded
+
+
+@pytest.mark.parametrize(
+    "broken, rule_id, field",
+    [
+        ("not parquet", "FILE_FORMAT", None),
+        ("no contract_id", "FILE_COLUMNS", "contract_id"),
+    ],
+)
+def test_an_unreadable_or_incomplete_parquet_extract_is_refused_whole(
+    loaded, tmp_path, broken, rule_id, field
+):
+    folder = write_reference_dir(tmp_path / "bad")
+    if broken == "not parquet":
+        _contracts_as_parquet(folder, data=b"PAR1 this is not a Parquet file")
+    else:
+        _contracts_as_parquet(folder, _typed_contracts().drop("contract_id"))
+    results = {r.summary["return"]: r for r in load_reference(folder)}
+    refused = results["contracts"]
+    assert refused.status == "REJECTED"
+    file_level = refused.findings.filter(pl.col("rule_id") == rule_id)
+    assert file_level.height == 1 and file_level["row"].to_list() == [None]
+    if field:
+        assert file_level["field"].to_list() == [field]
+    assert _current() == loaded
