@@ -19,6 +19,7 @@ Notes:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import polars as pl
@@ -30,6 +31,10 @@ from core.periods import Period
 #: (the MI specification, participants return).
 NINO_PATTERN = r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]$"
 NINO_NEVER_ISSUED = ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ")
+#: What is *shaped* like a NINO, issued or not, once spaces and hyphens are removed: a reference
+#: of this shape would carry the national identifier past the pseudonymisation.
+NINO_SHAPE = r"^[A-Za-z]{2}[0-9]{6}[A-Da-d]?$"
+_NINO_SHAPE = re.compile(NINO_SHAPE)
 ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 INTEGER_PATTERN = r"^[+-]?[0-9]+$"
 DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
@@ -53,6 +58,42 @@ class CheckContext:
 
 def normalise_nino(expr: pl.Expr) -> pl.Expr:
     return expr.str.to_uppercase().str.replace_all(r"\s", "")
+
+
+def _shape_text(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_all(r"[\s-]", "")
+
+
+def nino_shaped(expr: pl.Expr) -> pl.Expr:
+    """True where the text, without spaces and hyphens, is shaped like a NINO (see :data:`NINO_SHAPE`)."""
+    return _shape_text(expr).str.contains(NINO_SHAPE)
+
+
+def looks_like_nino(text: str) -> bool:
+    """:func:`nino_shaped` for one Python string."""
+    return bool(_NINO_SHAPE.match(re.sub(r"[\s-]", "", text)))
+
+
+def mask_nino_text(text: str) -> str:
+    """``QQ123456C`` → ``QQ****56C`` (spaces and hyphens dropped): enough to find a row, not a person."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    return compact[:2] + "****" + compact[6:]
+
+
+#: A run shaped like a NINO inside a longer text (letters and digits around it end the run).
+_NINO_INSIDE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[\s-]?(?:[0-9][\s-]?){5}[0-9][A-Da-d]?(?![A-Za-z0-9])")
+
+
+def mask_nino_runs(text: str) -> str:
+    """Every NINO-shaped run inside ``text`` masked (for free text: a file name, a log field)."""
+    return _NINO_INSIDE.sub(lambda m: mask_nino_text(m.group(0)), text)
+
+
+def mask_if_nino_shaped(expr: pl.Expr) -> pl.Expr:
+    """The value as it is, unless it looks like a NINO: then masked as :func:`mask_nino_text` does."""
+    compact = _shape_text(expr).str.to_uppercase()
+    masked = compact.str.slice(0, 2) + pl.lit("****") + compact.str.slice(6)
+    return pl.when(nino_shaped(expr)).then(masked).otherwise(expr)
 
 
 def nino_is_valid(expr: pl.Expr) -> pl.Expr:
@@ -212,6 +253,8 @@ def rule_expression(rule: Rule, dataset: Dataset, ctx: CheckContext) -> pl.Expr 
         ok = typed == pl.col(FILE + field)
     elif kind == "nino":
         ok = nino_is_valid(raw)
+    elif kind == "not_nino_shaped":
+        ok = ~nino_shaped(raw)
     elif kind == "compare":
         ok = _compare(typed, p["op"], _right(rule))
         if "when" in p:

@@ -222,6 +222,7 @@ ROW_LOCAL_KINDS = frozenset(
         "range",
         "unique",
         "nino",
+        "not_nino_shaped",
         "compare",
         "not_after_period_end",
         "inside_period",

@@ -56,6 +56,7 @@ CHECK_KINDS: dict[str, str] = {
     "unique": "{field} appears on more than one row; every such row has been rejected.",
     "single_value": "{field} differs from the value on most rows; every row must carry the same value.",
     "nino": "{field} is not a valid National Insurance number.",
+    "not_nino_shaped": "{field} looks like a National Insurance number, which it must never carry.",
     "compare": "{field} is not consistent with the related date or value.",
     "not_after_period_end": "{field} is after the end of the period.",
     "inside_period": "{field} is outside the period.",
@@ -84,6 +85,7 @@ RAW_CHECKS = {
     "length",
     "code",
     "nino",
+    "not_nino_shaped",
     "required_if",
     "empty_unless",
 }

@@ -24,7 +24,7 @@ CONVENTIONS = """\
 - **File name**: `{ukprn}_{return}_{period}_{YYYYMMDDTHHMMSS}.csv` (or `.xlsx`), for example `10004567_participants_2026Q2_20260705T101500.csv`. A later file for the same return and period replaces the earlier one whole; an older one is rejected (`FILE_STALE`); an identical one changes nothing.
 - **Severity**: an *error* on a row rejects that row; the other rows are accepted. A file-level error, or errors on too many of its rows (`FILE_ERROR_RATE` says how many), rejects the whole file. A *warning* is reported and the row is accepted.
 - **DWP reference data** is loaded whole or not at all: any error in any file of a load (a repeated record key, a code, a range, a missing value, a type, two extract dates in one employment extract) refuses every file of it (`FILE_REFERENCE_REFUSED`, `FILE_REFERENCE_LOAD_REFUSED`), and the reference data loaded before stays in use.
-- **Personal data**: `nino` is replaced by a keyed pseudonym when your file is received and `date_of_birth` by the age at referral; neither is ever stored as sent.
+- **Personal data**: `nino` is replaced by a keyed pseudonym when your file is received and `date_of_birth` by the age at referral; neither is ever stored as sent. A `participant_ref` shaped like a NINO is an error in every return (`PAR_PARTICIPANT_REF_NINO`, `CLM_PARTICIPANT_REF_NINO`, `SRV_PARTICIPANT_REF_NINO`), and any value shaped like a NINO that your feedback echoes is shown masked (`AB****56C`).
 """  # noqa: E501 - one Markdown list item a line
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from contracts_schema import published_ratings
-from contracts_schema.checks import RAW, age_at_referral
+from contracts_schema.checks import RAW, age_at_referral, mask_if_nino_shaped
 from contracts_schema.pandera_models import ROW, ReferenceData
 from contracts_schema.registry import Dataset, load_registry
 from core.settings import Paths
@@ -186,7 +186,7 @@ def write_submission(paths: Paths, dataset: Dataset, submission_id: str, rows: p
 def write_quarantine(
     paths: Paths, submission_id: str, outcome: ValidationOutcome, *, only_rows_in_error: bool = False
 ) -> Path | None:
-    """Keep the rejected rows with their rule ids, personal fields masked, for audit.
+    """Keep the rejected rows with their rule ids, personal fields and NINO-shaped values masked, for audit.
 
     ``only_rows_in_error``: keep only the rows that broke a rule even when the
     file was refused whole (a refused reference load: its other rows are not wrong,
@@ -206,7 +206,9 @@ def write_quarantine(
     columns = [pl.col(SOURCE_ROW).alias("row")]
     for f in outcome.dataset.fields:
         value = pl.col(RAW + f.name)
-        columns.append((mask_personal(f.name, value) if f.personal else value).alias(f.name))
+        # A value shaped like a NINO (a reference that broke PAR_PARTICIPANT_REF_NINO) is masked too.
+        masked = mask_personal(f.name, value) if f.personal else mask_if_nino_shaped(value)
+        columns.append(masked.alias(f.name))
     table = rejected.select(columns).collect().join(reasons, on="row", how="left")
     return write_parquet_atomically(table, paths.quarantine / submission_id)
 

@@ -2,7 +2,8 @@
 
 Runs the pandera schema derived from the registry over a file's rows and turns
 pandera's failure cases into findings (row, field, value, rule id, severity,
-message), with personal values masked. Decides the status the MI specification gives:
+message), with personal values masked, and any echoed value shaped like a NINO
+masked too. Decides the status the MI specification gives:
 ``ACCEPTED``, ``ACCEPTED_WITH_ERRORS`` or ``REJECTED``.
 
 Not for: reading files (``ingest/read.py``), writing anything (``ingest/lake.py``,
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from contracts_schema.checks import RAW, CheckContext
+from contracts_schema.checks import RAW, CheckContext, mask_if_nino_shaped
 from contracts_schema.pandera_models import ROW, ReferenceData, build_schema, failing_rows, prepare_frame
 from contracts_schema.registry import Dataset, load_registry
 from ingest.read import SOURCE_ROW, RawTable
@@ -123,6 +124,8 @@ def _name_whole_keys(row_findings: pl.DataFrame, dataset: Dataset, prepared: pl.
             value = prepared[RAW + name].gather(index)
             if dataset.field(name).personal:
                 value = pl.select(mask_personal(name, pl.lit(value))).to_series()
+            else:
+                value = pl.select(mask_if_nino_shaped(pl.lit(value))).to_series()
             parts.append(value.fill_null(""))
         values = pl.select(pl.concat_str(parts, separator=", ")).to_series()
         row_findings = row_findings.with_columns(
@@ -180,7 +183,11 @@ def validate_table(
         file_level.append(file_finding("FILE_ERROR_RATE", detail=f"{rows_rejected} of {rows_read} rows"))
     if file_level:
         findings = pl.concat([pl.DataFrame(file_level, schema=FINDING_SCHEMA), findings])
-    findings = findings.sort(["row", "rule_id"], nulls_last=False)
+    # Whatever a finding echoes (a reference, a column name) is masked when shaped like a NINO.
+    findings = findings.with_columns(
+        mask_if_nino_shaped(pl.col("value")).alias("value"),
+        mask_if_nino_shaped(pl.col("field")).alias("field"),
+    ).sort(["row", "rule_id"], nulls_last=False)
     return ValidationOutcome(
         dataset=dataset,
         rows_read=rows_read,
