@@ -34,18 +34,14 @@ from publish.gate_frames import (
     release_columns_frame,
 )
 from publish.gate_types import QUALITY_DIR, GateCheck, GateInputs, GateResult
-from publish.quality_report import render_summary
-from publish.writers import text_bytes, write_bytes
+from publish.quality_report import REPORT_FILE, SUMMARY_FILE, results_document, write_quality_folder
 
 __all__ = ["QUALITY_DIR", "GateCheck", "GateInputs", "GateResult", "run_quality_gate"]
-
-SITE_NAME = "release_quality_gate"
-
 
 # --- running -------------------------------------------------------------------------------
 
 
-def _context(gx, site_dir: Path):
+def _context(gx):
     context = gx.get_context(mode="ephemeral")
     try:
         from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -53,19 +49,6 @@ def _context(gx, site_dir: Path):
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
     except Exception:
         pass
-    context.add_data_docs_site(
-        site_name=SITE_NAME,
-        site_config={
-            "class_name": "SiteBuilder",
-            "store_backend": {
-                "class_name": "TupleFilesystemStoreBackend",
-                "base_directory": str(site_dir.resolve()),
-            },
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False},
-            "site_section_builders": {"profiling": "0"},
-            "show_how_to_buttons": False,
-        },
-    )
     return context
 
 
@@ -118,17 +101,16 @@ def run_quality_gate(folder: Path, inputs: GateInputs) -> GateResult:
 
     site_dir = folder / QUALITY_DIR
     site_dir.mkdir(parents=True, exist_ok=True)
-    summary_path = site_dir / "summary.md"
+    summary_path = site_dir / SUMMARY_FILE
     # A fixed run identity keeps the report's paths the same for the same release.
     run_time = dt.datetime.combine(inputs.release_date, dt.time(), tzinfo=dt.UTC)
     run_id = RunIdentifier(run_name=f"{inputs.period}-v{inputs.version}", run_time=run_time)
     checks: list[GateCheck] = []
+    raw_results: list[tuple[str, dict]] = []
+    scrub = [str(folder.resolve()), str(folder)]
     error = ""
     try:
-        context = _context(gx, site_dir)
-        docs: list[gx.checkpoint.ValidationAction] = [
-            gx.checkpoint.UpdateDataDocsAction(name="release_data_docs", site_names=[SITE_NAME])
-        ]
+        context = _context(gx)
         source = context.data_sources.add_pandas("release_files")
         try:
             package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
@@ -172,6 +154,7 @@ def run_quality_gate(folder: Path, inputs: GateInputs) -> GateResult:
         }
         expectations = derived_expectations(gx)
         with tempfile.TemporaryDirectory(prefix="release-gate-") as scratch:
+            scrub.append(scratch)
             for name, rows in frames.items():
                 frame_path = Path(scratch) / f"{name}.csv"
                 pd.DataFrame(rows).to_csv(frame_path, index=False)
@@ -190,41 +173,24 @@ def run_quality_gate(folder: Path, inputs: GateInputs) -> GateResult:
                 gx.Checkpoint(
                     name="release_quality_gate",
                     validation_definitions=definitions,
-                    actions=docs,
                     result_format="SUMMARY",
                 )
             )
-            checks += _collect(checkpoint.run(run_id=run_id), resource_of)
+            outcome = checkpoint.run(run_id=run_id)
+            checks += _collect(outcome, resource_of)
+            raw_results += [
+                (resource_of.get(r.suite_name, r.suite_name), r.to_json_dict())
+                for r in outcome.run_results.values()
+            ]
     except Exception as exc:
         import traceback
 
         where = traceback.extract_tb(exc.__traceback__)[-1]
         error = f"{type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno})"
-    _prune_unreferenced_static_files(site_dir)
     passed = not error and bool(checks) and all(c.success for c in checks)
     result = GateResult(
-        passed=passed, checks=checks, report=site_dir / "index.html", summary=summary_path, error=error
+        passed=passed, checks=checks, report=site_dir / REPORT_FILE, summary=summary_path, error=error
     )
-    write_bytes(summary_path, text_bytes(render_summary(result, inputs)))
+    document = results_document(raw_results, period=inputs.period, version=inputs.version, scrub=scrub)
+    write_quality_folder(site_dir, result, inputs, document)
     return result
-
-
-def _prune_unreferenced_static_files(site_dir: Path) -> None:
-    """Drop the Data Docs assets no page uses (4 MB of fonts and tutorial images per release).
-
-    GX copies its whole ``static/`` folder into every site; the pages use the
-    favicon and the logo and take their styles from CDNs.
-    """
-    static = site_dir / "static"
-    if not static.is_dir():
-        return
-    pages = "".join(
-        p.read_text(encoding="utf-8", errors="replace")
-        for p in site_dir.rglob("*")
-        if p.suffix in (".html", ".css") and p.is_file()
-    )
-    for path in sorted(static.rglob("*"), reverse=True):
-        if path.is_file() and path.name not in pages:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
