@@ -22,6 +22,8 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
 DEFAULT_UPLOAD_LIMIT_MB = 512
 DEFAULT_XLSX_ROW_LIMIT = 2_000_000
+#: Uploads the portal validates at once; each holds its file and its frames in memory.
+DEFAULT_MAX_VALIDATIONS = 2
 
 
 @dataclass(frozen=True)
@@ -136,3 +138,11 @@ def upload_limit_bytes() -> int:
 
 def xlsx_row_limit() -> int:
     return int(os.environ.get("MI_XLSX_ROW_LIMIT", DEFAULT_XLSX_ROW_LIMIT))
+
+
+def max_concurrent_validations() -> int:
+    """``MI_MAX_VALIDATIONS``: uploads the portal validates at once (past it: 503, nothing kept)."""
+    value = int(os.environ.get("MI_MAX_VALIDATIONS", DEFAULT_MAX_VALIDATIONS))
+    if value < 1:
+        raise ValueError("MI_MAX_VALIDATIONS must be at least 1")
+    return value

@@ -195,6 +195,37 @@ def disable_user(paths: Paths, name: str) -> User:
         return _user(conn.execute("select * from users where user_id = ?", (row["user_id"],)).fetchone())
 
 
+@dataclass(frozen=True)
+class SignInIdentity:
+    """Who a sign-in claims to be, in the forms that may be kept.
+
+    Attributes:
+        account: the key the sign-in limits count on: ``user:<id>`` for a
+            user that exists, else ``name:<keyed hash>`` of the typed name.
+        actor: what the audit log records: a known user's name (their
+            identity here), else ``unknown:<keyed hash>``. A typed name that
+            is no account may be a password typed in the wrong box, so it is
+            never written down as typed.
+    """
+
+    account: str
+    actor: str
+
+
+def sign_in_identity(paths: Paths, typed_name: str) -> SignInIdentity:
+    """The :class:`SignInIdentity` of a typed user name (an empty one is ``-``)."""
+    name = normalise_name(typed_name)
+    if not name:
+        return SignInIdentity("name:-", "-")
+    with opsdb.connect(paths) as conn:
+        row = conn.execute("select user_id, name from users where name = ?", (name,)).fetchone()
+        if row is not None:
+            return SignInIdentity(f"user:{row['user_id']}", row["name"])
+        key = opsdb.portal_key(conn, "typed_user_names")
+    digest = hmac.digest(key, name.encode("utf-8"), hashlib.sha256).hex()[:16]
+    return SignInIdentity(f"name:{digest}", f"unknown:{digest}")
+
+
 def authenticate_password(paths: Paths, name: str, password: str) -> User | None:
     """The active user with this name and password, else None (same cost either way)."""
     name = normalise_name(name)

@@ -33,7 +33,7 @@ from portal.returns import (
     visible_submission,
     visible_submissions,
 )
-from portal.uploads import ReceivedUpload, UploadRefused, receive_upload
+from portal.uploads import ReceivedUpload, UploadRefused, receive_upload, validation_slot
 from portal.web import portal_of, record
 
 PREFIX = "/api/v1"
@@ -49,6 +49,7 @@ ERROR_CODES = {
     422: "missing_field / invalid_field / invalid_request",
     429: "rate_limited",
     500: "internal_error",
+    503: "busy (with Retry-After: the portal is at its cap of validations or password checks)",
 }
 
 
@@ -123,7 +124,7 @@ class SubmissionList(BaseModel):
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorBody} for status in (401, 403, 404, 413, 415, 422, 429)
+    status: {"model": ErrorBody} for status in (401, 403, 404, 413, 415, 422, 429, 503)
 }
 _bearer = HTTPBearer(
     auto_error=False, description="An API token from `mi users token NAME`: mi_<id>_<secret>"
@@ -189,7 +190,11 @@ async def api_caller(
             f"Too many requests with this token. Try again in {retry_after} seconds.",
             {"Retry-After": str(retry_after)},
         )
-    user = await run_in_threadpool(accounts.authenticate_token, portal.paths, credentials.credentials)
+    with portal.password_checks.held() as free:
+        if not free:  # the token's secret is an argon2 check too: the same cap as sign-ins
+            record(request, action, "busy", detail=f"token {token_id}")
+            raise ApiError(503, "busy", "The service is busy. Try again in a moment.", {"Retry-After": "1"})
+        user = await run_in_threadpool(accounts.authenticate_token, portal.paths, credentials.credentials)
     if user is None:
         record(request, action, "unauthenticated", detail=f"token {token_id}")
         raise unauthorized
@@ -244,7 +249,8 @@ _UPLOAD_BODY = {
     summary="Submit a return",
     description="Validates the file exactly as `mi submit` does and records it in the same ledger. "
     "Answers 201 with the feedback summary whatever the outcome of validation "
-    "(see `status`); refusals before validation are 403, 413, 415 and 422.",
+    "(see `status`); refusals before validation are 403, 413, 415 and 422, and 503 with "
+    "`Retry-After` when the portal is validating as many files as it can at once (nothing kept).",
 )
 async def create_submission(request: Request, user: User = Depends(api_caller)) -> Response:
     portal = portal_of(request)
@@ -254,13 +260,13 @@ async def create_submission(request: Request, user: User = Depends(api_caller)) 
         received = await receive_upload(
             request, folder=uploads_folder(portal.paths), limit=portal.upload_limit
         )
-        result = await run_in_threadpool(
-            submit_upload, portal.paths, user, received, channel="api", limit=portal.upload_limit
-        )
+        with validation_slot(portal.validations):
+            result = await run_in_threadpool(
+                submit_upload, portal.paths, user, received, channel="api", limit=portal.upload_limit
+            )
     except UploadRefused as refusal:
         record(request, action, "refused", user=user, detail=f"{refusal.status} {refusal.code}")
-        headers = {"Connection": "close"} if refusal.status == 413 else None
-        raise ApiError(refusal.status, refusal.code, refusal.message, headers) from None
+        raise ApiError(refusal.status, refusal.code, refusal.message, refusal.headers) from None
     finally:
         if received is not None:
             received.discard()

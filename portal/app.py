@@ -22,7 +22,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from core.settings import Paths, upload_limit_bytes
+from core.settings import Paths, max_concurrent_validations, upload_limit_bytes
 from core.settings import paths as default_paths
 from portal import api, opsdb, pages
 from portal.api import ApiError, error_response
@@ -55,11 +55,37 @@ class _BodyTooLarge(Exception):
     pass
 
 
+#: Sent over https only (a browser ignores it over http): a year, subdomains included.
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def _route_of(scope) -> str:
+    """The matched route's template (``/submissions/{submission_id}``), never the path as sent."""
+    route = scope.get("route")
+    return getattr(route, "path", None) or "(no route)"
+
+
+def log_unhandled(exc: BaseException, scope) -> None:
+    """Log an unhandled error by its type and frames, never its message (a library's message can
+    quote the data it choked on: a row of a return, a NINO), nor the path or query as sent."""
+    log.error(
+        "unhandled %s on %s %s\n%s",
+        type(exc).__name__,
+        scope.get("method", "-"),
+        _route_of(scope),
+        "".join(traceback.format_tb(exc.__traceback__)),
+    )
+
+
 class GuardMiddleware:
-    """Security headers on every response; small-body cap outside the upload routes.
+    """Security headers on every response, errors and 500s included; small-body cap outside the
+    upload routes; unhandled errors answered here and logged without their messages.
 
     Pure ASGI (not ``BaseHTTPMiddleware``) so that upload bodies stream through
-    untouched, chunk by chunk, to the routes that cap them.
+    untouched, chunk by chunk, to the routes that cap them. An error that
+    escapes the routes stops here: Starlette's outermost error middleware
+    would answer without these headers and re-raise, and uvicorn would then log
+    the exception with its message.
     """
 
     def __init__(self, app):
@@ -69,6 +95,7 @@ class GuardMiddleware:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         path = scope["path"]
+        https = scope.get("scheme") == "https"
         started = False
 
         async def send_with_headers(message):
@@ -78,19 +105,32 @@ class GuardMiddleware:
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [h for h in _SECURITY_HEADERS if h[0] not in present]
+                if https and _HSTS[0] not in present:
+                    headers.append(_HSTS)
                 if not path.startswith("/static/") and b"cache-control" not in present:
                     # Pages name people and show (masked) personal data: never keep them in caches.
                     headers.append((b"cache-control", b"no-store"))
+                if message.get("status") == 503 and b"retry-after" not in present:
+                    headers.append((b"retry-after", b"1"))
                 message = {**message, "headers": headers}
             await send(message)
 
+        try:
+            await self._guarded(scope, receive, send_with_headers, path)
+        except Exception as exc:
+            log_unhandled(exc, scope)
+            if not started:
+                await self._server_error(scope, receive, send_with_headers)
+
+    async def _guarded(self, scope, receive, send, path: str) -> None:
         if (scope["method"], path) in UPLOAD_ROUTES:
-            return await self.app(scope, receive, send_with_headers)
+            return await self.app(scope, receive, send)
 
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > SMALL_BODY_LIMIT:
-            return await self._too_large(path, receive, send_with_headers)
+            return await self._too_large(path, receive, send)
         seen = 0
+        started = False
 
         async def capped_receive():
             nonlocal seen
@@ -101,11 +141,35 @@ class GuardMiddleware:
                     raise _BodyTooLarge
             return message
 
+        async def noting_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, capped_receive, send_with_headers)
+            await self.app(scope, capped_receive, noting_send)
         except _BodyTooLarge:
             if not started:
-                await self._too_large(path, receive, send_with_headers)
+                await self._too_large(path, receive, send)
+
+    @staticmethod
+    async def _server_error(scope, receive, send) -> None:
+        from starlette.responses import PlainTextResponse, Response
+
+        response: Response
+        request = Request(scope, receive)
+        try:
+            if scope["path"].startswith("/api/"):
+                response = error_response(
+                    500, "internal_error", "Something went wrong on our side. Nothing was lost."
+                )
+            else:
+                response = error_page(
+                    request, 500, "Sorry, there is a problem with the service", "Try again later."
+                )
+        except Exception:  # the error page itself failed: say it in plain text
+            response = PlainTextResponse("Sorry, there is a problem with the service.", status_code=500)
+        await response({"type": "http"}, receive, send)
 
     @staticmethod
     async def _too_large(path: str, receive, send) -> None:
@@ -175,14 +239,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
-        # The type and the frames, never the message: a library's message can quote data.
-        log.error(
-            "unhandled %s on %s %s\n%s",
-            type(exc).__name__,
-            request.method,
-            request.url.path,
-            "".join(traceback.format_tb(exc.__traceback__)),
-        )
+        # Reached only by an error in the guard itself (it answers every other one).
+        log_unhandled(exc, request.scope)
         if _is_api(request):
             return error_response(
                 500, "internal_error", "Something went wrong on our side. Nothing was lost."
@@ -196,6 +254,7 @@ def create_app(
     upload_limit: int | None = None,
     rate_limits: RateLimits | None = None,
     secure_cookies: bool | None = None,
+    max_validations: int | None = None,
 ) -> FastAPI:
     """Build a portal over ``paths`` (default: ``MI_HOME``).
 
@@ -206,6 +265,8 @@ def create_app(
         rate_limits: sign-in and API limits (default ``RateLimits()``).
         secure_cookies: force the cookies' ``Secure`` flag on or off; by
             default it is set when the request came over https.
+        max_validations: uploads validated at once (default ``MI_MAX_VALIDATIONS``,
+            2); past it an upload is answered 503 with ``Retry-After`` and not kept.
     """
     paths = paths or default_paths()
     portal = Portal(
@@ -213,6 +274,7 @@ def create_app(
         upload_limit=upload_limit if upload_limit is not None else upload_limit_bytes(),
         rate_limits=rate_limits or RateLimits(),
         secure_cookies=secure_cookies,
+        max_validations=max_validations or max_concurrent_validations(),
     )
     paths.ensure_home()
     paths.ops.mkdir(parents=True, exist_ok=True)

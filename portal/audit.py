@@ -3,8 +3,11 @@
 Every portal action (sign-in and its failures, sign-out, uploads, page views
 of submissions and feedback, findings downloads, API calls) and every user
 change made with ``mi users`` is one row in the ops database, readable by
-admins at ``/admin/audit``. Failed sign-ins are also what the sign-in rate
-limit counts, so the limit and the evidence can never disagree.
+admins at ``/admin/audit``. Every field is cleaned on the way in
+(:func:`clean`): clipped, control characters removed, anything shaped like a
+NINO masked. A failed sign-in names a known user, or the keyed hash of a typed
+name that is no account (``portal.accounts.sign_in_identity``), never the
+typed text.
 
 Not for: file contents, NINOs or any other personal data from a return. A
 row names a submission by its id; the ledger has the rest.
@@ -12,9 +15,9 @@ row names a submission by its id; the ledger has the rest.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
+from contracts_schema.checks import mask_nino_runs
 from core.settings import Paths
 from portal import opsdb
 
@@ -35,12 +38,17 @@ class AuditEntry:
     detail: str | None
 
 
-def _clip(value: str | None) -> str | None:
+def clean(value: str | None) -> str | None:
+    """A field as it may be kept: control characters removed, NINO-shaped runs masked, clipped.
+
+    Control characters would let a crafted user name forge lines in an exported
+    log; a NINO has no place in the audit log at all.
+    """
     if value is None:
         return None
-    # Control characters would let a crafted user name forge lines in an exported log.
-    text = "".join(ch if ch.isprintable() else "?" for ch in str(value))
-    return text[:_MAX_TEXT]
+    # Masked first, while a control character still ends a NINO-shaped run.
+    text = mask_nino_runs(str(value)[: _MAX_TEXT * 4])
+    return "".join(ch for ch in text if ch.isprintable())[:_MAX_TEXT]
 
 
 def record(
@@ -61,13 +69,13 @@ def record(
             "values (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 opsdb.timestamp(),
-                _clip(actor) or "-",
-                role,
-                action,
-                _clip(target),
-                _clip(client) or "-",
-                outcome,
-                _clip(detail),
+                clean(actor) or "-",
+                clean(role),
+                clean(action) or "-",
+                clean(target),
+                clean(client) or "-",
+                clean(outcome) or "-",
+                clean(detail),
             ),
         )
 
@@ -83,26 +91,3 @@ def entries(paths: Paths, *, limit: int = 200, before: int | None = None) -> lis
     with opsdb.connect(paths) as conn:
         rows = conn.execute(sql, (*args, limit)).fetchall()
     return [AuditEntry(**dict(r)) for r in rows]
-
-
-def recent_sign_in_failures(
-    paths: Paths, *, actor: str, client: str, window: dt.timedelta
-) -> tuple[int, str | None]:
-    """Failed sign-ins for this user name from this address within the window, since their last success.
-
-    Returns:
-        The count, and the time of the oldest counted failure (when the block lifts).
-    """
-    since = opsdb.timestamp(opsdb.utc_now() - window)
-    with opsdb.connect(paths) as conn:
-        last_ok = conn.execute(
-            "select max(at) from audit"
-            " where action = 'sign_in' and actor = ? and client = ? and outcome = 'success'",
-            (_clip(actor), _clip(client)),
-        ).fetchone()[0]
-        row = conn.execute(
-            "select count(*), min(at) from audit where action = 'sign_in' and actor = ? and client = ? "
-            "and outcome = 'failure' and at > ?",
-            (_clip(actor), _clip(client), max(since, last_ok or "")),
-        ).fetchone()
-    return row[0], row[1]

@@ -61,7 +61,29 @@ create table if not exists audit (
     detail    text
 );
 create index if not exists audit_sign_in on audit (action, actor, client, at);
+create table if not exists sign_in_attempts (
+    -- what the sign-in limits count (portal/ratelimit.py); rows older than the window are swept
+    attempt_id integer primary key autoincrement,
+    account    text not null,                -- 'user:<user_id>', or 'name:<keyed hash>' of a typed name
+    source     text not null,                -- client address
+    at         text not null,
+    outcome    text not null check (outcome in ('pending', 'failure', 'success'))
+);
+create index if not exists sign_in_attempts_account on sign_in_attempts (account, source, at);
+create index if not exists sign_in_attempts_source on sign_in_attempts (source, at);
+create index if not exists sign_in_attempts_at on sign_in_attempts (at);
+create table if not exists portal_keys (
+    -- random keys the portal makes for itself (the keyed hash of typed user names)
+    name  text primary key,
+    value blob not null
+);
 """
+
+
+def portal_key(conn: sqlite3.Connection, name: str) -> bytes:
+    """A random 32-byte key kept in the database under ``name``, made on first use (race-free)."""
+    conn.execute("insert or ignore into portal_keys (name, value) values (?, ?)", (name, os.urandom(32)))
+    return bytes(conn.execute("select value from portal_keys where name = ?", (name,)).fetchone()[0])
 
 
 def utc_now() -> dt.datetime:

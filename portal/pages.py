@@ -13,7 +13,6 @@ see or send (``portal/returns.py`` decides; these routes only ask).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import secrets
 from urllib.parse import urlencode
@@ -22,7 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from portal import accounts, audit
+from portal import accounts, audit, ratelimit
 from portal.returns import (
     RETURN_LABELS,
     findings_csv,
@@ -34,7 +33,7 @@ from portal.returns import (
     visible_submission,
     visible_submissions,
 )
-from portal.uploads import ReceivedUpload, UploadRefused, receive_upload
+from portal.uploads import ReceivedUpload, UploadRefused, receive_upload, validation_slot
 from portal.web import (
     SESSION_COOKIE,
     SIGN_IN_CSRF_COOKIE,
@@ -134,8 +133,10 @@ async def sign_in(request: Request) -> Response:
     username = accounts.normalise_name(_text(form, "username", 200))
     password = _text(form, "password", accounts.MAX_PASSWORD_LENGTH + 1)
     next_path = _safe_next(_text(form, "next"))
+    # A typed name that is no account may be a password in the wrong box: only its keyed hash is kept.
+    who = await run_in_threadpool(accounts.sign_in_identity, portal.paths, username)
     if not accounts.tokens_match(request.cookies.get(SIGN_IN_CSRF_COOKIE, ""), _text(form, "csrf_token")):
-        record(request, "sign_in", "csrf_failed", actor=username or "-")
+        record(request, "sign_in", "csrf_failed", actor=who.actor)
         return _sign_in_page(
             request,
             status_code=403,
@@ -149,40 +150,54 @@ async def sign_in(request: Request) -> Response:
     if not password:
         errors.append({"field": "password", "text": "Enter your password"})
     if errors:
-        record(request, "sign_in", "incomplete", actor=username or "-")
+        record(request, "sign_in", "incomplete", actor=who.actor)
         return _sign_in_page(request, status_code=422, errors=errors, username=username, next_path=next_path)
 
-    window = portal.rate_limits.sign_in_window
-    failures, oldest = await run_in_threadpool(
-        audit.recent_sign_in_failures,
-        portal.paths,
-        actor=username,
-        client=client_address(request),
-        window=window,
-    )
-    if failures >= portal.rate_limits.sign_in_failures and oldest is not None:
-        # Checked before the password: while blocked, even the right password is not tried.
-        wait = dt.datetime.fromisoformat(oldest) + window - dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        seconds = max(1, int(wait.total_seconds()) + 1)
-        record(request, "sign_in", "rate_limited", actor=username)
-        return _sign_in_page(
-            request,
-            status_code=429,
-            username=username,
-            next_path=next_path,
-            headers={"Retry-After": str(seconds)},
-            errors=[
-                {
-                    "field": "username",
-                    "text": "There have been too many failed attempts to sign in as this user "
-                    f"from your address. Try again in {-(-seconds // 60)} minutes.",
-                }
-            ],
+    with portal.password_checks.held() as free:
+        if not free:
+            # A flood of sign-ins gets this at once, without a thread or a hash: the rest of the
+            # portal keeps its threads and cores.
+            record(request, "sign_in", "busy", actor=who.actor)
+            return _sign_in_page(
+                request,
+                status_code=503,
+                username=username,
+                next_path=next_path,
+                headers={"Retry-After": "1"},
+                errors=[{"field": "username", "text": "The service is busy. Try again in a moment."}],
+            )
+        # Checked and counted in one step, before the password: while blocked, even the right
+        # password is not tried, and parallel attempts cannot slip past the limit together.
+        attempt, seconds = await run_in_threadpool(
+            ratelimit.begin_sign_in,
+            portal.paths,
+            portal.rate_limits,
+            account=who.account,
+            source=client_address(request),
         )
-
-    user = await run_in_threadpool(accounts.authenticate_password, portal.paths, username, password)
+        if attempt is None:
+            record(request, "sign_in", "rate_limited", actor=who.actor)
+            return _sign_in_page(
+                request,
+                status_code=429,
+                username=username,
+                next_path=next_path,
+                headers={"Retry-After": str(seconds)},
+                errors=[
+                    {
+                        "field": "username",
+                        "text": "There have been too many failed attempts to sign in as this user "
+                        f"or from your address. Try again in {-(-seconds // 60)} minutes.",
+                    }
+                ],
+            )
+        user = None
+        try:
+            user = await run_in_threadpool(accounts.authenticate_password, portal.paths, username, password)
+        finally:
+            await run_in_threadpool(ratelimit.end_sign_in, portal.paths, attempt, success=user is not None)
     if user is None:
-        record(request, "sign_in", "failure", actor=username)
+        record(request, "sign_in", "failure", actor=who.actor)
         return _sign_in_page(
             request,
             status_code=401,
@@ -288,9 +303,10 @@ async def upload(request: Request) -> Response:
             request, folder=uploads_folder(portal.paths), limit=portal.upload_limit, before_file=check_csrf
         )
         check_csrf(received.fields)
-        result = await run_in_threadpool(
-            submit_upload, portal.paths, user, received, channel="portal", limit=portal.upload_limit
-        )
+        with validation_slot(portal.validations):
+            result = await run_in_threadpool(
+                submit_upload, portal.paths, user, received, channel="portal", limit=portal.upload_limit
+            )
     except UploadRefused as refusal:
         record(request, "upload", "refused", user=user, detail=f"{refusal.status} {refusal.code}")
         if refusal.code == "csrf_failed":
@@ -301,15 +317,13 @@ async def upload(request: Request) -> Response:
                 "Nothing was uploaded. Go back, reload the page and choose the file again.",
             )
         form = {k: v for k, v in (received.fields.items() if received else ()) if k in ("return", "period")}
-        headers = {"Connection": "close"} if refusal.status == 413 else None
         response = _upload_page(
             request,
             status_code=refusal.status,
             form=form,
             errors=[{"field": refusal.field, "text": refusal.message}],
         )
-        if headers:
-            response.headers.update(headers)
+        response.headers.update(refusal.headers)
         return response
     finally:
         if received is not None:

@@ -20,10 +20,11 @@ Not for: deciding who may upload what (``portal/returns.py``) or validation
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -32,7 +33,9 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
+from contracts_schema.checks import mask_nino_runs
 from ingest.read import ZIP_MAGIC, FileRejected, guard_xlsx
+from portal.ratelimit import Slots
 
 FILE_FIELD = "file"
 #: Form fields other than the file are short (a return name, a period, a CSRF token).
@@ -50,13 +53,54 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 13)) + b"\x7f"
 class UploadRefused(Exception):
     """The upload cannot be taken; carries the HTTP status, a stable code and a message for people."""
 
-    def __init__(self, status: int, code: str, message: str, *, field: str | None = FILE_FIELD):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = FILE_FIELD,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         #: The form field the problem is about (the web form links its error message there).
         self.field = field
+        #: Headers the answer must carry (``Retry-After`` on 503, ``Connection: close`` on 413).
+        self.headers = dict(headers or {})
+        if status == 413:
+            self.headers.setdefault("Connection", "close")
+
+
+#: Seconds a client is asked to wait when every validation slot is taken (one validation's time).
+BUSY_RETRY_AFTER = 5
+
+
+@contextlib.contextmanager
+def validation_slot(slots: Slots) -> Iterator[None]:
+    """Hold one of the portal's validation slots for the block, or refuse at once.
+
+    Validation holds the file and its frames in memory, so the number running
+    at once bounds the portal's memory. Past the cap the upload is refused
+    (503, ``Retry-After``) rather than queued; the caller discards the file.
+
+    Raises:
+        UploadRefused: 503 ``busy`` when no slot is free.
+    """
+    if not slots.try_acquire():
+        raise UploadRefused(
+            503,
+            "busy",
+            "The portal is checking as many files as it can at once. Nothing of this upload "
+            f"has been kept: send it again in {BUSY_RETRY_AFTER} seconds or so.",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+        )
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def too_large(limit: int) -> UploadRefused:
@@ -96,12 +140,13 @@ def client_file_name(raw: bytes | None) -> str:
     """The sender's file name as harmless text: last path segment, printable, at most 255 characters.
 
     Both ``/`` and ``\\`` count as separators (old browsers send a Windows
-    path); the result is only ever recorded and shown, never opened.
+    path); the result is only ever recorded and shown, never opened. A run
+    shaped like a NINO in it (a clerk naming the file after a person) is masked.
     """
     if not raw:
         return ""
     text = raw.decode("utf-8", errors="replace").replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(ch for ch in text if ch.isprintable()).strip()
+    text = mask_nino_runs("".join(ch for ch in text if ch.isprintable()).strip())
     return "" if text in (".", "..") else text[:255]
 
 

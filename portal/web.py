@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from core.settings import Paths
 from portal import accounts, audit
 from portal.accounts import Session, User
-from portal.ratelimit import RateLimits, SlidingWindow
+from portal.ratelimit import RateLimits, SlidingWindow, Slots
 
 SESSION_COOKIE = "mi_session"
 SIGN_IN_CSRF_COOKIE = "mi_sign_in_csrf"
@@ -36,16 +36,24 @@ class Portal:
     Attributes:
         secure_cookies: mark cookies ``Secure``; None decides per request
             (https, including behind a proxy that says so, gets Secure cookies).
+        max_validations: uploads validated at once (``validations``).
+        password_checks: the cap on argon2 checks running at once.
+        validations: the cap on uploads being validated at once.
     """
 
     paths: Paths
     upload_limit: int
     rate_limits: RateLimits
     secure_cookies: bool | None = None
+    max_validations: int = 2
     api_calls: SlidingWindow = field(init=False)
+    password_checks: Slots = field(init=False)
+    validations: Slots = field(init=False)
 
     def __post_init__(self) -> None:
         self.api_calls = SlidingWindow(self.rate_limits.api_calls, self.rate_limits.api_window)
+        self.password_checks = Slots(self.rate_limits.password_checks)
+        self.validations = Slots(self.max_validations)
 
 
 def portal_of(request: Request) -> Portal:
