@@ -81,7 +81,9 @@ def mask_nino_text(text: str) -> str:
 
 
 #: A run shaped like a NINO inside a longer text (letters and digits around it end the run).
-_NINO_INSIDE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[\s-]?(?:[0-9][\s-]?){5}[0-9][A-Da-d]?(?![A-Za-z0-9])")
+_NINO_INSIDE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}[\s-]?(?:[0-9][\s-]?){5}[0-9](?:[\s-]?[A-Da-d])?(?![A-Za-z0-9])"
+)
 
 
 def mask_nino_runs(text: str) -> str:
