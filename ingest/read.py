@@ -19,7 +19,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -31,6 +34,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 SOURCE_ROW = "source_row"
 #: An XLSX whose parts expand more than this many times over is treated as a zip bomb.
 MAX_XLSX_EXPANSION = 200
+#: The most rows a sheet can hold, header included (Excel's own limit): the reader never loads more.
+XLSX_MAX_ROWS = 1_048_576
+#: Decompressed bytes produced per step while a workbook's real size is counted.
+_INFLATE_CHUNK = 64 * 1024
+#: How much of each XML part is searched for entity declarations (they come before the content).
+_XML_HEAD = 4096
 #: Any byte that is not ASCII whitespace: found in place, without copying the body.
 _NOT_WHITESPACE = re.compile(rb"[^ \t\n\r\x0b\x0c]")
 _EXCEL_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$")
@@ -121,40 +130,116 @@ def _collect_csv(frame: pl.LazyFrame) -> pl.DataFrame:
         raise FileRejected("FILE_FORMAT", "the CSV could not be parsed") from None
 
 
+def _local_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
+    """Where a part's compressed bytes begin: after its local header, name and extra field."""
+    offset = info.header_offset
+    header = data[offset : offset + zipfile.sizeFileHeader]
+    if len(header) < zipfile.sizeFileHeader:
+        raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file")
+    fields = struct.unpack(zipfile.structFileHeader, header)
+    if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+        raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file")
+    return (
+        offset
+        + zipfile.sizeFileHeader
+        + fields[zipfile._FH_FILENAME_LENGTH]
+        + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+    )
+
+
+def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A part's real bytes, a chunk at a time, read from its own data.
+
+    The deflate stream says where it ends, so the archive's size fields are
+    not used to decide how much there is: a crafted zip can claim anything.
+    """
+    if info.flag_bits & 0x1:
+        raise FileRejected("FILE_FORMAT", "the workbook is encrypted")
+    start = _local_data_start(data, info)
+    if info.compress_type == zipfile.ZIP_STORED:
+        stored = data[start : start + info.compress_size]
+        for offset in range(0, len(stored), _INFLATE_CHUNK):
+            yield stored[offset : offset + _INFLATE_CHUNK]
+        return
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise FileRejected("FILE_FORMAT", "the workbook uses a compression that is not accepted")
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    position = start
+    while not inflater.eof:
+        if inflater.unconsumed_tail:
+            source = inflater.unconsumed_tail
+        else:
+            source = data[position : position + _INFLATE_CHUNK]
+            position += len(source)
+        try:
+            out = inflater.decompress(source, _INFLATE_CHUNK)
+        except zlib.error:
+            raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file") from None
+        if not out and not source:
+            raise FileRejected("FILE_FORMAT", "the workbook is cut short")
+        if out:
+            yield out
+
+
 def guard_xlsx(data: bytes, byte_limit: int) -> None:
+    """Refuse what is not a workbook, a zip bomb, and XML entity tricks, before any parser sees it.
+
+    Every part is decompressed here, a chunk at a time, and the real bytes
+    counted: reading stops the moment the total passes ``byte_limit`` or
+    :data:`MAX_XLSX_EXPANSION` times the file's own size, whatever the archive
+    claims. A part whose real size differs from its entry's claim is refused
+    too, since the reader that follows would trust the claim.
+
+    Raises:
+        FileRejected: ``FILE_TOO_LARGE`` for a bomb, ``FILE_FORMAT`` otherwise.
+    """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except zipfile.BadZipFile:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file") from None
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise FileRejected("FILE_FORMAT", "the zip file is not an .xlsx workbook")
-    expanded = sum(i.file_size for i in infos)
-    compressed = max(1, sum(i.compress_size for i in infos))
-    if expanded > byte_limit or expanded / compressed > MAX_XLSX_EXPANSION:
-        raise FileRejected("FILE_TOO_LARGE", "the workbook expands far beyond its size (a zip bomb?)")
+    cap = min(byte_limit, MAX_XLSX_EXPANSION * len(data))
+    total = 0
     for info in infos:
-        if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
-            with archive.open(info) as part:
-                head = part.read(4096)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise FileRejected(
-                    "FILE_FORMAT", "the workbook declares XML entities, which are not accepted"
-                )
+        if info.is_dir():
+            continue
+        real = 0
+        head = b""
+        for chunk in _inflate(data, info):
+            real += len(chunk)
+            total += len(chunk)
+            if total > cap:
+                raise FileRejected("FILE_TOO_LARGE", "the workbook expands far beyond its size (a zip bomb?)")
+            if len(head) < _XML_HEAD:
+                head += chunk[: _XML_HEAD - len(head)]
+        if real != info.file_size:
+            raise FileRejected("FILE_FORMAT", "the workbook's parts are not the sizes it says they are")
+        if (info.filename.endswith(".xml") or info.filename.endswith(".rels")) and (
+            b"<!DOCTYPE" in head or b"<!ENTITY" in head
+        ):
+            raise FileRejected("FILE_FORMAT", "the workbook declares XML entities, which are not accepted")
+
+
+def xlsx_rows_to_read(row_limit: int) -> int:
+    """The rows the reader is told to load: the header, the data rows allowed, and one more to
+    tell a sheet at the limit from one past it; never more than a sheet can hold."""
+    return min(row_limit, XLSX_MAX_ROWS - 1) + 2
 
 
 def _read_xlsx(data: bytes, *, byte_limit: int, row_limit: int) -> tuple[list[str], pl.DataFrame]:
     import fastexcel  # imported here: only XLSX submissions pay for it
 
     guard_xlsx(data, byte_limit)
+    allowed = min(row_limit, XLSX_MAX_ROWS - 1)
     try:
         reader = fastexcel.read_excel(data)
-        sheet = reader.load_sheet(0, header_row=None, dtypes="string")
+        sheet = reader.load_sheet(0, header_row=None, dtypes="string", n_rows=xlsx_rows_to_read(row_limit))
     except Exception:
         raise FileRejected("FILE_FORMAT", "the workbook could not be read") from None
-    if sheet.total_height - 1 > row_limit:
-        raise FileRejected("FILE_TOO_LARGE", f"more than {row_limit} data rows")
+    if max(sheet.total_height, sheet.height) - 1 > allowed:
+        raise FileRejected("FILE_TOO_LARGE", f"more than {allowed} data rows")
     frame = sheet.to_polars()
     if frame.height == 0:
         raise FileRejected("FILE_EMPTY", "no header row")

@@ -40,6 +40,7 @@ from tests.portal.conftest import (
     uploads_left,
 )
 from tests.support.net import free_port
+from tests.support.workbooks import SHEET, claim_size, padded_sheet, workbook
 
 GENEROUS = dict(sign_in_failures=1000, sign_in_failures_per_account=1000, sign_in_failures_per_source=1000)
 
@@ -422,3 +423,11 @@ def test_sign_in_limits_forget_attempts_older_than_the_window(world):
     with sqlite3.connect(world.paths.ops / "portal.sqlite") as conn:
         conn.execute("update sign_in_attempts set at = '2000-01-01T00:00:00.000000'")
     assert sign_in(client, "alice").status_code == 303
+
+
+def test_a_workbook_that_lies_about_its_sizes_is_413_and_nothing_kept(world):
+    liar = claim_size(workbook(padded_sheet(3 * MB)), SHEET, 500)  # the world's limit is 1 MB
+    client = signed_in(world, "alice")
+    page = upload(client, liar, file_name().replace(".csv", ".xlsx"))
+    assert page.status_code == 413 and "zip bomb" in page.text
+    assert ledger_ids(world.paths) == set() and uploads_left(world.paths) == []
