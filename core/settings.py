@@ -24,6 +24,8 @@ DEFAULT_UPLOAD_LIMIT_MB = 512
 DEFAULT_XLSX_ROW_LIMIT = 2_000_000
 #: Uploads the portal validates at once; each holds its file and its frames in memory.
 DEFAULT_MAX_VALIDATIONS = 2
+#: Days an API token works for, unless ``MI_API_TOKEN_DAYS`` says otherwise.
+DEFAULT_API_TOKEN_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -145,4 +147,12 @@ def max_concurrent_validations() -> int:
     value = int(os.environ.get("MI_MAX_VALIDATIONS", DEFAULT_MAX_VALIDATIONS))
     if value < 1:
         raise ValueError("MI_MAX_VALIDATIONS must be at least 1")
+    return value
+
+
+def api_token_days() -> int:
+    """``MI_API_TOKEN_DAYS``: how long a new API token works for (default 365 days)."""
+    value = int(os.environ.get("MI_API_TOKEN_DAYS", DEFAULT_API_TOKEN_DAYS))
+    if value < 1:
+        raise ValueError("MI_API_TOKEN_DAYS must be at least 1")
     return value

@@ -122,13 +122,20 @@ DEMO_PROVIDER_USER = "demo-provider"
 
 
 def _portal_user(paths, summary: dict) -> str:
-    from portal.accounts import ensure_user
+    from portal.accounts import AccountError, ensure_user
 
     ukprn = _first_prime(summary)
     if ukprn is None:
         return ""
-    # Re-running the demo resets this user, so the sign-in printed below always works.
-    ensure_user(paths, DEMO_PROVIDER_USER, role="provider", ukprn=ukprn, password=DEMO_PROVIDER_PASSWORD)
+    # Re-running the demo resets this user, so the sign-in printed below always works; but an
+    # account someone disabled stays disabled (ensure_user refuses), and no sign-in is printed.
+    try:
+        ensure_user(paths, DEMO_PROVIDER_USER, role="provider", ukprn=ukprn, password=DEMO_PROVIDER_PASSWORD)
+    except AccountError:
+        return (
+            f"portal:           mi serve  ->  http://127.0.0.1:8000/  ({DEMO_PROVIDER_USER} is disabled "
+            "and stays so; add a user with: mi users add NAME --role provider --ukprn N --password-stdin)"
+        )
     return (
         f"portal:           mi serve  ->  http://127.0.0.1:8000/  "
         f"(sign in as {DEMO_PROVIDER_USER} / {DEMO_PROVIDER_PASSWORD}, provider {ukprn})"

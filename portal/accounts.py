@@ -4,10 +4,13 @@ A user has a role (``provider``, ``analyst``, ``publisher``, ``admin``); a
 provider user is bound to exactly one UKPRN and can see and submit only for
 it. Passwords and token secrets are kept only as argon2 hashes. A token is
 ``mi_<token_id>_<secret>``: the id finds the row without scanning, the secret
-is checked against its hash. Sessions are random ids kept server-side (the
-database stores their SHA-256). Every lookup joins the user and checks that
-they are not disabled, so disabling someone ends their sessions and tokens at
-once, on the very next request.
+is checked against its hash. A token expires (``MI_API_TOKEN_DAYS``, 365
+days by default) and can be revoked on its own (``mi users revoke-token``).
+Sessions are random ids kept server-side (the database stores their SHA-256).
+Every lookup joins the user and checks that they are not disabled, so
+disabling someone ends their sessions and tokens at once, on the very next
+request; their tokens are revoked as well, for good, and a disabled account
+is re-enabled by nothing here.
 
 Not for: HTTP (cookies, forms, status codes are ``portal/pages.py`` and
 ``portal/api.py``) or the audit log (``portal/audit.py``).
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from core.settings import Paths
+from core.settings import Paths, api_token_days
 from portal import opsdb
 
 ROLES = ("provider", "analyst", "publisher", "admin")
@@ -142,19 +145,26 @@ def add_user(paths: Paths, name: str, *, role: str, password: str, ukprn: str | 
 
 
 def ensure_user(paths: Paths, name: str, *, role: str, password: str, ukprn: str | None = None) -> User:
-    """Create the user, or make an existing one match: role, UKPRN, password, enabled.
+    """Create the user, or make an existing one match: role, UKPRN, password.
 
     For set-up scripts such as the demo, which must be able to print a
     sign-in that works however often they run. Not for people: use
     :func:`add_user`, which refuses a taken name.
+
+    Raises:
+        AccountError: the user exists and is disabled. Someone disabled it on
+            purpose (a leaked password, say): a set-up script never undoes that.
     """
     name, role, ukprn = check_new_user(name, role, ukprn)
     check_password(password)
     password_hash = _hasher.hash(password)
     with opsdb.connect(paths) as conn, opsdb.transaction(conn):
-        if conn.execute("select 1 from users where name = ?", (name,)).fetchone():
+        existing = conn.execute("select disabled_at from users where name = ?", (name,)).fetchone()
+        if existing is not None and existing["disabled_at"] is not None:
+            raise AccountError(f"{name} is disabled, and stays disabled: add another user instead")
+        if existing is not None:
             conn.execute(
-                "update users set role = ?, ukprn = ?, password_hash = ?, disabled_at = null where name = ?",
+                "update users set role = ?, ukprn = ?, password_hash = ? where name = ?",
                 (role, ukprn, password_hash, name),
             )
         else:
@@ -172,17 +182,18 @@ def get_user(paths: Paths, name: str) -> User | None:
 
 
 def list_users(paths: Paths) -> list[tuple[User, int]]:
-    """Every user with the number of live API tokens they hold, by name."""
+    """Every user with the number of live (unrevoked, unexpired) API tokens they hold, by name."""
     with opsdb.connect(paths) as conn:
         rows = conn.execute(
             "select u.*, (select count(*) from api_tokens t where t.user_id = u.user_id "
-            "and t.revoked_at is null) as tokens from users u order by u.name"
+            "and t.revoked_at is null and t.expires_at > ?) as tokens from users u order by u.name",
+            (opsdb.timestamp(),),
         ).fetchall()
     return [(_user(r), r["tokens"]) for r in rows]
 
 
 def disable_user(paths: Paths, name: str) -> User:
-    """Disable a user: their sessions are deleted and their tokens refused from now on."""
+    """Disable a user: their sessions are deleted and their tokens revoked, for good."""
     with opsdb.connect(paths) as conn, opsdb.transaction(conn):
         row = conn.execute("select * from users where name = ?", (normalise_name(name),)).fetchone()
         if row is None:
@@ -192,6 +203,10 @@ def disable_user(paths: Paths, name: str) -> User:
                 "update users set disabled_at = ? where user_id = ?", (opsdb.timestamp(), row["user_id"])
             )
         conn.execute("delete from sessions where user_id = ?", (row["user_id"],))
+        conn.execute(
+            "update api_tokens set revoked_at = ? where user_id = ? and revoked_at is null",
+            (opsdb.timestamp(), row["user_id"]),
+        )
         return _user(conn.execute("select * from users where user_id = ?", (row["user_id"],)).fetchone())
 
 
@@ -253,12 +268,16 @@ def authenticate_password(paths: Paths, name: str, password: str) -> User | None
 # --- API tokens -------------------------------------------------------------------------
 
 
-def issue_token(paths: Paths, name: str, *, replace: bool = False) -> str:
+def issue_token(paths: Paths, name: str, *, replace: bool = False, days: int | None = None) -> str:
     """A new API token for an active user, returned once; only its hash is kept.
 
     Args:
         replace: revoke the user's earlier tokens (rotation after a leak).
+        days: how long it works for (default ``MI_API_TOKEN_DAYS``, 365).
     """
+    days = days if days is not None else api_token_days()
+    if days < 1:
+        raise AccountError("a token must work for at least one day")
     if get_user(paths, name) is None:  # fail fast, before the deliberately slow hash
         raise AccountError(f"there is no user called {normalise_name(name)!r}")
     token_id = secrets.token_hex(8)
@@ -270,17 +289,46 @@ def issue_token(paths: Paths, name: str, *, replace: bool = False) -> str:
             raise AccountError(f"there is no user called {normalise_name(name)!r}")
         if row["disabled_at"] is not None:
             raise AccountError(f"{row['name']} is disabled; a disabled user gets no token")
-        now = opsdb.timestamp()
+        moment = opsdb.utc_now()
+        now = opsdb.timestamp(moment)
         if replace:
             conn.execute(
                 "update api_tokens set revoked_at = ? where user_id = ? and revoked_at is null",
                 (now, row["user_id"]),
             )
         conn.execute(
-            "insert into api_tokens (token_id, user_id, secret_hash, created_at) values (?, ?, ?, ?)",
-            (token_id, row["user_id"], secret_hash, now),
+            "insert into api_tokens (token_id, user_id, secret_hash, created_at, expires_at) "
+            "values (?, ?, ?, ?, ?)",
+            (token_id, row["user_id"], secret_hash, now, opsdb.timestamp(moment + dt.timedelta(days=days))),
         )
     return f"{TOKEN_PREFIX}_{token_id}_{secret}"
+
+
+def revoke_token(paths: Paths, token: str) -> tuple[str, str]:
+    """Revoke one API token, given its id (the part after ``mi_``) or the whole token.
+
+    Returns:
+        (token id, the name of the user it belonged to).
+
+    Raises:
+        AccountError: no such token, or it was revoked already.
+    """
+    token = token.strip()
+    token_id = token_id_of(token) or (token if re.fullmatch(r"[0-9a-f]{16}", token) else None)
+    if token_id is None:
+        raise AccountError("give the token's id (16 hex digits, as in mi_<id>_...) or the whole token")
+    with opsdb.connect(paths) as conn, opsdb.transaction(conn):
+        row = conn.execute(
+            "select t.revoked_at, u.name from api_tokens t join users u on u.user_id = t.user_id "
+            "where t.token_id = ?",
+            (token_id,),
+        ).fetchone()
+        if row is None:
+            raise AccountError(f"there is no token {token_id}")
+        if row["revoked_at"] is not None:
+            raise AccountError(f"token {token_id} was revoked already")
+        conn.execute("update api_tokens set revoked_at = ? where token_id = ?", (opsdb.timestamp(), token_id))
+    return token_id, row["name"]
 
 
 def token_id_of(token: str) -> str | None:
@@ -297,7 +345,7 @@ def token_id_of(token: str) -> str | None:
 
 
 def authenticate_token(paths: Paths, token: str) -> User | None:
-    """The active user owning this token, else None (unknown, revoked, wrong secret, disabled user)."""
+    """The active user owning this token, else None (unknown, revoked, expired, wrong secret, disabled)."""
     token_id = token_id_of(token)
     if token_id is None or len(token) > 256:
         return None
@@ -305,8 +353,8 @@ def authenticate_token(paths: Paths, token: str) -> User | None:
     with opsdb.connect(paths) as conn:
         row = conn.execute(
             "select u.*, t.secret_hash from api_tokens t join users u on u.user_id = t.user_id "
-            "where t.token_id = ? and t.revoked_at is null",
-            (token_id,),
+            "where t.token_id = ? and t.revoked_at is null and t.expires_at > ?",
+            (token_id, opsdb.timestamp()),
         ).fetchone()
     if row is None:
         return None

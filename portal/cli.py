@@ -1,4 +1,4 @@
-"""The portal's sub-commands of ``mi``: ``mi serve`` and ``mi users add|token|list|disable``.
+"""The portal's sub-commands of ``mi``: ``mi serve`` and ``mi users add|token|revoke-token|list|disable``.
 
 ``mi.cli`` finds this module and calls :func:`register`. Exit statuses are those
 of every ``mi`` command: 0 done, 1 refused, 2 usage error (a provider without ``--ukprn``,
@@ -87,12 +87,13 @@ def cmd_users_add(args: argparse.Namespace) -> int:
 
 
 def cmd_users_token(args: argparse.Namespace) -> int:
+    from core.settings import api_token_days
     from core.settings import paths as default_paths
     from portal import accounts
 
     paths = default_paths()
     try:
-        token = accounts.issue_token(paths, args.name, replace=args.replace)
+        token = accounts.issue_token(paths, args.name, replace=args.replace, days=args.days)
     except accounts.AccountError as exc:
         print(f"mi users token: {exc}", file=sys.stderr)
         _audit(paths, "user_token", "refused", accounts.normalise_name(args.name), str(exc))
@@ -106,9 +107,29 @@ def cmd_users_token(args: argparse.Namespace) -> int:
     )
     print(token)
     print(
-        "This token is shown once; only its hash is kept. Send it as: Authorization: Bearer <token>",
+        "This token is shown once; only its hash is kept. Send it as: Authorization: Bearer <token>. "
+        f"It works for {args.days or api_token_days()} days; revoke it with: "
+        f"mi users revoke-token {accounts.token_id_of(token)}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def cmd_users_revoke_token(args: argparse.Namespace) -> int:
+    from core.settings import paths as default_paths
+    from portal import accounts
+
+    paths = default_paths()
+    try:
+        token_id, name = accounts.revoke_token(paths, args.token)
+    except accounts.AccountError as exc:
+        print(f"mi users revoke-token: {exc}", file=sys.stderr)
+        # The id only: a whole token pasted here is a secret, and it goes in no log.
+        given = accounts.token_id_of(args.token.strip()) or "-"
+        _audit(paths, "user_revoke_token", "refused", "-", f"token {given}")
+        return EXIT_USAGE
+    _audit(paths, "user_revoke_token", "success", name, f"token {token_id}")
+    print(f"revoked token {token_id} of {name}: it no longer works")
     return EXIT_OK
 
 
@@ -142,7 +163,7 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
         _audit(paths, "user_disable", "refused", accounts.normalise_name(args.name), str(exc))
         return EXIT_USAGE
     _audit(paths, "user_disable", "success", user.name)
-    print(f"disabled {user.name}: their sessions and API tokens no longer work")
+    print(f"disabled {user.name}: their sessions ended and their API tokens are revoked for good")
     return EXIT_OK
 
 
@@ -223,7 +244,17 @@ def register(subparsers) -> None:
     p = commands.add_parser("token", help="issue a new API token for a user (printed once)")
     p.add_argument("name")
     p.add_argument("--replace", action="store_true", help="revoke the user's earlier tokens")
+    p.add_argument(
+        "--days",
+        type=int,
+        metavar="N",
+        help="how long the token works for (default MI_API_TOKEN_DAYS, 365)",
+    )
     p.set_defaults(func=cmd_users_token)
+
+    p = commands.add_parser("revoke-token", help="revoke one API token: it stops working at once")
+    p.add_argument("token", help="the token's id (the 16 hex digits after mi_) or the whole token")
+    p.set_defaults(func=cmd_users_revoke_token)
 
     p = commands.add_parser("list", help="list users, roles, UKPRNs and whether they are active")
     p.set_defaults(func=cmd_users_list)

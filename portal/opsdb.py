@@ -38,7 +38,8 @@ create table if not exists api_tokens (
     secret_hash  text not null,              -- argon2 hash of the secret part; the token itself is never kept
     created_at   text not null,
     revoked_at   text,
-    last_used_at text
+    last_used_at text,
+    expires_at   text                        -- refused from this moment on
 );
 create table if not exists sessions (
     -- sha256 of the cookie value: a copied database yields no live session
@@ -102,6 +103,20 @@ def database_path(paths: Paths) -> Path:
 _initialised: set[Path] = set()
 
 
+def _add_token_expiry(conn: sqlite3.Connection) -> None:
+    """Databases made before tokens expired: add the column, and give old tokens a year from issue."""
+    columns = {row[1] for row in conn.execute("pragma table_info(api_tokens)")}
+    if "expires_at" not in columns:
+        conn.execute("alter table api_tokens add column expires_at text")
+    for token_id, created_at in conn.execute(
+        "select token_id, created_at from api_tokens where expires_at is null"
+    ).fetchall():
+        expires = dt.datetime.fromisoformat(created_at) + dt.timedelta(days=365)
+        conn.execute(
+            "update api_tokens set expires_at = ? where token_id = ?", (timestamp(expires), token_id)
+        )
+
+
 @contextlib.contextmanager
 def connect(paths: Paths) -> Iterator[sqlite3.Connection]:
     """A connection in autocommit mode; use ``with conn:`` blocks for transactions.
@@ -124,6 +139,7 @@ def connect(paths: Paths) -> Iterator[sqlite3.Connection]:
         if fresh:
             conn.execute("pragma journal_mode = wal")
             conn.executescript(_SCHEMA)
+            _add_token_expiry(conn)
             _initialised.add(path)
         yield conn
     finally:

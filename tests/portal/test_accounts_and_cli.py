@@ -216,7 +216,7 @@ def test_mi_serve_answers_on_the_given_port(mi_home):
 def test_ensure_user_creates_or_resets_for_set_up_scripts(mi_home, cheap_hashing):
     paths = Paths(mi_home)
     first = accounts.ensure_user(paths, "demo", role="provider", ukprn="10004567", password="first password")
-    accounts.disable_user(paths, "demo")
+    # (A disabled account is never re-enabled: test_hardening_accounts.py.)
     again = accounts.ensure_user(paths, "demo", role="provider", ukprn="10004567", password="second password")
     assert again.user_id == first.user_id and again.active
     assert accounts.authenticate_password(paths, "demo", "second password") is not None
