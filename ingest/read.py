@@ -38,6 +38,9 @@ MAX_XLSX_EXPANSION = 200
 XLSX_MAX_ROWS = 1_048_576
 #: Decompressed bytes produced per step while a workbook's real size is counted.
 _INFLATE_CHUNK = 64 * 1024
+#: A zip entry's local file header (signature, versions, flags, method, time, CRC, sizes, name and
+#: extra field lengths), as the zip format defines it.
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
 #: How much of each XML part is searched for entity declarations (they come before the content).
 _XML_HEAD = 4096
 #: Any byte that is not ASCII whitespace: found in place, without copying the body.
@@ -133,18 +136,12 @@ def _collect_csv(frame: pl.LazyFrame) -> pl.DataFrame:
 def _local_data_start(data: bytes, info: zipfile.ZipInfo) -> int:
     """Where a part's compressed bytes begin: after its local header, name and extra field."""
     offset = info.header_offset
-    header = data[offset : offset + zipfile.sizeFileHeader]
-    if len(header) < zipfile.sizeFileHeader:
+    if offset < 0 or offset + _LOCAL_HEADER.size > len(data):
         raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file")
-    fields = struct.unpack(zipfile.structFileHeader, header)
-    if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+    fields = _LOCAL_HEADER.unpack_from(data, offset)
+    if fields[0] != ZIP_MAGIC:
         raise FileRejected("FILE_FORMAT", "the workbook is not a valid .xlsx file")
-    return (
-        offset
-        + zipfile.sizeFileHeader
-        + fields[zipfile._FH_FILENAME_LENGTH]
-        + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
-    )
+    return offset + _LOCAL_HEADER.size + fields[10] + fields[11]  # + name length + extra field length
 
 
 def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
