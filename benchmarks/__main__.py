@@ -1,13 +1,14 @@
 """``make bench``: every benchmark, one table, figures measured side by side in this run.
 
-``python -m benchmarks [--only ingest|alternatives|dbt|release ...] [--scale national|history ...]``
+``python -m benchmarks [--only ingest|alternatives|dbt|release|portal ...] [--scale national|history ...]``
 
 Parts: ``ingest`` (DuckDB load, ``mi validate``, ``mi submit`` of a
 2,000,000-row participants file), ``alternatives`` (the same rules through
 pandera on pandas and Great Expectations on pandas), ``dbt`` (``dbt build`` of
 the national and history worlds on DuckDB, and of history on Spark ``local[2]``
-beside it), ``release`` (release preparation on the
-history world). Worlds are generated with ``mi synth`` under ``MI_HOME/bench``
+beside it), ``release`` (release preparation on the history world), ``portal``
+(the portal's peak memory with four 100 MB uploads at once, see
+``benchmarks.portal_bench``). Worlds are generated with ``mi synth`` under ``MI_HOME/bench``
 on first use and reused afterwards (see ``benchmarks.worlds``). The table is
 also written to ``MI_HOME/bench/results/`` as JSON and Markdown.
 """
@@ -19,12 +20,12 @@ import datetime as dt
 import json
 import sys
 
-from benchmarks import ingest_bench, warehouse_bench
+from benchmarks import ingest_bench, portal_bench, warehouse_bench
 from benchmarks.measure import Measurement, StageFailed
 from benchmarks.report import machine, markdown, table
 from core.settings import paths
 
-PARTS = ("ingest", "alternatives", "dbt", "release")
+PARTS = ("ingest", "alternatives", "dbt", "release", "portal")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
                 engines=args.engine,
             ),
         )
+
+    if "portal" in selected:
+        attempt("portal", lambda: portal_bench.run(root))
 
     shown = ([*setup] if args.show_setup else []) + measurements
     print()
