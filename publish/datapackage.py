@@ -29,7 +29,7 @@ from publish.parameters import ReleaseParameters
 _RANGES: dict[str, dict[str, Any]] = {
     "count": {"minimum": 0},
     "money": {"minimum": 0},
-    "rate": {"minimum": 0, "maximum": 1},
+    "rate": {"minimum": 0, "maximum": 100},
     "index": {"minimum": 0},
     "stars": {"minimum": 1, "maximum": 5},
     "rank": {"minimum": 1},
@@ -81,7 +81,12 @@ def resource(
         "path": f"{table.name}.csv",
         "title": table.title,
         "description": table.description
-        + (f" Also as {table.name}.parquet (a symbol there is a null)." if table.name != "revisions" else ""),
+        + (
+            f" Also as {table.name}.parquet, where a symbol is a null value and the column's "
+            "<column>_marker companion holds the symbol."
+            if table.parquet
+            else ""
+        ),
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
@@ -108,6 +113,7 @@ def datapackage(
     file_facts: dict[str, tuple[int, str]],
     vocabulary: dict[str, list[str]],
     parameters: ReleaseParameters,
+    provenance: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The descriptor of one release.
 
@@ -119,6 +125,8 @@ def datapackage(
         file_facts: per table name, (size in bytes, sha256 hex) of its CSV as written.
         vocabulary: allowed values of code columns (:func:`publish.definitions.vocabularies`).
         parameters: the release parameters (symbols, package metadata).
+        provenance: where the figures come from (:func:`provenance`); the gate's result and
+            the approval are added to it later (:func:`with_gate_result`, :func:`with_approval`).
     """
     package = parameters.package
     licence = package["licence"]
@@ -136,6 +144,7 @@ def datapackage(
         "licenses": [{"name": licence["name"], "path": licence["path"], "title": licence["title"]}],
         "contributors": [{"title": package["publisher"], "role": "publisher"}],
         "sources": [dict(source) for source in package["sources"]],
+        "provenance": dict(provenance or {}),
         "resources": [
             resource(t, vocabulary, parameters, size=file_facts[t.name][0], sha256=file_facts[t.name][1])
             for t in tables
@@ -143,7 +152,50 @@ def datapackage(
     }
 
 
-VERSION_KEYS = ("version", "release", "release_date", "created")
+VERSION_KEYS = ("version", "release", "release_date", "created", "provenance")
+
+
+def provenance(
+    *, build_info: dict[str, Any], warehouse_digest: str, code_version: str, parameters: ReleaseParameters
+) -> dict[str, Any]:
+    """Where a release's figures come from and who signs it off (by role), as ``datapackage.json`` says.
+
+    Args:
+        build_info: the warehouse's ``mart_build_info`` row (extract date, latest submission).
+        warehouse_digest: the digest of everything the release read from the warehouse.
+        code_version: the code that prepared the release (git commit or package version).
+        parameters: the release parameters (the sign-off roles).
+    """
+
+    def day(value: Any) -> str | None:
+        if value is None:
+            return None
+        return value.date().isoformat() if isinstance(value, dt.datetime) else str(value)[:10]
+
+    return {
+        "evidence_extract_date": day(build_info.get("extract_date")),
+        "latest_submission_received_on": day(build_info.get("latest_submission_received_at")),
+        "last_complete_quarter": build_info.get("last_complete_quarter"),
+        "warehouse_build": warehouse_digest,
+        "code_version": code_version,
+        "prepared_by": parameters.roles["preparer"],
+        "approved_by": parameters.roles["approver"],
+        "quality_gate": "not yet run",
+        "approved_on": None,
+    }
+
+
+def with_gate_result(descriptor: dict[str, Any], *, passed: bool, expectations: int) -> dict[str, Any]:
+    updated = copy.deepcopy(descriptor)
+    verdict = "passed" if passed else "failed"
+    updated.setdefault("provenance", {})["quality_gate"] = f"{verdict} ({expectations} expectations)"
+    return updated
+
+
+def with_approval(descriptor: dict[str, Any], *, approved_on: dt.date) -> dict[str, Any]:
+    updated = copy.deepcopy(descriptor)
+    updated.setdefault("provenance", {})["approved_on"] = approved_on.isoformat()
+    return updated
 
 
 def content_view(descriptor: dict[str, Any]) -> dict[str, Any]:

@@ -113,6 +113,16 @@ def column_description(model: str, column: str, manifest: Path | None = None) ->
     return text
 
 
+def model_meta(model: str, manifest: Path | None = None) -> dict[str, Any]:
+    """The ``meta`` of a model as dbt's manifest holds it (``config.meta``, where dbt merges it).
+
+    Raises:
+        DescriptionNotFound: the manifest has no such model.
+    """
+    found = node("model", model, manifest)
+    return dict((found.get("config") or {}).get("meta") or found.get("meta") or {})
+
+
 def model_description(model: str, manifest: Path | None = None) -> str:
     """The dbt description of a model, doc blocks resolved, whitespace folded."""
     text = _fold(node("model", model, manifest).get("description"))

@@ -4,8 +4,13 @@ Every published count, rate, index and money total passes through one of the
 functions here, with the thresholds of ``publish/parameters.yaml``:
 
 - counts are rounded to the nearest 5; true counts of 1 or 2 show ``[low]``;
-- a rate or index shows ``[c]`` when it is computed over fewer than 20 people
-  or its numerator is 1 or 2, decided on the *unrounded* values;
+- a rate is a percentage computed from the *published* (rounded) counts and
+  shows ``[c]`` when its rounded denominator is below 20 or its numerator is
+  ``[low]``;
+- an index is computed from true figures and shows ``[c]`` when its true
+  actual count is 1 or 2 or its expected count is below 10;
+- a group's or cohort's row of 1 to 9 people shows ``[c]`` for every figure;
+- money is rounded to the nearest £10,000;
 - ``[x]`` where the warehouse has no value, ``[z]`` where a figure cannot
   exist (a rate over nobody, the stars of an unrated contract);
 - text that a spreadsheet would execute is made inert with a leading ``'``.
@@ -20,9 +25,9 @@ writing files. Disclosure control happens when a release is prepared, never
 in the warehouse.
 
 Notes:
-    Rates are computed from the true integer counts with exact fractions, and
-    indices from the warehouse's float through ``Decimal(repr(x))``, both
-    rounded half up. Python's ``round``/``format`` round half to even on the
+    Rates are computed from the published integer counts with exact
+    fractions, and indices from the warehouse's float through
+    ``Decimal(repr(x))``, both rounded half up. Python's ``round``/``format`` round half to even on the
     binary value, which would make 0.125 and 0.135 round differently and let
     float noise decide a published digit.
 """
@@ -90,52 +95,76 @@ def round_count(true_count: int | None, parameters: ReleaseParameters) -> str:
     return str(((true_count * 2 + base) // (2 * base)) * base)
 
 
-def is_suppressed(numerator: int | None, denominator: int | None, parameters: ReleaseParameters) -> bool:
-    """Whether a rate or index over these true counts must be shown as ``[c]``."""
+def is_small_group(true_referrals: int | None, parameters: ReleaseParameters) -> bool:
+    """Whether a group's or cohort's row must show ``[c]`` for every figure, counts included."""
     d = parameters.disclosure
-    if denominator is not None and int(denominator) < d.min_denominator:
-        return True
-    return numerator is not None and int(numerator) in d.suppressed_numerators
+    return true_referrals is not None and d.small_group_min <= int(true_referrals) <= d.small_group_max
+
+
+def count_value(cell: str, parameters: ReleaseParameters) -> int | None:
+    """The number a published count cell shows, or None when it shows a symbol."""
+    if cell in parameters.symbols.all:
+        return None
+    return int(cell)
 
 
 def _fixed(value: Decimal, places: int) -> str:
     return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
-def rate_cell(numerator: int | None, denominator: int | None, parameters: ReleaseParameters) -> str:
-    """The published text of numerator / denominator, a rate in 0-1 to 4 decimal places.
+def rate_cell(numerator: str, denominator: str, parameters: ReleaseParameters) -> str:
+    """A rate as a percentage, computed from two *published* count cells alone.
 
-    ``[z]`` over nobody (a rate that cannot exist), ``[x]`` when a count is
-    missing, ``[c]`` under the disclosure rule, else the exact fraction rounded
-    half up.
+    Computed from what a reader sees, never from the true counts, so the rate
+    adds nothing a reader could use to undo the rounding; anyone can recompute
+    it from the table. ``[z]`` over nobody (a published 0 is a true zero),
+    ``[x]`` when a count is not available, ``[c]`` when a count is
+    confidential, the denominator is below the minimum (a ``[low]``
+    denominator included) or the numerator is ``[low]`` (its true value is 1
+    or 2); else 100 x numerator / denominator rounded half up.
     """
-    s = parameters.symbols
-    if denominator is not None and int(denominator) == 0:
-        return s.not_applicable
-    if numerator is None or denominator is None:
+    s, d = parameters.symbols, parameters.disclosure
+    if s.not_available in (numerator, denominator):
         return s.not_available
-    if is_suppressed(numerator, denominator, parameters):
+    if denominator == "0":
+        return s.not_applicable
+    if s.confidential in (numerator, denominator) or s.low in (numerator, denominator):
         return s.confidential
-    exact = Decimal(int(numerator)) / Decimal(int(denominator))
+    top, bottom = int(numerator), int(denominator)
+    if bottom < d.min_denominator:
+        return s.confidential
+    exact = Decimal(100 * top) / Decimal(bottom)
     return _fixed(exact, parameters.formats.rate_decimal_places)
 
 
 def index_cell(
-    value: float | None, numerator: int | None, denominator: int | None, parameters: ReleaseParameters
+    value: float | None,
+    actual: int | None,
+    expected: float | None,
+    parameters: ReleaseParameters,
+    *,
+    people: int | None = None,
 ) -> str:
-    """The published text of an index or ratio (1.00 = the national position), 2 decimal places.
+    """The published text of an index or ratio (1.00 = the national position), from true figures.
+
+    Its expected count is never published, so the index cannot give the true
+    count back; it is suppressed where it rests on too little.
 
     Args:
         value: the warehouse's index; None when it has none (shown ``[x]``).
-        numerator: the true count of outcomes the index is built on (suppression).
-        denominator: the true number of people it is computed over (suppression);
-            0 gives ``[z]``.
+        actual: the true count of outcomes the index is built on; ``[c]`` when
+            it is one of the suppressed numerators. None for a ratio not built
+            on counted outcomes (an inspection grade, a satisfaction score).
+        expected: the expected count under it; ``[c]`` below the minimum.
         parameters: the release parameters.
+        people: the people it is computed over; 0 gives ``[z]``.
     """
-    s = parameters.symbols
-    if denominator is not None and int(denominator) == 0:
+    s, d = parameters.symbols, parameters.disclosure
+    if people is not None and int(people) == 0:
         return s.not_applicable
-    if is_suppressed(numerator, denominator, parameters):
+    if actual is not None and int(actual) in d.suppressed_numerators:
+        return s.confidential
+    if expected is not None and float(expected) < d.min_expected_outcomes:
         return s.confidential
     if value is None:
         return s.not_available

@@ -14,10 +14,18 @@ figure gets it from a ``pub_*`` model), rounding, symbols, formats or files.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from publish.definitions import CONTRACT_PERFORMANCE, DATA_TABLES, ReleaseTable
+from publish.definitions import (
+    CODE_LABELS,
+    COHORT_PERFORMANCE,
+    CONTRACT_PERFORMANCE,
+    DATA_TABLES,
+    ReleaseTable,
+)
 
 #: The schema of the pub_* models in the warehouse (dbt_project.yml).
 SCHEMA = "publication"
@@ -58,11 +66,33 @@ class Figures:
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     warehouse_payments_gbp: float = 0.0
     seeds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    build_info: dict[str, Any] = field(default_factory=dict)
+
+    def warehouse_digest(self) -> str:
+        """SHA-256 of everything read from the warehouse: the build identified by content, not time."""
+
+        def rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, list[str]]:
+            # one line per row, sorted: the order a query returns rows in is not part of the data
+            return {
+                name: sorted(json.dumps(r, sort_keys=True, default=str) for r in table)
+                for name, table in tables.items()
+            }
+
+        canonical = json.dumps(
+            {"period": self.period, "rows": rows(self.rows), "seeds": rows(self.seeds)}, sort_keys=True
+        )
+        return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @property
     def contract_ids(self) -> list[str]:
         """The contracts the release covers."""
         return sorted(c["contract_id"] for c in self.rows[CONTRACT_PERFORMANCE.name])
+
+    @property
+    def window_cohorts(self) -> list[str]:
+        """The referral cohorts of the period's rating window, oldest first."""
+        rows = self.rows.get(COHORT_PERFORMANCE.name, [])
+        return sorted({r["referral_quarter"] for r in rows if r["in_rating_window"]})
 
     @property
     def age_bands(self) -> list[str]:
@@ -83,6 +113,8 @@ def _rows(con, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 
 def _model_rows(con, table: ReleaseTable, period: str) -> list[dict[str, Any]]:
     columns = ", ".join(table.model_columns)
+    if table.period_column is None:
+        return _rows(con, f"select {columns} from {SCHEMA}.{table.model}", [])
     sql = f"select {columns} from {SCHEMA}.{table.model} where {table.period_column} = ?"
     return _rows(con, sql, [period])
 
@@ -108,7 +140,7 @@ def read_figures(con, period: str) -> Figures:
             span = f"{periods[0]} to {periods[-1]}" if periods else "none"
             raise PeriodNotAvailable(f"the warehouse holds no ratings for {period} (it holds {span})")
         figures = Figures(period=period)
-        for table in DATA_TABLES:
+        for table in (*DATA_TABLES, CODE_LABELS):
             figures.rows[table.name] = _model_rows(con, table, period)
         figures.warehouse_payments_gbp = float(
             con.execute(
@@ -118,6 +150,13 @@ def read_figures(con, period: str) -> Figures:
             ).fetchone()[0]
         )
         figures.seeds = {name: _rows(con, f"select * from seeds.{name}", []) for name in SEEDS}
+        info = _rows(
+            con,
+            "select extract_date, latest_submission_received_at, last_complete_quarter "
+            "from marts.mart_build_info",
+            [],
+        )
+        figures.build_info = info[0] if info else {}
     except (duckdb.CatalogException, duckdb.BinderException) as exc:
         # an analysts' copy built before the publication models (or before a column of theirs)
         raise PublicationModelsMissing(

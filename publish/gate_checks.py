@@ -132,6 +132,23 @@ def derived_expectations(gx) -> dict[str, list]:
                 meta={"note": "no exact-date or identifier column"},
             ),
         ],
+        "disclosure_subtraction": [
+            E.ExpectColumnValuesToBeInSet(
+                column="finding",
+                value_set=["safe"],
+                meta={
+                    "note": "no confidential cell can be narrowed by subtracting published figures from a "
+                    "published total to a range of width 4 or less"
+                },
+            ),
+        ],
+        "rate_reproduction": [
+            E.ExpectColumnValuesToBeInSet(
+                column="finding",
+                value_set=["safe"],
+                meta={"note": "every published rate is what its two published counts give"},
+            ),
+        ],
         "national_consistency": [
             E.ExpectColumnValuesToBeBetween(
                 column="excess_over_rounding",

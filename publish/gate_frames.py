@@ -20,14 +20,14 @@ from typing import Any
 
 from publish.definitions import (
     CONTRACT_PERFORMANCE,
-    KINDS,
     NATIONAL_SUMMARY,
     TOTAL,
     ReleaseTable,
 )
+from publish.disclosure_attack import attack_frames
 from publish.gate_types import GateInputs
 from publish.parameters import ReleaseParameters
-from publish.writers import read_csv_rows
+from publish.writers import marker_cell, parquet_columns, read_csv_rows
 
 COUNT_MEASURES = ("referrals", "starts", "job_outcomes", "sustained_26w_outcomes")
 
@@ -54,6 +54,15 @@ def _count_value(cell: str, p: ReleaseParameters) -> int | None:
         return None
 
 
+def _bounds(cell: str, p: ReleaseParameters) -> tuple[float, float] | None:
+    """The published value of a count as (low, high): a number is itself, ``[low]`` 0 (within the
+    rounding slack), ``[c]`` anything (a small group, or a group suppressed to protect one)."""
+    if cell == p.symbols.confidential:
+        return 0.0, float("inf")
+    value = _count_value(cell, p)
+    return None if value is None else (float(value), float(value))
+
+
 def national_consistency_frame(folder: Path, inputs: GateInputs) -> list[dict[str, Any]]:
     """Each national total against the sum of its parts, with the slack rounding allows."""
     p = inputs.parameters
@@ -69,14 +78,17 @@ def national_consistency_frame(folder: Path, inputs: GateInputs) -> list[dict[st
     def compare(check: str, nation: str, group: str, measure: str, parts: list[str]) -> None:
         total_row = by_cell.get((nation, group))
         published = _count_value(total_row[measure], p) if total_row else None
-        values = [_count_value(v, p) for v in parts]
-        counts = [v for v in values if v is not None]
-        if published is None or len(counts) < len(values):
+        bounds = [_bounds(v, p) for v in parts]
+        known = [b for b in bounds if b is not None]
+        parts_sum: float | None
+        if published is None or len(known) < len(bounds):
             excess = 1.0  # a total or part that is not a count cannot be reconciled
             parts_sum = None
         else:
-            parts_sum = sum(counts)
-            excess = float(abs(published - parts_sum) - slack * (len(values) + 1))
+            low, high = sum(b[0] for b in known), sum(b[1] for b in known)
+            parts_sum = low if low == high else None
+            # |total - sum of parts| <= 2(n+1) for n parts, a [c] part being of any size
+            excess = float(max(low - published, published - high) - slack * (len(bounds) + 1))
         rows.append(
             {
                 "check": check,
@@ -85,7 +97,7 @@ def national_consistency_frame(folder: Path, inputs: GateInputs) -> list[dict[st
                 "measure": measure,
                 "published": published,
                 "parts_sum": parts_sum,
-                "parts": len(values),
+                "parts": len(bounds),
                 "excess_over_rounding": excess,
             }
         )
@@ -194,32 +206,33 @@ def datapackage_agreement_frames(folder: Path, inputs: GateInputs) -> tuple[list
 
 
 def parquet_agreement_frame(folder: Path, inputs: GateInputs) -> list[dict[str, Any]]:
-    """Per data table: whether its Parquet file holds exactly the CSV's cells."""
+    """Per table with a Parquet twin: whether it holds exactly the CSV's cells, symbols in marker columns."""
     import pyarrow.parquet as pq
 
-    symbols = set(inputs.parameters.symbols.all) | {""}
+    symbols = inputs.parameters.symbols.all
     rows = []
     for table in inputs.tables:
-        if table.name == "revisions":
+        if not table.parquet:
             continue
         csv_path, pq_path = folder / f"{table.name}.csv", folder / f"{table.name}.parquet"
         problem = ""
         try:
             csv_rows = read_csv_rows(csv_path)
             parquet_rows = pq.read_table(pq_path).to_pylist()
+            layout = parquet_columns(table)
             if len(csv_rows) != len(parquet_rows):
                 problem = f"{len(csv_rows)} CSV rows, {len(parquet_rows)} Parquet rows"
             for i, (c, q) in enumerate(zip(csv_rows, parquet_rows, strict=False)):
-                if list(c) != list(q):
+                if list(q) != [name for name, _, _ in layout]:
                     problem = "different columns"
                     break
-                for name, cell in c.items():
+                for name, source, role in layout:
                     value = q[name]
-                    expected = (
-                        None
-                        if (cell in symbols and KINDS[table.column(name).kind].parquet != "string")
-                        else cell
-                    )
+                    cell = c[source]
+                    if role == "marker":
+                        expected = marker_cell(c, source, symbols)
+                    else:
+                        expected = None if (cell in symbols or cell == "") else cell
                     if (None if value is None else str(value)) != expected:
                         problem = f"row {i + 1} {name}: CSV {cell!r}, Parquet {value!r}"
                         break
@@ -229,3 +242,9 @@ def parquet_agreement_frame(folder: Path, inputs: GateInputs) -> list[dict[str, 
             problem = f"{type(exc).__name__}: {exc}"
         rows.append({"table": table.name, "agrees": problem == "", "problem": problem})
     return rows
+
+
+def disclosure_attack_frames(folder: Path, inputs: GateInputs) -> dict[str, list[dict[str, Any]]]:
+    """The release's attack on itself (:mod:`publish.disclosure_attack`): subtraction and rates."""
+    subtraction, rates = attack_frames(folder, inputs.parameters, inputs.window_cohorts)
+    return {"disclosure_subtraction": subtraction, "rate_reproduction": rates}

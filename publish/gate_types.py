@@ -68,3 +68,5 @@ class GateInputs:
     expected_contracts: list[str]
     warehouse_payments_gbp: float
     parameters: ReleaseParameters
+    #: The referral cohorts of the period's rating window (the gate's attack adds them up).
+    window_cohorts: list[str] = field(default_factory=list)

@@ -32,9 +32,12 @@ class Symbols:
     low: str
     not_available: str
     not_applicable: str
+    #: A qualifier: it never replaces a value, it goes in the ``<column>_marker`` column beside it.
+    revised: str
 
     @property
     def all(self) -> tuple[str, ...]:
+        """The symbols that replace a value (declared as missing values); qualifiers are not among them."""
         return (self.confidential, self.low, self.not_available, self.not_applicable)
 
 
@@ -45,7 +48,16 @@ class Disclosure:
     low_count_max: int
     min_denominator: int
     suppressed_numerators: tuple[int, ...]
+    min_expected_outcomes: int
+    small_group_min: int
+    small_group_max: int
     money_rounding_base_gbp: int
+    min_suppressed_range_width: int
+
+    @property
+    def rounding_slack(self) -> int:
+        """How far a published (rounded) count may be from its true value."""
+        return self.count_rounding_base // 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,7 @@ class ReleaseParameters:
     symbols: Symbols
     formats: Formats
     package: dict[str, Any]
+    roles: dict[str, str]
 
     @property
     def missing_values(self) -> list[str]:
@@ -83,19 +96,40 @@ class ReleaseParameters:
             (
                 "min_denominator",
                 str(d.min_denominator),
-                f"a rate or index over fewer people than this is shown as {s.confidential}",
+                f"a rate whose published (rounded) denominator is below this is shown as {s.confidential}",
             ),
             (
                 "suppressed_numerators",
                 ", ".join(str(n) for n in d.suppressed_numerators),
-                f"a rate or index whose numerator is one of these is shown as {s.confidential}",
+                f"a rate or index whose true numerator is one of these is shown as {s.confidential}",
+            ),
+            (
+                "min_expected_outcomes",
+                str(d.min_expected_outcomes),
+                f"a like-for-like index whose expected count is below this is shown as {s.confidential}",
+            ),
+            (
+                "small_group_min .. small_group_max",
+                f"{d.small_group_min} .. {d.small_group_max}",
+                f"a group or cohort with this many people shows {s.confidential} for every figure, "
+                "counts included",
             ),
             (
                 "money_rounding_base_gbp",
                 str(d.money_rounding_base_gbp),
                 "money totals are rounded to the nearest multiple of this many pounds",
             ),
-            ("rate_decimal_places", str(f.rate_decimal_places), "decimal places of every rate"),
+            (
+                "min_suppressed_range_width",
+                str(d.min_suppressed_range_width),
+                "the quality gate fails a release in which subtracting published figures from a published "
+                f"total leaves a {s.confidential} cell a range of true values no wider than this",
+            ),
+            (
+                "rate_decimal_places",
+                str(f.rate_decimal_places),
+                "decimal places of every rate, a percentage computed from the published counts",
+            ),
             ("index_decimal_places", str(f.index_decimal_places), "decimal places of every index and ratio"),
         ]
 
@@ -111,7 +145,11 @@ def release_parameters(path: Path = PARAMETERS_FILE) -> ReleaseParameters:
         low_count_max=int(d["low_count_max"]),
         min_denominator=int(d["min_denominator"]),
         suppressed_numerators=tuple(int(n) for n in d["suppressed_numerators"]),
+        min_expected_outcomes=int(d["min_expected_outcomes"]),
+        small_group_min=int(d["small_group_min"]),
+        small_group_max=int(d["small_group_max"]),
         money_rounding_base_gbp=int(d["money_rounding_base_gbp"]),
+        min_suppressed_range_width=int(d["min_suppressed_range_width"]),
     )
     s = raw["symbols"]
     symbols = Symbols(
@@ -119,6 +157,7 @@ def release_parameters(path: Path = PARAMETERS_FILE) -> ReleaseParameters:
         low=s["low"],
         not_available=s["not_available"],
         not_applicable=s["not_applicable"],
+        revised=s["revised"],
     )
     f = raw["formats"]
     formats = Formats(
@@ -132,4 +171,5 @@ def release_parameters(path: Path = PARAMETERS_FILE) -> ReleaseParameters:
         symbols=symbols,
         formats=formats,
         package=raw["package"],
+        roles={"preparer": str(raw["roles"]["preparer"]), "approver": str(raw["roles"]["approver"])},
     )

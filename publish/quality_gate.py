@@ -29,6 +29,7 @@ from pathlib import Path
 from publish.gate_checks import csv_expectations, derived_expectations
 from publish.gate_frames import (
     datapackage_agreement_frames,
+    disclosure_attack_frames,
     national_consistency_frame,
     parquet_agreement_frame,
     release_columns_frame,
@@ -143,7 +144,7 @@ def run_quality_gate(folder: Path, inputs: GateInputs) -> GateResult:
             resource_of[suite.name] = f"{table.name}.csv"
         # Checks across files run on small frames derived from the files as written. They are
         # saved as CSV beside nothing published (a temporary folder) so that one checkpoint
-        # validates everything and the Data Docs site is built once.
+        # validates everything in one run.
         fields, resources = datapackage_agreement_frames(folder, inputs)
         frames = {
             "release_columns": release_columns_frame(folder, inputs.tables),
@@ -151,6 +152,7 @@ def run_quality_gate(folder: Path, inputs: GateInputs) -> GateResult:
             "datapackage_fields": fields,
             "datapackage_resources": resources,
             "parquet_agreement": parquet_agreement_frame(folder, inputs),
+            **disclosure_attack_frames(folder, inputs),
         }
         expectations = derived_expectations(gx)
         with tempfile.TemporaryDirectory(prefix="release-gate-") as scratch:

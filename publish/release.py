@@ -6,23 +6,20 @@ call:
 - :func:`prepare_release` builds a **release candidate** for a period from the
   analysts' copy of the last good warehouse build: the ``pub_*`` models' figures
   for the period, disclosure control, every file of the release (data tables,
-  ``datapackage.json``, ``methodology.md``), the quality gate on the files as
-  written, the manifest. Data identical to the latest published version of the period
-  gives no new version (state ``unchanged``); changed data gives v{n+1} with
-  ``revisions.csv``.
+  ``code_labels.csv``, ``revisions.csv``, ``datapackage.json``,
+  ``methodology.md``), the quality gate on the files as
+  written, the manifest. Data identical to the latest published version of the
+  period gives no new version (state ``unchanged``); changed data gives v{n+1}.
 - :func:`approve_release` promotes a candidate that passed its gate, signed off
-  by someone other than its preparer, atomically: copied into a temporary
-  folder beside the target, fsynced, renamed to ``releases/{period}/v{n}``,
-  made read-only. A reader sees the whole release or none of it.
+  by someone other than its preparer, atomically (:mod:`publish.promotion`):
+  the approval date enters ``datapackage.json`` and the manifest is written
+  last, every rating the release publishes goes to the lake's published-ratings
+  dataset, and only then is the folder renamed to ``releases/{period}/v{n}``.
 - :func:`list_releases` shows every release and candidate with its state,
   preparer, approver, gate result and manifest digest.
 
-Layout under ``MI_HOME/releases``::
-
-    {period}/v{n}/                 published, read-only, never rewritten
-    .staging/{period}/v{n}/        the candidate's files (exactly what would be published)
-    .staging/{period}/v{n}.json    its workflow record: state, preparer, approver, gate, digests
-    .staging/.lock                 one publishing operation at a time
+The folders and records are :mod:`publish.records`; the reasons for refusing
+are :mod:`publish.errors`.
 
 Not for: the content of any file (``release_tables``, ``datapackage``,
 ``methodology``, ``quality_gate``) or argument parsing (``publish.cli``).
@@ -37,76 +34,63 @@ Notes:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import fcntl
+import hashlib
 import json
 import os
-import re
-import shutil
-import stat
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from core.files import exclusive_lock, fsync_dir
 from core.periods import is_period
 from core.settings import Paths
 from core.settings import paths as default_paths
+from publish import records
+from publish.errors import (
+    BadPeriod,
+    CandidateChanged,
+    GateFailed,
+    NoCandidate,
+    NoDbtManifest,
+    NothingToPublish,
+    NoWarehouse,
+    PromotionFailed,
+    ReleaseError,
+    SamePerson,
+)
+from publish.figures import Figures
+from publish.parameters import ReleaseParameters, release_parameters
+from publish.promotion import promote, published_rating_rows, seal
+from publish.writers import json_bytes, write_bytes
 
-STAGING = ".staging"
+__all__ = [
+    "BadPeriod",
+    "Candidate",
+    "CandidateChanged",
+    "GateFailed",
+    "NoCandidate",
+    "NoDbtManifest",
+    "NoWarehouse",
+    "NothingToPublish",
+    "PromotionFailed",
+    "Release",
+    "ReleaseError",
+    "SamePerson",
+    "STAGING",
+    "approve_release",
+    "check_period",
+    "list_releases",
+    "prepare_release",
+    "promote",
+    "published_versions",
+]
+
+STAGING = records.STAGING
 Progress = Callable[[str], None]
-
-
-# --- errors ------------------------------------------------------------------------------------
-
-
-class ReleaseError(Exception):
-    """A release operation was refused; ``exit_code`` is what ``mi publish`` returns (1 refused, 2 usage)."""
-
-    exit_code = 1
-
-
-class BadPeriod(ReleaseError):
-    """The period is not a quarter ``YYYYQn``."""
-
-    exit_code = 2
-
-
-class NothingToPublish(ReleaseError):
-    """The warehouse holds no figures for the period."""
-
-    exit_code = 2
-
-
-class NoWarehouse(ReleaseError):
-    """No analysts' copy of a good warehouse build to publish from, or one without the release's models."""
-
-
-class NoDbtManifest(ReleaseError):
-    """dbt's manifest, where the release's column descriptions come from, is missing or stale."""
-
-
-class NoCandidate(ReleaseError):
-    """There is no candidate of the period waiting for approval."""
-
-
-class GateFailed(ReleaseError):
-    """The candidate failed its quality gate; it can never be approved."""
-
-
-class SamePerson(ReleaseError):
-    """The approver prepared the candidate: two different people must sign a release off."""
-
-
-class CandidateChanged(ReleaseError):
-    """The candidate's files no longer match the manifest the gate sealed."""
-
-
-class PromotionFailed(ReleaseError):
-    """Promotion stopped before the release became visible; the candidate is still approvable."""
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -175,94 +159,24 @@ def _same_person(a: str, b: str) -> bool:
     return a.strip().casefold() == b.strip().casefold()
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
-
-
 def _say(progress: Progress | None, message: str) -> None:
     if progress:
         progress(message)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_json_atomically(path: Path, document: dict[str, Any]) -> None:
-    from publish.writers import json_bytes, write_bytes
-
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    write_bytes(temp, json_bytes(document))
-    os.replace(temp, path)
-    _fsync_dir(path.parent)
-
-
-def _make_writable(folder: Path) -> None:
-    for root, _dirs, files in os.walk(folder):
-        os.chmod(root, 0o755)
-        for name in files:
-            os.chmod(os.path.join(root, name), 0o644)
-
-
-def _remove_tree(folder: Path) -> None:
-    if folder.exists():
-        _make_writable(folder)
-        shutil.rmtree(folder)
-
-
-def _remove_debris(folder: Path, prefix: str) -> None:
-    """Remove hidden temporary folders a killed process left (the caller holds the lock)."""
-    if folder.is_dir():
-        for path in folder.iterdir():
-            if (
-                path.is_dir()
-                and path.name.startswith(prefix)
-                and ("building" in path.name or "promoting" in path.name)
-            ):
-                _remove_tree(path)
-
-
-def _staging(paths: Paths) -> Path:
-    return paths.releases / STAGING
-
-
-@contextlib.contextmanager
-def _publishing_lock(paths: Paths) -> Iterator[None]:
+def _publishing_lock(paths: Paths):
     """One prepare or approve at a time (the CLI, Dagster and the demo may overlap)."""
-    staging = _staging(paths)
-    staging.mkdir(parents=True, exist_ok=True)
-    with open(staging / ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _versions(folder: Path) -> list[int]:
-    if not folder.exists():
-        return []
-    return sorted(int(p.name[1:]) for p in folder.iterdir() if p.is_dir() and re.fullmatch(r"v\d+", p.name))
+    return exclusive_lock(records.lock_path(paths), what="another publishing operation")
 
 
 def published_versions(period: str, paths: Paths | None = None) -> list[int]:
     """Versions of a period that are published (their folder exists), oldest first."""
-    return _versions(_paths(paths).releases / period)
+    return records.published_versions(period, _paths(paths))
 
 
-def _record_path(paths: Paths, period: str, version: int) -> Path:
-    return _staging(paths) / period / f"v{version}.json"
-
-
-def _read_record(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def list_releases(paths: Paths | None = None) -> list[dict[str, Any]]:
+    """Every published release and every candidate (see :func:`publish.records.list_releases`)."""
+    return records.list_releases(_paths(paths))
 
 
 # --- prepare -----------------------------------------------------------------------------------
@@ -310,19 +224,55 @@ def prepare_release(
     return candidate
 
 
+@dataclass
+class _Build:
+    """A candidate being built in a hidden folder: what each step of :func:`_prepare_locked` adds."""
+
+    period: str
+    version: int
+    previous: Path | None
+    folder: Path
+    figures: Figures
+    parameters: ReleaseParameters
+    tables: list = field(default_factory=list)
+    vocabulary: dict[str, list[str]] = field(default_factory=dict)
+    file_facts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    revisions: list[dict[str, str]] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""
+
+
 def _prepare_locked(
     period: str, preparer: str, paths: Paths, progress: Progress | None, release_date: dt.date | None
 ) -> Candidate:
+    figures = _read_figures(period, paths, progress)
+    build = _start_build(period, paths, figures)
+    try:
+        _say(progress, f"prepare {period}: disclosure control and files for v{build.version}")
+        _write_content(build, release_date or dt.date.today())
+        unchanged = _unchanged_since_published(build, paths, preparer, progress)
+        if unchanged is not None:
+            return unchanged
+        earlier = records.read_record(records.record_path(paths, period, build.version))
+        release_date = _settled_release_date(release_date, earlier, build.digest)
+        _write_dated_files(build, release_date)
+        _say(progress, f"prepare {period}: quality gate (Great Expectations) on the files as written")
+        gate = _run_gate(build, release_date)
+        manifest_digest = _seal_candidate(build)
+        target = _install_candidate(build, paths, earlier, progress)
+    except BaseException:
+        records.remove_tree(build.folder)
+        raise
+    return _record_candidate(build, target, paths, preparer, gate, manifest_digest, release_date, progress)
+
+
+def _read_figures(period: str, paths: Paths, progress: Progress | None) -> Figures:
+    """Step 1: the true figures of the period, from the analysts' copy (dbt's manifest must be current)."""
     import duckdb
 
     from publish.dbt_descriptions import ManifestUnavailable, check_manifest
-    from publish.definitions import ALL_TABLES, DATA_TABLES, REVISIONS, vocabularies
     from publish.figures import PeriodNotAvailable, PublicationModelsMissing, read_figures
-    from publish.manifest import content_digest, sha256_file, write_manifest
-    from publish.parameters import release_parameters
-    from publish.release_tables import published_rows
 
-    parameters = release_parameters()
     try:
         check_manifest()
     except ManifestUnavailable as exc:
@@ -330,148 +280,207 @@ def _prepare_locked(
     _say(progress, f"prepare {period}: reading the figures from {paths.warehouse}")
     try:
         with duckdb.connect(str(paths.warehouse), read_only=True) as con:
-            figures = read_figures(con, period)
+            return read_figures(con, period)
     except PeriodNotAvailable as exc:
         raise NothingToPublish(str(exc)) from None
     except PublicationModelsMissing as exc:
         raise NoWarehouse(str(exc)) from None
 
-    _remove_debris(_staging(paths) / period, ".building-")
-    published = published_versions(period, paths)
+
+def _start_build(period: str, paths: Paths, figures: Figures) -> _Build:
+    """Step 2: the next version number and a fresh hidden folder to build it in."""
+    period_staging = records.staging(paths) / period
+    records.remove_debris(period_staging, ".building-")
+    published = records.published_versions(period, paths)
     version = (published[-1] + 1) if published else 1
     previous = paths.releases / period / f"v{published[-1]}" if published else None
-    period_staging = _staging(paths) / period
     period_staging.mkdir(parents=True, exist_ok=True)
-    building = period_staging / f".building-v{version}-{uuid.uuid4().hex[:8]}"
-    building.mkdir()
-    try:
-        _say(progress, f"prepare {period}: disclosure control and files for v{version}")
-        rows = published_rows(figures, parameters)
-        vocabulary = vocabularies(figures.age_bands)
-        tables = list(DATA_TABLES)
-        revisions = None
-        if previous is not None:
-            from publish.revisions import revisions_since
+    folder = period_staging / f".building-v{version}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    return _Build(period, version, previous, folder, figures, release_parameters())
 
-            revisions = revisions_since(previous, rows, parameters)
-            rows[REVISIONS.name] = revisions
-            tables.append(REVISIONS)
-        file_facts = _write_tables(building, tables, rows, parameters)
-        # Every table, revisions included, whatever the version: the page must not differ between versions.
-        _write_methodology(building, period, figures, list(ALL_TABLES), vocabulary, parameters)
-        # The digest ignores release dates and version numbers: write with a provisional date.
-        _write_datapackage(
-            building,
-            period,
-            version,
-            release_date or dt.date.today(),
-            tables,
-            file_facts,
-            vocabulary,
-            parameters,
-        )
-        digest = content_digest(building, [t.name for t in DATA_TABLES])
 
-        if previous is not None and content_digest(previous, [t.name for t in DATA_TABLES]) == digest:
-            _say(progress, f"prepare {period}: the figures equal the published v{published[-1]}; nothing new")
-            _remove_tree(building)
-            _supersede_waiting_candidates(
-                paths, period, reason=f"the data equal the published v{published[-1]}"
-            )
-            record = _read_record(_record_path(paths, period, published[-1]))
-            return Candidate(
-                period=period,
-                version=published[-1],
-                folder=previous,
-                state="unchanged",
-                gate_passed=bool(record.get("gate", {}).get("passed", True)),
-                manifest_digest=sha256_file(previous / "MANIFEST.sha256"),
-                content_digest=digest,
-                preparer=preparer,
-                release_date=record.get("release_date", ""),
-            )
+def _write_content(build: _Build, provisional_date: dt.date) -> None:
+    """Step 3: disclosure control and every file the figures decide; the content digest."""
+    from publish.datapackage import provenance
+    from publish.definitions import ALL_TABLES, CONTENT_TABLES, REVISIONS, vocabularies
+    from publish.manifest import content_digest
+    from publish.release_tables import published_rows
+    from publish.revisions import all_revisions
+    from warehouse.build import code_version
 
-        earlier = _read_record(_record_path(paths, period, version))
-        if release_date is None:
-            # Same figures as the waiting candidate: keep its date, so the bytes stay the same.
-            same = earlier.get("content_digest") == digest and earlier.get("release_date")
-            release_date = dt.date.fromisoformat(earlier["release_date"]) if same else dt.date.today()
-        _write_datapackage(
-            building, period, version, release_date, tables, file_facts, vocabulary, parameters
-        )
+    p = build.parameters
+    rows = published_rows(build.figures, p)
+    # restated ratings in every version; the changes since the previous version from v2 on
+    build.revisions = all_revisions(build.previous, rows, p)
+    rows[REVISIONS.name] = build.revisions
+    build.tables = list(ALL_TABLES)
+    build.vocabulary = vocabularies(build.figures.age_bands)
+    build.file_facts = _write_tables(build.folder, build.tables, rows, p)
+    build.provenance = provenance(
+        build_info=build.figures.build_info,
+        warehouse_digest=build.figures.warehouse_digest(),
+        code_version=code_version(),
+        parameters=p,
+    )
+    # Every table, revisions included, whatever the version: the page must not differ between versions.
+    _write_methodology(build.folder, build.period, build.figures, list(ALL_TABLES), build.vocabulary, p)
+    # The digest ignores release dates and version numbers: written with a provisional date.
+    _write_datapackage(build, provisional_date)
+    build.digest = content_digest(build.folder, [t.name for t in CONTENT_TABLES])
 
-        _say(progress, f"prepare {period}: quality gate (Great Expectations) on the files as written")
-        from publish.quality_gate import GateInputs, run_quality_gate
 
-        gate = run_quality_gate(
-            building,
-            GateInputs(
-                period=period,
-                version=version,
-                release_date=release_date,
-                tables=tables,
-                vocabulary=vocabulary,
-                expected_contracts=figures.contract_ids,
-                warehouse_payments_gbp=figures.warehouse_payments_gbp,
-                parameters=parameters,
-            ),
-        )
-        manifest_digest = write_manifest(building)
-        _seal(building)
+def _unchanged_since_published(
+    build: _Build, paths: Paths, preparer: str, progress: Progress | None
+) -> Candidate | None:
+    """Step 4: the same figures as the latest published version give no new version (None otherwise)."""
+    from publish.definitions import CONTENT_TABLES
+    from publish.manifest import content_digest, sha256_file
 
-        target = period_staging / f"v{version}"
-        if earlier:
-            # The earlier record must not vouch for the new files, even if we crash before ours is written.
-            earlier.update(state="superseded", superseded_at=_now(), superseded_because="prepared again")
-            _write_json_atomically(_record_path(paths, period, version), earlier)
-        if target.exists():
-            _say(progress, f"prepare {period}: replacing the earlier candidate v{version}")
-            _remove_tree(target)
-        os.rename(building, target)
-        _fsync_dir(period_staging)
-    except BaseException:
-        _remove_tree(building)
-        raise
+    previous = build.previous
+    if previous is None or content_digest(previous, [t.name for t in CONTENT_TABLES]) != build.digest:
+        return None
+    published = build.version - 1
+    _say(progress, f"prepare {build.period}: the figures equal the published v{published}; nothing new")
+    records.remove_tree(build.folder)
+    records.supersede_waiting_candidates(
+        paths, build.period, reason=f"the data equal the published v{published}"
+    )
+    record = records.read_record(records.record_path(paths, build.period, published))
+    return Candidate(
+        period=build.period,
+        version=published,
+        folder=previous,
+        state="unchanged",
+        gate_passed=bool(record.get("gate", {}).get("passed", True)),
+        manifest_digest=sha256_file(previous / "MANIFEST.sha256"),
+        content_digest=build.digest,
+        preparer=preparer,
+        release_date=record.get("release_date", ""),
+    )
 
+
+def _settled_release_date(asked: dt.date | None, earlier: dict[str, Any], digest: str) -> dt.date:
+    """Step 5: the release date: as asked, else the waiting candidate's when its figures are the same
+    (so the bytes stay the same), else today."""
+    if asked is not None:
+        return asked
+    if earlier.get("content_digest") == digest and earlier.get("release_date"):
+        return dt.date.fromisoformat(earlier["release_date"])
+    return dt.date.today()
+
+
+def _write_dated_files(build: _Build, release_date: dt.date) -> None:
+    """Step 6: the files that carry the release date: ``datapackage.json``."""
+    _write_datapackage(build, release_date)
+
+
+def _run_gate(build: _Build, release_date: dt.date):
+    """Step 7: the quality gate on the files as written; its verdict enters ``datapackage.json``."""
+    from publish.datapackage import with_gate_result
+    from publish.quality_gate import GateInputs, run_quality_gate
+
+    gate = run_quality_gate(
+        build.folder,
+        GateInputs(
+            period=build.period,
+            version=build.version,
+            release_date=release_date,
+            tables=build.tables,
+            vocabulary=build.vocabulary,
+            expected_contracts=build.figures.contract_ids,
+            warehouse_payments_gbp=build.figures.warehouse_payments_gbp,
+            parameters=build.parameters,
+            window_cohorts=build.figures.window_cohorts,
+        ),
+    )
+    package_path = build.folder / "datapackage.json"
+    descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    write_bytes(
+        package_path,
+        json_bytes(with_gate_result(descriptor, passed=gate.passed, expectations=len(gate.checks))),
+    )
+    return gate
+
+
+def _seal_candidate(build: _Build) -> str:
+    """Step 8: the manifest, written last, and every file fsynced; the manifest's digest."""
+    from publish.manifest import write_manifest
+
+    manifest_digest = write_manifest(build.folder)
+    seal(build.folder)
+    return manifest_digest
+
+
+def _install_candidate(
+    build: _Build, paths: Paths, earlier: dict[str, Any], progress: Progress | None
+) -> Path:
+    """Step 9: rename the built folder to ``.staging/{period}/v{n}``, replacing an earlier candidate."""
+    period_staging = build.folder.parent
+    target = period_staging / f"v{build.version}"
+    if earlier:
+        # The earlier record must not vouch for the new files, even if we crash before ours is written.
+        earlier.update(state="superseded", superseded_at=records.now(), superseded_because="prepared again")
+        records.write_record(records.record_path(paths, build.period, build.version), earlier)
+    if target.exists():
+        _say(progress, f"prepare {build.period}: replacing the earlier candidate v{build.version}")
+        records.remove_tree(target)
+    os.rename(build.folder, target)
+    fsync_dir(period_staging)
+    return target
+
+
+def _record_candidate(
+    build: _Build,
+    target: Path,
+    paths: Paths,
+    preparer: str,
+    gate,
+    manifest_digest: str,
+    release_date: dt.date,
+    progress: Progress | None,
+) -> Candidate:
+    """Step 10: the candidate's workflow record."""
+    period = build.period
     state = "candidate" if gate.passed else "failed"
     files = {
         p.relative_to(target).as_posix(): p.stat().st_size for p in sorted(target.iterdir()) if p.is_file()
     }
     record = {
         "period": period,
-        "version": version,
+        "version": build.version,
         "state": state,
         "preparer": preparer,
-        "prepared_at": _now(),
+        "prepared_at": records.now(),
         "approver": None,
         "approved_at": None,
         "gate": gate.as_record(),
         "manifest_digest": manifest_digest,
-        "content_digest": digest,
+        "content_digest": build.digest,
         "release_date": release_date.isoformat(),
-        "revisions": len(revisions) if revisions is not None else None,
+        "revisions": len(build.revisions),
         "candidate_folder": str(target),
         "folder": None,
         "files": files,
     }
-    _write_json_atomically(_record_path(paths, period, version), record)
+    records.write_record(records.record_path(paths, period, build.version), record)
     if not gate.passed:
         _say(
             progress,
             f"prepare {period}: the quality gate FAILED ({len(gate.failures)} expectations"
-            f"{'; ' + gate.error if gate.error else ''}); see {target / 'quality' / 'summary.md'}",
+            f"{'; ' + gate.error if gate.error else ''}); see {target / 'quality'}",
         )
     return Candidate(
         period=period,
-        version=version,
+        version=build.version,
         folder=target,
         state=state,
         gate_passed=gate.passed,
         manifest_digest=manifest_digest,
-        content_digest=digest,
+        content_digest=build.digest,
         preparer=preparer,
         release_date=release_date.isoformat(),
-        revisions=len(revisions or []),
+        revisions=len(build.revisions),
         files=files,
         gate_summary=target / "quality" / "summary.md",
         gate_failures=record["gate"]["failures"],
@@ -479,23 +488,21 @@ def _prepare_locked(
 
 
 def _write_tables(folder: Path, tables, rows, parameters) -> dict[str, tuple[int, str]]:
-    import hashlib
-
-    from publish.writers import csv_bytes, parquet_bytes, write_bytes
+    from publish.writers import csv_bytes, parquet_bytes
 
     facts = {}
     for table in tables:
         data = csv_bytes(table, rows[table.name])
         write_bytes(folder / f"{table.name}.csv", data)
         facts[table.name] = (len(data), hashlib.sha256(data).hexdigest())
-        if table.name != "revisions":
+        if table.parquet:
             write_bytes(folder / f"{table.name}.parquet", parquet_bytes(table, rows[table.name], parameters))
     return facts
 
 
 def _write_methodology(folder, period, figures, tables, vocabulary, parameters) -> None:
     from publish.methodology import render_methodology
-    from publish.writers import text_bytes, write_bytes
+    from publish.writers import text_bytes
 
     text = render_methodology(
         period=period, figures=figures, tables=tables, vocabulary=vocabulary, parameters=parameters
@@ -503,48 +510,20 @@ def _write_methodology(folder, period, figures, tables, vocabulary, parameters) 
     write_bytes(folder / "methodology.md", text_bytes(text))
 
 
-def _write_datapackage(
-    folder, period, version, release_date, tables, file_facts, vocabulary, parameters
-) -> None:
+def _write_datapackage(build: _Build, release_date: dt.date) -> None:
     from publish.datapackage import datapackage
-    from publish.writers import json_bytes, write_bytes
 
     descriptor = datapackage(
-        period=period,
-        version=version,
+        period=build.period,
+        version=build.version,
         release_date=release_date,
-        tables=tables,
-        file_facts=file_facts,
-        vocabulary=vocabulary,
-        parameters=parameters,
+        tables=build.tables,
+        file_facts=build.file_facts,
+        vocabulary=build.vocabulary,
+        parameters=build.parameters,
+        provenance=build.provenance,
     )
-    write_bytes(folder / "datapackage.json", json_bytes(descriptor))
-
-
-def _seal(folder: Path) -> None:
-    """fsync every file and folder of a candidate, deepest first."""
-    for root, _dirs, files in os.walk(folder, topdown=False):
-        for name in files:
-            fd = os.open(os.path.join(root, name), os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        _fsync_dir(Path(root))
-
-
-def _supersede_waiting_candidates(paths: Paths, period: str, *, reason: str) -> None:
-    """A candidate built from data that is no longer the warehouse's must not be approved later."""
-    period_staging = _staging(paths) / period
-    for version in _versions(period_staging):
-        if (paths.releases / period / f"v{version}").exists():
-            continue
-        record_path = _record_path(paths, period, version)
-        record = _read_record(record_path)
-        _remove_tree(period_staging / f"v{version}")
-        if record:
-            record.update(state="superseded", superseded_at=_now(), superseded_because=reason)
-            _write_json_atomically(record_path, record)
+    write_bytes(build.folder / "datapackage.json", json_bytes(descriptor))
 
 
 # --- approve -----------------------------------------------------------------------------------
@@ -570,44 +549,26 @@ def approve_release(
         return _approve_locked(period, approver, paths, progress)
 
 
-def _waiting_candidate(paths: Paths, period: str) -> tuple[int, dict[str, Any]] | None:
-    period_staging = _staging(paths) / period
-    waiting = []
-    for record_path in sorted(period_staging.glob("v*.json")) if period_staging.exists() else []:
-        record = _read_record(record_path)
-        version = record.get("version")
-        if not isinstance(version, int) or record.get("state") not in ("candidate", "failed", "approving"):
-            continue
-        if (paths.releases / period / f"v{version}").exists():
-            continue
-        if not (period_staging / f"v{version}").is_dir():
-            continue
-        waiting.append((version, record))
-    return max(waiting, key=lambda w: w[0]) if waiting else None
-
-
-def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress | None) -> Release:
+def _approvable(paths: Paths, period: str, approver: str) -> tuple[int, dict[str, Any], Path]:
+    """The waiting candidate once every rule of sign-off holds: (version, record, folder)."""
     from publish.manifest import sha256_file, verify_manifest
 
-    # A promotion killed before its rename leaves a hidden temporary folder: never a release.
-    _remove_debris(paths.releases / period, ".v")
-    waiting = _waiting_candidate(paths, period)
+    waiting = records.waiting_candidate(paths, period)
     if waiting is None:
         raise NoCandidate(
             f"no candidate of {period} is waiting for approval; run `mi publish prepare {period}`"
         )
     version, record = waiting
-    candidate = _staging(paths) / period / f"v{version}"
+    candidate = records.staging(paths) / period / f"v{version}"
     gate = record.get("gate") or {}
     if record.get("state") == "failed" or not gate.get("passed"):
         raise GateFailed(
             f"{period} v{version} failed its quality gate and can never be approved; "
-            f"see {candidate / 'quality' / 'summary.md'}"
+            f"see {candidate / 'quality'}"
         )
-    preparer = record.get("preparer") or ""
-    if _same_person(approver, preparer):
+    if _same_person(approver, record.get("preparer") or ""):
         raise SamePerson(f"{approver} prepared {period} v{version}; a different person must approve it")
-    published = published_versions(period, paths)
+    published = records.published_versions(period, paths)
     if published and published[-1] >= version:
         raise NoCandidate(f"{period} v{published[-1]} is already published; prepare the period again")
     problems = verify_manifest(candidate)
@@ -619,131 +580,69 @@ def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress
         raise CandidateChanged(
             f"{period} v{version} changed after its quality gate: {'; '.join(problems[:5])}"
         )
+    return version, record, candidate
 
-    record_path = _record_path(paths, period, version)
+
+def _approve_locked(period: str, approver: str, paths: Paths, progress: Progress | None) -> Release:
+    from publish.datapackage import with_approval
+    from publish.manifest import sha256_file, write_manifest
+    from publish.published_ratings import write_published_ratings
+
+    # A promotion killed before its rename leaves a hidden temporary folder: never a release.
+    records.remove_debris(paths.releases / period, ".v")
+    version, record, candidate = _approvable(paths, period, approver)
+    record_path = records.record_path(paths, period, version)
     # Who approved is on disk before the release can appear (see the module's Notes).
-    record.update(state="approving", approver=approver, approval_started_at=_now())
-    _write_json_atomically(record_path, record)
+    record.update(state="approving", approver=approver, approval_started_at=records.now())
+    records.write_record(record_path, record)
     _say(progress, f"approve {period}: promoting v{version}, approved by {approver}")
     target = paths.releases / period / f"v{version}"
+    approved_at = records.now()
+
+    def sign(copy: Path) -> None:
+        # the approval date enters datapackage.json, and the manifest is written last
+        package_path = copy / "datapackage.json"
+        descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+        approved_on = dt.date.fromisoformat(approved_at[:10])
+        write_bytes(package_path, json_bytes(with_approval(descriptor, approved_on=approved_on)))
+        write_manifest(copy)
+
+    def record_ratings(copy: Path) -> None:
+        # the lake's published ratings, before the release is renamed into place
+        write_published_ratings(
+            period, version, published_rating_rows(copy), approved_at=approved_at, paths=paths
+        )
+
     try:
-        promote(candidate, target)
+        promote(candidate, target, sign=sign, before_rename=record_ratings)
     except BaseException as exc:
         record.update(state="candidate", approver=None, approval_started_at=None)
-        _write_json_atomically(record_path, record)
+        records.write_record(record_path, record)
         if isinstance(exc, Exception):
             raise PromotionFailed(
                 f"promotion of {period} v{version} stopped ({type(exc).__name__}: {exc}); "
                 f"nothing was published and the candidate is intact"
             ) from exc
         raise
-    approved_at = _now()
-    record.update(state="published", approved_at=approved_at, folder=str(target), candidate_folder=None)
-    _write_json_atomically(record_path, record)
-    _remove_tree(candidate)
+    manifest_digest = sha256_file(target / "MANIFEST.sha256")
+    record.update(
+        state="published",
+        approved_at=approved_at,
+        folder=str(target),
+        candidate_folder=None,
+        manifest_digest=manifest_digest,
+        candidate_manifest_digest=record["manifest_digest"],
+    )
+    records.write_record(record_path, record)
+    records.remove_tree(candidate)
     _say(progress, f"approve {period}: published {target}")
     return Release(
         period=period,
         version=version,
         folder=target,
-        manifest_digest=record["manifest_digest"],
+        manifest_digest=manifest_digest,
         content_digest=record.get("content_digest", ""),
-        preparer=preparer,
+        preparer=record.get("preparer") or "",
         approver=approver,
         approved_at=approved_at,
     )
-
-
-def promote(candidate: Path, target: Path) -> None:
-    """Copy ``candidate`` to ``target`` atomically and make it read-only.
-
-    Copies into a hidden temporary folder beside the target, fsyncs every file
-    and folder, marks files 0444 and folders 0555, then renames the folder into
-    place and fsyncs the parent. Any failure before the rename removes the
-    temporary folder, so no partial release is ever visible at ``target``.
-    """
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        raise FileExistsError(f"{target} exists; a published release is never rewritten")
-    temp = parent / f".{target.name}.promoting-{uuid.uuid4().hex[:8]}"
-    try:
-        shutil.copytree(candidate, temp, copy_function=shutil.copyfile)
-        _seal(temp)
-        for root, _dirs, files in os.walk(temp, topdown=False):
-            for name in files:
-                os.chmod(os.path.join(root, name), stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
-            os.chmod(
-                root, stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
-            )
-        os.rename(temp, target)
-        _fsync_dir(parent)
-    except BaseException:
-        if temp.exists():
-            _remove_tree(temp)
-        raise
-
-
-# --- list --------------------------------------------------------------------------------------
-
-
-def list_releases(paths: Paths | None = None) -> list[dict[str, Any]]:
-    """Every published release and every candidate, oldest period and version first.
-
-    Each entry has: period, version, state (``published``, ``candidate``, ``failed``,
-    ``superseded``), preparer, approver, gate (``passed``/``failed``/``unknown``),
-    manifest_digest, content_digest, release_date, folder.
-    """
-    paths = _paths(paths)
-    entries: dict[tuple[str, int], dict[str, Any]] = {}
-    staging = _staging(paths)
-    for record_path in sorted(staging.glob("*/v*.json")) if staging.exists() else []:
-        record = _read_record(record_path)
-        if not record or not isinstance(record.get("version"), int):
-            continue
-        period, version = record["period"], record["version"]
-        published = (paths.releases / period / f"v{version}").is_dir()
-        state = "published" if published else record.get("state", "unknown")
-        if state == "approving":  # a crash during promotion: the candidate is still waiting
-            state = "candidate"
-        gate = record.get("gate") or {}
-        entries[(period, version)] = {
-            "period": period,
-            "version": version,
-            "state": state,
-            "preparer": record.get("preparer"),
-            "approver": record.get("approver") if published else None,
-            "gate": "passed" if gate.get("passed") else ("failed" if gate else "unknown"),
-            "manifest_digest": record.get("manifest_digest"),
-            "content_digest": record.get("content_digest"),
-            "release_date": record.get("release_date"),
-            "prepared_at": record.get("prepared_at"),
-            "approved_at": record.get("approved_at") if published else None,
-            "folder": str(paths.releases / period / f"v{version}")
-            if published
-            else record.get("candidate_folder"),
-        }
-    # Published folders without a record (copied in by hand) are releases too.
-    if paths.releases.exists():
-        from publish.manifest import sha256_file
-
-        for period_dir in sorted(p for p in paths.releases.iterdir() if is_period(p.name)):
-            for version in _versions(period_dir):
-                if (period_dir.name, version) in entries:
-                    continue
-                manifest = period_dir / f"v{version}" / "MANIFEST.sha256"
-                entries[(period_dir.name, version)] = {
-                    "period": period_dir.name,
-                    "version": version,
-                    "state": "published",
-                    "preparer": None,
-                    "approver": None,
-                    "gate": "unknown",
-                    "manifest_digest": sha256_file(manifest) if manifest.exists() else None,
-                    "content_digest": None,
-                    "release_date": None,
-                    "prepared_at": None,
-                    "approved_at": None,
-                    "folder": str(period_dir / f"v{version}"),
-                }
-    return [entries[k] for k in sorted(entries)]

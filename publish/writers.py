@@ -4,8 +4,9 @@ CSV: UTF-8 without BOM, ``\\n`` line endings, minimal quoting, header first.
 Parquet: written with pyarrow from the *published* cells (so it can never say
 more than the CSV): counts and other whole numbers as ``int64``, rates and
 indices as decimals of fixed scale (exactly the CSV's digits, no float noise),
-text as strings; a cell that holds a GSS symbol in a number column is null in
-Parquet (the CSV says which symbol). No timestamps and no pandas metadata.
+text as strings; a cell that holds a GSS symbol is null in Parquet and its
+``<column>_marker`` column holds the symbol (qualifiers such as ``[r]`` are in
+the marker column of both copies). No timestamps and no pandas metadata.
 JSON: sorted keys, two-space indent, final newline.
 
 Not for: deciding any cell's content (``publish.release_tables``) or what a
@@ -64,18 +65,46 @@ def _arrow_type(kind_parquet: str, parameters: ReleaseParameters):
         return pa.int64()
     if kind_parquet == "rate":
         places = parameters.formats.rate_decimal_places
-        return pa.decimal128(places + 1, places)
+        return pa.decimal128(places + 3, places)  # a percentage, 0 to 100
     if kind_parquet == "index":
         return pa.decimal128(12, parameters.formats.index_decimal_places)
     return pa.string()
 
 
 def _typed(cell: str, kind_parquet: str, symbols: tuple[str, ...]) -> Any:
-    if kind_parquet == "string":
-        return cell
     if cell in symbols or cell == "":
         return None
+    if kind_parquet == "string":
+        return cell
     return int(cell) if kind_parquet == "int64" else Decimal(cell)
+
+
+def parquet_columns(table: ReleaseTable) -> list[tuple[str, str, str]]:
+    """(Parquet column, its value column in the CSV, role) in file order.
+
+    Every column that can carry a symbol is followed by its ``<column>_marker``
+    text column (role ``marker``), whatever the data, so a file's columns never
+    depend on its contents; a marker column the CSV itself has (a qualifier
+    such as ``[r]``) is that same column, holding the symbol too where the
+    value is replaced.
+    """
+    names = set(table.column_names)
+    out: list[tuple[str, str, str]] = []
+    for column in table.columns:
+        if column.kind == "marker":
+            continue
+        out.append((column.name, column.name, "value"))
+        if column.spec.symbols or f"{column.name}_marker" in names:
+            out.append((f"{column.name}_marker", column.name, "marker"))
+    return out
+
+
+def marker_cell(row: dict[str, str], value_column: str, symbols: tuple[str, ...]) -> str | None:
+    """A Parquet marker: the symbol that replaced the value, else the CSV's own qualifier, else null."""
+    cell = row[value_column]
+    if cell in symbols:
+        return cell
+    return row.get(f"{value_column}_marker") or None
 
 
 def parquet_bytes(table: ReleaseTable, rows: list[dict[str, str]], parameters: ReleaseParameters) -> bytes:
@@ -84,11 +113,16 @@ def parquet_bytes(table: ReleaseTable, rows: list[dict[str, str]], parameters: R
 
     symbols = parameters.symbols.all
     arrays, fields = [], []
-    for column in table.columns:
-        kind = column.spec.parquet
-        arrow_type = _arrow_type(kind, parameters)
-        arrays.append(pa.array([_typed(r[column.name], kind, symbols) for r in rows], type=arrow_type))
-        fields.append(pa.field(column.name, arrow_type, nullable=True))
+    for name, source, role in parquet_columns(table):
+        if role == "marker":
+            arrow_type = pa.string()
+            values = [marker_cell(r, source, symbols) for r in rows]
+        else:
+            kind = table.column(source).spec.parquet
+            arrow_type = _arrow_type(kind, parameters)
+            values = [_typed(r[source], kind, symbols) for r in rows]
+        arrays.append(pa.array(values, type=arrow_type))
+        fields.append(pa.field(name, arrow_type, nullable=True))
     arrow_table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
     sink = pa.BufferOutputStream()
     # store_schema=False: no ARROW:schema blob; the Parquet types say everything needed.

@@ -85,7 +85,7 @@ def build(path: Path) -> Path:
     with duckdb.connect(str(path)) as con:
         for schema in ("staging", "intermediate", "marts", "seeds", "publication"):
             con.execute(f"create schema {schema}")
-        for seed in SEEDS.glob("*.csv"):
+        for seed in [*SEEDS.glob("*.csv"), *SEEDS.glob("generated/*.csv")]:
             con.execute(
                 f"create table seeds.{seed.stem} as select * from read_csv_auto('{seed}', header=true)"
             )
@@ -154,13 +154,19 @@ def build(path: Path) -> Path:
                 case when participants >= 50 then like_for_like_index * 0.9 + 0.1 end as composite,
                 case when participants >= 50 then 3 end::integer as stars,
                 case when participants >= 50 then 'RATED' else 'NOT_RATED' end as rating_status,
-                case when participants < 50
-                    then 'fewer than 50 referrals in the rating window' end as not_rated_reason,
+                case when participants < 50 then 'FEW_REFERRALS' end as not_rated_reason,
                 case when participants >= 50 then
                     rank() over (partition by rating_quarter,
                         participants >= 50 order by like_for_like_index desc)
                 end::integer as rank,
-                case when rating_quarter = '2026Q2' then 3 end::integer as previous_stars
+                case when rating_quarter = '2026Q2' then 3 end::integer as previous_stars,
+                1::integer as cohorts_in_window, expected_outcomes, actual_outcomes,
+                case when participants >= 50 then 'outcomes,value_for_money,quality' end as domains_used,
+                cast(null as integer) as published_stars, cast(null as varchar) as published_release,
+                case when participants >= 50 then
+                    case when like_for_like_index > 1.2 then 'ABOVE'
+                        when like_for_like_index < 0.8 then 'BELOW'
+                    else 'NOT_DIFFERENT' end end as compared_with_national
             from marts.fct_expected_outcomes""")
         con.execute("""create table marts.mart_prime_star_ratings as
             select prime_ukprn, rating_quarter, sum(referrals_in_window)::bigint as referrals_in_window,
@@ -169,7 +175,9 @@ def build(path: Path) -> Path:
                 avg(outcomes_ratio) as composite, 3::integer as stars, 'RATED' as rating_status,
                 cast(null as varchar) as not_rated_reason,
                 rank() over (partition by rating_quarter order by avg(outcomes_ratio) desc)::integer as rank,
-                cast(null as integer) as previous_stars
+                cast(null as integer) as previous_stars, max(cohorts_in_window)::integer as cohorts_in_window,
+                'outcomes,value_for_money,quality' as domains_used, cast(null as integer) as published_stars,
+                'NOT_DIFFERENT' as compared_with_national
             from marts.mart_star_ratings group by prime_ukprn, rating_quarter""")
 
         con.execute("""create table marts.mart_parking_indicators as
@@ -179,6 +187,15 @@ def build(path: Path) -> Path:
                     sum(c.sustained_26w_outcomes)::bigint as actual_outcomes
                 from marts.fct_cohort_performance_by_customer_group c
                 join intermediate.int_rating_windows w on c.referral_quarter = w.cohort_quarter
+                group by all
+                -- the other characteristics are not recorded in this world: everyone is "not stated"
+                union all
+                select c.contract_id, w.rating_quarter, d.dimension, d.value, sum(c.referrals)::bigint,
+                    sum(c.sustained_26w_outcomes)::bigint
+                from marts.fct_cohort_performance_by_customer_group c
+                join intermediate.int_rating_windows w on c.referral_quarter = w.cohort_quarter
+                cross join (values ('impairment_group', 'NONE'), ('age_band', 'UNKNOWN'), ('sex', 'U'),
+                    ('ethnicity', 'NOT_STATED')) d(dimension, value)
                 group by all)
             select contract_id, rating_quarter, group_dimension, group_value, participants, actual_outcomes,
                 participants * 0.15 as expected_outcomes,
@@ -241,6 +258,15 @@ def build(path: Path) -> Path:
                     and payment_due_on between '2026-04-01' and '2026-06-30')
             select contract_id, '2026Q2' as period, sum(fee) as payments_due_gbp
             from fees group by contract_id""")
+        con.execute("create table marts.dim_code_labels as select * from seeds.code_labels")
+        con.execute("""create table marts.mart_build_info as
+            select date '2026-10-01' as extract_date,
+                timestamp '2026-09-30 12:00:00' as latest_submission_received_at,
+                '2026Q2' as last_complete_quarter""")
+        # nothing published yet: the ratings in force as their own quarter's release published them
+        con.execute("""create table intermediate.int_published_ratings__in_force (rated_unit_type varchar,
+            rated_unit_id varchar, rating_quarter varchar, published_stars integer,
+            published_rating_status varchar, published_composite double, published_release varchar)""")
         _publication_models(con)
     return path
 
@@ -272,11 +298,14 @@ def _publication_models(con) -> None:
             group by all)
         select cov.release_period as period, c.contract_id, c.programme, c.prime_ukprn,
             p.provider_name as prime_name, c.cpa_id, a.cpa_name, a.nation,
+            case a.nation when 'ENGLAND' then 'E92000001' when 'SCOTLAND' then 'S92000003'
+                when 'WALES' then 'W92000004' end as nation_gss_code,
             coalesce(t.referrals, 0)::bigint as referrals, coalesce(t.starts, 0)::bigint as starts,
             coalesce(t.job_outcomes, 0)::bigint as job_outcomes,
             coalesce(t.sustained_26w_outcomes, 0)::bigint as sustained_26w_outcomes,
             e.like_for_like_index, r.stars as star_rating, r.previous_stars as star_rating_previous,
-            e.participants as index_people, e.actual_outcomes as index_outcomes, r.rating_status,
+            e.participants as index_people, e.actual_outcomes as index_outcomes,
+            e.expected_outcomes as index_expected, r.rating_status,
             review.payments_due_gbp
         from intermediate.int_release__coverage cov
         join staging.stg_lake__contracts c on cov.contract_id = c.contract_id
@@ -290,12 +319,19 @@ def _publication_models(con) -> None:
         left join marts.mart_contract_review review
             on review.contract_id = c.contract_id and review.period = cov.release_period""")
     con.execute("""create view publication.pub_performance_by_group as
-        select cov.release_period as period, g.contract_id, g.group_dimension, g.group_value,
-            g.participants as referrals, g.actual_outcomes as sustained_26w_outcomes,
-            g.group_index as like_for_like_index
-        from intermediate.int_release__coverage cov
-        join marts.mart_parking_indicators g
-            on g.contract_id = cov.contract_id and g.rating_quarter = cov.release_period""")
+        with cells as (
+            select cov.release_period, cov.contract_id, l.list as group_dimension, l.code as group_value
+            from intermediate.int_release__coverage cov
+            cross join marts.dim_code_labels l
+            where l.list in ('customer_group', 'impairment_group', 'age_band', 'sex', 'ethnicity'))
+        select cells.release_period as period, cells.contract_id, cells.group_dimension, cells.group_value,
+            coalesce(g.participants, 0)::bigint as referrals,
+            coalesce(g.actual_outcomes, 0)::bigint as sustained_26w_outcomes,
+            g.group_index as like_for_like_index, g.expected_outcomes as index_expected
+        from cells
+        left join marts.mart_parking_indicators g
+            on g.contract_id = cells.contract_id and g.rating_quarter = cells.release_period
+            and g.group_dimension = cells.group_dimension and g.group_value = cells.group_value""")
     con.execute("""create view publication.pub_star_ratings as
         with covered_primes as (
             select distinct cov.release_period, c.prime_ukprn
@@ -303,14 +339,16 @@ def _publication_models(con) -> None:
             join staging.stg_lake__contracts c on cov.contract_id = c.contract_id),
         prime_outcomes as (
             select prime_ukprn, rating_quarter, sum(participants)::bigint as participants,
-                sum(actual_outcomes)::bigint as actual_outcomes
+                sum(actual_outcomes)::bigint as actual_outcomes, sum(expected_outcomes) as expected_outcomes
             from marts.fct_expected_outcomes group by all),
         units as (
             select cov.release_period, r.rating_quarter, 'CONTRACT' as unit_type, r.contract_id as unit_id,
                 r.prime_ukprn, r.referrals_in_window, r.outcomes_ratio, r.value_for_money_ratio,
                 r.quality_ratio, r.customer_experience_ratio, r.composite, r.stars, r.rating_status,
-                r.not_rated_reason, r.rank, r.previous_stars,
-                e.participants as index_people, e.actual_outcomes as index_outcomes
+                r.not_rated_reason, r.rank, r.previous_stars, r.cohorts_in_window, r.domains_used,
+                r.compared_with_national, r.published_stars,
+                e.participants as index_people, e.actual_outcomes as index_outcomes,
+                e.expected_outcomes as index_expected
             from intermediate.int_release__coverage cov
             join marts.mart_star_ratings r
                 on r.contract_id = cov.contract_id and r.rating_quarter <= cov.release_period
@@ -320,18 +358,24 @@ def _publication_models(con) -> None:
             select cp.release_period, r.rating_quarter, 'PRIME', r.prime_ukprn, r.prime_ukprn,
                 r.referrals_in_window, r.outcomes_ratio, r.value_for_money_ratio, r.quality_ratio,
                 r.customer_experience_ratio, r.composite, r.stars, r.rating_status,
-                r.not_rated_reason, r.rank, r.previous_stars, o.participants, o.actual_outcomes
+                r.not_rated_reason, r.rank, r.previous_stars, r.cohorts_in_window, r.domains_used,
+                r.compared_with_national, r.published_stars, o.participants, o.actual_outcomes,
+                o.expected_outcomes
             from covered_primes cp
             join marts.mart_prime_star_ratings r
                 on r.prime_ukprn = cp.prime_ukprn and r.rating_quarter <= cp.release_period
             left join prime_outcomes o on o.prime_ukprn = r.prime_ukprn
                 and o.rating_quarter = r.rating_quarter)
         select u.rating_quarter as period, u.unit_type, u.unit_id, u.prime_ukprn,
-            p.provider_name as prime_name, u.referrals_in_window, u.outcomes_ratio, u.value_for_money_ratio,
-            u.quality_ratio,
-            u.customer_experience_ratio, u.composite, u.stars, u.rating_status, u.not_rated_reason, u.rank,
-            u.previous_stars, u.release_period, u.index_people, u.index_outcomes
-        from units u left join staging.stg_lake__providers p on u.prime_ukprn = p.ukprn""")
+            p.provider_name as prime_name, u.referrals_in_window, u.cohorts_in_window, u.outcomes_ratio,
+            u.value_for_money_ratio, u.quality_ratio, u.customer_experience_ratio, u.domains_used,
+            u.composite,
+            u.stars, u.rating_status, u.not_rated_reason, u.rank, u.compared_with_national, u.previous_stars,
+            u.published_stars, u.release_period, u.index_people, u.index_outcomes, u.index_expected,
+            pr.published_rating_status
+        from units u left join staging.stg_lake__providers p on u.prime_ukprn = p.ukprn
+        left join intermediate.int_published_ratings__in_force pr on pr.rated_unit_type = u.unit_type
+            and pr.rated_unit_id = u.unit_id and pr.rating_quarter = u.rating_quarter""")
     con.execute("""create view publication.pub_national_summary as
         with contract_nations as (
             select cov.*, a.nation
@@ -356,6 +400,9 @@ def _publication_models(con) -> None:
                 and f.payment_due_on between n.release_period_start and n.release_period_end)
         select release_period as period,
             case when grouping(nation) = 1 then 'ALL' else nation end as nation,
+            case when grouping(nation) = 1 then 'K02000001' when nation = 'ENGLAND' then 'E92000001'
+                when nation = 'SCOTLAND' then 'S92000003' when nation = 'WALES' then 'W92000004'
+                end as nation_gss_code,
             case when grouping(customer_group) = 1 then 'ALL' else customer_group end as customer_group,
             sum(referrals)::bigint as referrals, sum(starts)::bigint as starts,
             sum(job_outcomes)::bigint as job_outcomes,
@@ -364,13 +411,58 @@ def _publication_models(con) -> None:
         from figures
         group by grouping sets ((release_period, nation, customer_group), (release_period, nation),
             (release_period, customer_group), (release_period))""")
+    _cohort_and_label_models(con)
+
+
+def _cohort_and_label_models(con) -> None:
+    """pub_cohort_performance and pub_code_labels, as the dbt models shape them."""
+    con.execute("""create view publication.pub_cohort_performance as
+        with cells as (
+            select distinct cov.release_period, cov.contract_id, g.referral_quarter, l.code as customer_group
+            from intermediate.int_release__coverage cov
+            join marts.fct_cohort_performance_by_customer_group g
+                on g.contract_id = cov.contract_id and g.referral_quarter <= cov.release_period
+            cross join marts.dim_code_labels l where l.list = 'customer_group'),
+        contract_groups as (
+            select cells.*, coalesce(g.referrals, 0) as referrals, coalesce(g.starts, 0) as starts,
+                coalesce(g.job_outcomes, 0) as job_outcomes,
+                coalesce(g.sustained_26w_outcomes, 0) as sustained_26w_outcomes
+            from cells left join marts.fct_cohort_performance_by_customer_group g
+                on g.contract_id = cells.contract_id and g.referral_quarter = cells.referral_quarter
+                and g.customer_group = cells.customer_group),
+        totals as (
+            select release_period, referral_quarter,
+                case when grouping(contract_id) = 1 then 'ALL' else contract_id end as contract_id,
+                case when grouping(customer_group) = 1 then 'ALL' else customer_group end as customer_group,
+                sum(referrals) as referrals, sum(starts) as starts, sum(job_outcomes) as job_outcomes,
+                sum(sustained_26w_outcomes) as sustained_26w_outcomes
+            from contract_groups
+            group by grouping sets ((release_period, referral_quarter, contract_id, customer_group),
+                (release_period, referral_quarter, contract_id),
+                (release_period, referral_quarter, customer_group),
+                (release_period, referral_quarter))),
+        latest as (select rating_quarter, max(cohort_quarter) as latest from intermediate.int_rating_windows
+            group by all)
+        select t.release_period as period, t.referral_quarter, t.contract_id, t.customer_group,
+            t.referrals::bigint as referrals, t.starts::bigint as starts,
+            t.job_outcomes::bigint as job_outcomes,
+            t.sustained_26w_outcomes::bigint as sustained_26w_outcomes,
+            case when t.referral_quarter <= l.latest then 'FINAL' else 'PROVISIONAL' end as cohort_status,
+            w.cohort_quarter is not null as in_rating_window
+        from totals t left join latest l on t.release_period = l.rating_quarter
+        left join intermediate.int_rating_windows w
+            on t.release_period = w.rating_quarter and t.referral_quarter = w.cohort_quarter""")
+    con.execute(
+        "create view publication.pub_code_labels as select list, code, label from marts.dim_code_labels"
+    )
 
 
 def add_one_sustained_outcome(
     path: Path, contract_id: str = "FND00001", cohort: str = "2024Q4", group: str = "JSA_25_PLUS"
 ) -> None:
     """One more verified sustained outcome in one cohort group: what one claim turning VERIFIED changes
-    in the cohort marts the release sums (the parking, rating and benchmark marts are left alone)."""
+    in the cohort marts the release sums and in the parking groups of every rating window that holds the
+    cohort, as a build would (the rating and benchmark marts are left alone)."""
     with duckdb.connect(str(path)) as con:
         for table in ("fct_cohort_performance_by_customer_group", "fct_cohort_performance"):
             extra = f"and customer_group = '{group}'" if table.endswith("customer_group") else ""
@@ -379,6 +471,15 @@ def add_one_sustained_outcome(
                 f"where contract_id = ? and referral_quarter = ? {extra}",
                 [contract_id, cohort],
             )
+        # the person is in one group of every characteristic: the group's and the "not stated" ones
+        con.execute(
+            "update marts.mart_parking_indicators set actual_outcomes = actual_outcomes + 1 "
+            "where contract_id = ? and rating_quarter in "
+            "(select rating_quarter from intermediate.int_rating_windows where cohort_quarter = ?) "
+            "and ((group_dimension = 'customer_group' and group_value = ?) "
+            "or group_dimension <> 'customer_group')",
+            [contract_id, cohort, group],
+        )
 
 
 def true_parking_groups(path: Path, period: str = PERIOD) -> list[dict]:

@@ -39,53 +39,72 @@ def test_a_published_zero_is_a_true_zero():
 @pytest.mark.parametrize(
     "numerator, denominator, shown",
     [
-        (5, 19, "[c]"),  # denominator below 20
-        (1, 500, "[c]"),  # numerator 1
-        (2, 500, "[c]"),  # numerator 2
-        (0, 20, "0.0000"),  # a true zero over enough people is published
-        (3, 20, "0.1500"),
-        (1, 8, "[c]"),
-        (20, 20, "1.0000"),
-        (0, 0, "[z]"),  # a rate over nobody cannot exist
-        (None, 40, "[x]"),
+        ("5", "15", "[c]"),  # rounded denominator below 20
+        ("[low]", "500", "[c]"),  # a true numerator of 1 or 2
+        ("0", "20", "0.0"),  # a true zero over enough people is published
+        ("5", "20", "25.0"),
+        ("20", "20", "100.0"),
+        ("0", "0", "[z]"),  # a rate over nobody cannot exist
+        ("5", "[low]", "[c]"),
+        ("[c]", "[c]", "[c]"),  # a small group's row
+        ("[x]", "40", "[x]"),
     ],
 )
-def test_rates_are_suppressed_on_unrounded_counts(numerator, denominator, shown):
+def test_rates_are_percentages_of_the_published_counts(numerator, denominator, shown):
     assert dc.rate_cell(numerator, denominator, P) == shown
 
 
+def test_a_rate_adds_nothing_to_its_rounded_counts():
+    # 80 referrals and 21 outcomes are published as 80 and 20: the rate says 25.0, not 26.25
+    true_referrals, true_outcomes = 80, 21
+    shown = dc.rate_cell(dc.round_count(true_outcomes, P), dc.round_count(true_referrals, P), P)
+    assert shown == "25.0"
+    # every pair of true counts behind the same published counts gives the same rate
+    rates = {
+        dc.rate_cell(dc.round_count(o, P), dc.round_count(r, P), P)
+        for r in range(78, 83)
+        for o in range(18, 23)
+    }
+    assert rates == {"25.0"}
+
+
 def test_rates_round_half_up_from_the_exact_fraction():
-    # 1/32 = 0.03125 exactly: binary rounding would give 0.0312, half up gives 0.0313
-    assert dc.rate_cell(5, 160, P) == "0.0313"
-    assert dc.rate_cell(7, 21, P) == "0.3333"
-
-
-def test_suppression_is_decided_before_rounding():
-    # 22 people round to 20 and 18 people round to 20: only the true 18 is suppressed
-    assert dc.rate_cell(5, 22, P) != "[c]"
-    assert dc.rate_cell(5, 18, P) == "[c]"
+    # 100 x 5/160 = 3.125 exactly: half up gives 3.1, 100 x 35/200 = 17.5
+    assert dc.rate_cell("5", "160", P) == "3.1"
+    assert dc.rate_cell("35", "200", P) == "17.5"
+    assert dc.rate_cell("5", "40", P) == "12.5"
+    assert dc.rate_cell("15", "40", P) == "37.5"
+    assert dc.rate_cell("1", "80", P) == "1.3"  # 1.25 half up
 
 
 @pytest.mark.parametrize(
-    "value, numerator, denominator, shown",
+    "value, actual, expected, people, shown",
     [
-        (1.005, 10, 100, "1.01"),  # half up on the decimal the warehouse holds
-        (0.994, 10, 100, "0.99"),
-        (1.5, 2, 100, "[c]"),
-        (1.5, 10, 19, "[c]"),
-        (None, 10, 100, "[x]"),
-        (None, 0, 0, "[z]"),
-        (1.25, None, None, "1.25"),  # a ratio not built on counts (an inspection grade)
+        (1.005, 10, 12.0, 100, "1.01"),  # half up on the decimal the warehouse holds
+        (0.994, 10, 12.0, 100, "0.99"),
+        (1.5, 2, 12.0, 100, "[c]"),  # a true actual count of 1 or 2
+        (1.5, 15, 9.9, 100, "[c]"),  # expected below 10
+        (None, 10, 12.0, 100, "[x]"),
+        (None, 0, 0.0, 0, "[z]"),
+        (1.25, None, None, None, "1.25"),  # a ratio not built on counts (an inspection grade)
     ],
 )
-def test_indices_have_two_decimals_and_follow_the_rate_rule(value, numerator, denominator, shown):
-    assert dc.index_cell(value, numerator, denominator, P) == shown
+def test_indices_come_from_true_figures_and_are_suppressed_where_they_rest_on_too_little(
+    value, actual, expected, people, shown
+):
+    assert dc.index_cell(value, actual, expected, P, people=people) == shown
 
 
-def test_money_is_rounded_to_the_money_base_and_suppressed_for_one_or_two_payments():
-    assert dc.money_cell(1271720.0, 1325, P) == "1272000"
-    assert dc.money_cell(499.0, 10, P) == "0"
+def test_money_is_rounded_to_ten_thousand_pounds_and_suppressed_for_one_or_two_payments():
+    assert dc.money_cell(1271720.0, 1325, P) == "1270000"
+    assert dc.money_cell(4999.0, 10, P) == "0"
+    assert dc.money_cell(5000.0, 10, P) == "10000"
     assert dc.money_cell(2500.0, 2, P) == "[c]"
+
+
+@pytest.mark.parametrize("true, small", [(0, False), (1, True), (9, True), (10, False), (None, False)])
+def test_a_group_of_one_to_nine_people_is_small(true, small):
+    assert dc.is_small_group(true, P) is small
 
 
 @pytest.mark.parametrize(
@@ -147,15 +166,15 @@ def test_the_gate_pattern_of_a_count_accepts_exactly_multiples_of_five_and_its_s
     pattern = re.compile(cell_pattern(Column("n", "count", description="x"), P))
     accepted = [str(n) for n in range(0, 200) if pattern.match(str(n))]
     assert accepted == [str(n) for n in range(0, 200, 5)]
-    assert pattern.match("[low]") and pattern.match("[x]")
-    assert not pattern.match("[c]") and not pattern.match("05") and not pattern.match("5.0")
+    assert pattern.match("[low]") and pattern.match("[x]") and pattern.match("[c]")
+    assert not pattern.match("[z]") and not pattern.match("05") and not pattern.match("5.0")
 
 
-def test_the_gate_pattern_of_a_rate_accepts_zero_to_one_at_four_decimals():
-    pattern = re.compile(cell_pattern(Column("r", "rate", description="x"), P))
-    for good in ("0.0000", "0.1234", "1.0000", "[c]", "[z]", "[x]"):
+def test_the_gate_pattern_of_a_rate_accepts_percentages_at_one_decimal():
+    pattern = re.compile(cell_pattern(Column("r", "rate", derived=True), P))
+    for good in ("0.0", "5.5", "12.3", "99.9", "100.0", "[c]", "[z]", "[x]"):
         assert pattern.match(good), good
-    for bad in ("1.0001", "0.123", "1.5000", "-0.1000", "[low]", "0.12345"):
+    for bad in ("100.1", "0.12", "150.0", "-0.1", "[low]", "05.0", "7"):
         assert not pattern.match(bad), bad
 
 

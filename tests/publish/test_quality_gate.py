@@ -70,6 +70,32 @@ def broken_release(tmp_path_factory, history, mini_warehouse_file):
     table = pq.read_table(folder / "national_summary.parquet")
     pq.write_table(table.slice(1), folder / "national_summary.parquet")
 
+    # 7. a group of 1-9 people that subtraction from its contract's total pins down: the contract's
+    # 190 referrals less JSA_25_PLUS 120 and ESA_WRAG 55 leave LONE_PARENT [c] at 9 (its rate kept
+    # consistent with the new count, so that only the attack sees it)
+    def narrowable(rows):
+        header = rows[0]
+        for row in rows[1:]:
+            if (
+                row[header.index("contract_id")] == "FND00001"
+                and row[header.index("group_value")] == "ESA_WRAG"
+            ):
+                row[header.index("referrals")] = "55"
+                row[header.index("sustained_outcome_rate")] = "9.1"
+        return rows
+
+    _rewrite_csv(folder / "performance_by_group.csv", narrowable)
+
+    # 8. a rate that its published counts do not give (computed from the true counts, say)
+    def true_rate(rows):
+        header = rows[0]
+        for row in rows[1:]:
+            if row[header.index("contract_id")] == "FND00001":
+                row[header.index("job_outcome_rate")] = "29.1"
+        return rows
+
+    _rewrite_csv(folder / "contract_performance.csv", true_rate)
+
     # What v1 was checked against: the hand-made warehouse before the history changed it.
     with duckdb.connect(str(mini_warehouse_file), read_only=True) as con:
         figures = read_figures(con, mini_warehouse.PERIOD)
@@ -144,3 +170,21 @@ def test_undamaged_files_still_pass(broken_release):
     passed = {(c.resource, c.expectation, c.column) for c in broken_release.checks if c.success}
     assert ("contract_performance.csv", "expect_column_values_to_match_regex", "referrals") in passed
     assert ("star_ratings.csv", "expect_column_values_to_match_regex", "stars") in passed
+
+
+def test_the_gate_attacks_its_release_and_names_the_cell_and_the_subtraction_that_narrows_it(broken_release):
+    failed = [c for c in broken_release.failures if c.resource == "disclosure_subtraction"]
+    assert failed, "the subtraction attack must fail the release"
+    found = " ".join(failed[0].examples)
+    cell = "performance_by_group[period=2026Q2; contract_id=FND00001; group_dimension=customer_group; "
+    assert cell + "group_value=LONE_PARENT].referrals shows [c] but must lie in [9, 9]" in found
+    assert "contract_performance[period=2026Q2; contract_id=FND00001].referrals 190" in found
+    assert "group_value=ESA_WRAG].referrals 55" in found and "group_value=JSA_25_PLUS].referrals 120" in found
+
+
+def test_every_published_rate_must_be_what_its_published_counts_give(broken_release):
+    failed = [c for c in broken_release.failures if c.resource == "rate_reproduction"]
+    assert failed
+    found = " ".join(failed[0].examples)
+    assert "contract_performance[period=2026Q2; contract_id=FND00001].job_outcome_rate is 29.1" in found
+    assert "job_outcomes 55 / referrals 190 gives 28.9" in found

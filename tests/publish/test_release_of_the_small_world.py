@@ -63,7 +63,7 @@ def test_every_count_in_every_csv_is_a_multiple_of_five_or_a_symbol(release):
         for column in count_columns(name):
             for row in rows:
                 cell = row[column]
-                assert cell in ("[low]", "[x]") or (cell.isdigit() and int(cell) % 5 == 0), (
+                assert cell in ("[low]", "[x]", "[c]") or (cell.isdigit() and int(cell) % 5 == 0), (
                     name,
                     column,
                     cell,
@@ -72,35 +72,99 @@ def test_every_count_in_every_csv_is_a_multiple_of_five_or_a_symbol(release):
     assert checked > 500
 
 
-def test_a_small_groups_rate_shows_c(release):
-    period = release["period"]
-    small = _warehouse_rows(
-        release["paths"],
-        """
-        select contract_id, group_dimension, group_value, participants, actual_outcomes
-        from marts.mart_parking_indicators where rating_quarter = ? and participants < 20""",
-        [period],
-    )
+def test_a_rate_over_fewer_than_twenty_published_people_shows_c(release):
+    rows = release["tables"]["performance_by_group"]
+    small = [r for r in rows if r["referrals"].isdigit() and 0 < int(r["referrals"]) < 20]
     assert small, "the small world should have groups of fewer than 20 people"
-    published = {
-        (r["contract_id"], r["group_dimension"], r["group_value"]): r
-        for r in release["tables"]["performance_by_group"]
-    }
-    for group in small:
-        row = published[(group["contract_id"], group["group_dimension"], group["group_value"])]
-        assert row["sustained_outcome_rate"] == "[c]" and row["like_for_like_index"] == "[c]", row
-    # and a group with enough people and outcomes shows its rate
-    big = _warehouse_rows(
-        release["paths"],
-        """
-        select contract_id, group_dimension, group_value from marts.mart_parking_indicators
-        where rating_quarter = ? and participants >= 20 and actual_outcomes >= 3 limit 1""",
-        [period],
-    )[0]
-    rate = published[(big["contract_id"], big["group_dimension"], big["group_value"])][
-        "sustained_outcome_rate"
+    assert {r["sustained_outcome_rate"] for r in small} == {"[c]"}
+    shown = [
+        r["sustained_outcome_rate"] for r in rows if r["referrals"].isdigit() and int(r["referrals"]) >= 20
     ]
-    assert re.fullmatch(r"0\.\d{4}|1\.0000", rate)
+    assert shown and all(re.fullmatch(r"\d{1,2}\.\d|100\.0|\[c\]", rate) for rate in shown)
+    assert any(re.fullmatch(r"\d{1,2}\.\d", rate) for rate in shown)
+
+
+def test_no_group_or_cohort_of_one_to_nine_people_shows_a_count(release):
+    period = release["period"]
+    checks = {
+        "performance_by_group": (
+            "select contract_id, group_dimension, group_value, referrals "
+            "from publication.pub_performance_by_group "
+            "where period = ? and referrals between 1 and 9",
+            ("contract_id", "group_dimension", "group_value"),
+        ),
+        "cohort_performance": (
+            "select referral_quarter, contract_id, customer_group, referrals "
+            "from publication.pub_cohort_performance "
+            "where period = ? and referrals between 1 and 9",
+            ("referral_quarter", "contract_id", "customer_group"),
+        ),
+        "national_summary": (
+            "select nation, customer_group, referrals from publication.pub_national_summary "
+            "where period = ? and referrals between 1 and 9",
+            ("nation", "customer_group"),
+        ),
+    }
+    seen = 0
+    for table, (sql, key) in checks.items():
+        published = {tuple(r[k] for k in key): r for r in release["tables"][table]}
+        for truth in _warehouse_rows(release["paths"], sql, [period]):
+            row = published[tuple(truth[k] for k in key)]
+            shown = {row[c] for c in count_columns(table)} | {
+                row[c]
+                for c in ("sustained_outcome_rate", "job_outcome_rate", "like_for_like_index")
+                if c in row
+            }
+            assert shown == {"[c]"}, (table, truth, row)
+            seen += 1
+    assert seen > 50, "the small world should have many small groups and cohorts"
+
+
+def test_every_published_rate_is_what_its_published_counts_give(release):
+    from publish.definitions import table
+    from publish.disclosure_control import rate_cell
+    from publish.parameters import release_parameters
+
+    p = release_parameters()
+    checked = 0
+    for name, rows in release["tables"].items():
+        t = table(name)
+        for column in t.columns_of_kind("rate"):
+            numerator, denominator = t.rate_inputs(column)
+            for row in rows:
+                assert row[column] == rate_cell(row[numerator], row[denominator], p), (name, column, row)
+                if row[column] not in p.symbols.all:
+                    # and by hand: 100 x numerator / denominator to one decimal place
+                    exact = 100 * int(row[numerator]) / int(row[denominator])
+                    assert abs(float(row[column]) - exact) <= 0.05 + 1e-9, (name, column, row)
+                checked += 1
+    assert checked > 1000
+
+
+def test_subtraction_leaves_every_suppressed_group_a_range_wider_than_four(release):
+    from publish.disclosure_attack import subtraction_attack, sum_sets
+    from publish.parameters import release_parameters
+
+    p = release_parameters()
+    window = sorted(
+        r["cohort_quarter"]
+        for r in _warehouse_rows(
+            release["paths"],
+            "select cohort_quarter from intermediate.int_rating_windows where rating_quarter = ?",
+            [release["period"]],
+        )
+    )
+    sets = sum_sets(release["tables"], window)
+    kinds = {s.what.split(" of ")[0] for s in sets}
+    assert {"the customer_group groups", "all contracts", "the customer groups", "the contracts"} <= kinds, (
+        kinds
+    )
+    assert any(s.what.startswith("the rating window's cohorts") for s in sets)
+    attack = subtraction_attack(release["tables"], p, window)
+    suppressed = [f for f in attack.findings if f.shows == "[c]"]
+    assert len(suppressed) > 50
+    assert [f.message() for f in attack.disclosures(p)] == []
+    assert all(f.width > 4 for f in suppressed)
 
 
 def test_no_column_of_any_file_identifies_a_person(release):
@@ -143,6 +207,8 @@ def test_the_release_agrees_with_the_warehouse_before_rounding(release):
 def test_every_file_of_the_release_is_there_and_listed_in_the_manifest(release):
     names = set(release["files"])
     expected = {f"{t.name}.{ext}" for t in DATA_TABLES for ext in ("csv", "parquet")} | {
+        "code_labels.csv",
+        "revisions.csv",  # every release lists restated ratings, v1 included
         "datapackage.json",
         "methodology.md",
         "MANIFEST.sha256",
@@ -150,10 +216,9 @@ def test_every_file_of_the_release_is_there_and_listed_in_the_manifest(release):
         "quality/index.html",
     }
     assert expected <= names
-    assert "revisions.csv" not in names  # v1 has nothing to revise
     listed = {line.split("  ", 1)[1] for line in release["files"]["MANIFEST.sha256"].decode().splitlines()}
     assert listed == names - {"MANIFEST.sha256"}
-    assert {t.name for t in ALL_TABLES} - {t.name for t in DATA_TABLES} == {"revisions"}
+    assert {t.name for t in ALL_TABLES} - {t.name for t in DATA_TABLES} == {"revisions", "code_labels"}
 
 
 def test_preparing_the_same_data_again_gives_no_new_version(release):
@@ -177,4 +242,75 @@ def test_two_preparations_of_the_real_world_give_byte_identical_files(release, t
     second = folder_bytes(prepare_release(release["period"], preparer="alice", paths=paths).folder)
     data = [n for n in first if not n.startswith("quality/") and n != "MANIFEST.sha256"]
     assert {n: first[n] for n in data} == {n: second[n] for n in data}
+    # the published copy differs only by its approval (datapackage.json) and so its manifest
+    data = [n for n in data if n != "datapackage.json"]
     assert {n: first[n] for n in data} == {n: release["files"][n] for n in data}
+
+
+def test_code_labels_label_every_code_any_table_uses(release):
+    from publish.definitions import DATA_TABLES as TABLES
+    from publish.definitions import TOTAL, table
+
+    labels = {(r["list"], r["code"]) for r in release["tables"]["code_labels"]}
+    used = set()
+    for t in TABLES:
+        for row in release["tables"][t.name]:
+            for column in t.columns:
+                if not column.codes or column.name == "nation_gss_code" or row[column.name].startswith("["):
+                    continue
+                value = row[column.name]
+                lists = [row["group_dimension"]] if column.codes == ("group_value",) else list(column.codes)
+                used |= {(name, value) for name in lists if not (value == TOTAL and column.with_total)}
+    assert used and used <= labels, sorted(used - labels)[:10]
+    assert table("code_labels").parquet is False
+
+
+def test_nations_carry_their_gss_codes(release):
+    codes = {"ENGLAND": "E92000001", "WALES": "W92000004", "SCOTLAND": "S92000003", "ALL": "K02000001"}
+    for name in ("contract_performance", "national_summary"):
+        rows = release["tables"][name]
+        assert rows and all(codes[r["nation"]] == r["nation_gss_code"] for r in rows), name
+
+
+def test_parquet_nulls_a_symbol_and_says_which_in_its_marker_column(release):
+    from publish.definitions import table
+    from publish.writers import parquet_columns
+
+    folder = release["published"].folder
+    for name in ("contract_performance", "performance_by_group", "star_ratings", "cohort_performance"):
+        t = table(name)
+        parquet = pq.read_table(folder / f"{name}.parquet")
+        assert parquet.column_names == [c for c, _, _ in parquet_columns(t)]  # by schema, whatever the data
+        rows = parquet.to_pylist()
+        for csv_row, pq_row in zip(release["tables"][name], rows, strict=True):
+            for column in t.columns_of_kind("count", "rate", "index"):
+                if csv_row[column] in ("[c]", "[low]", "[x]", "[z]"):
+                    assert pq_row[column] is None and pq_row[f"{column}_marker"] == csv_row[column]
+                else:
+                    assert pq_row[f"{column}_marker"] is None
+    assert "stars_marker" in release["tables"]["star_ratings"][0]
+
+
+def test_star_ratings_carry_the_comparison_and_no_interval_limits(release):
+    rows = release["tables"]["star_ratings"]
+    header = set(rows[0])
+    assert {"compared_with_national", "domains_used", "cohorts_in_window", "published_stars"} <= header
+    assert not {c for c in header if "lower" in c or "upper" in c}
+    rated = [r for r in rows if r["rating_status"] == "RATED"]
+    assert {r["compared_with_national"] for r in rated} <= {"ABOVE", "BELOW", "NOT_DIFFERENT"}
+    # nothing was published before this release: every quarter's published stars are not applicable
+    assert {r["published_stars"] for r in rows} == {"[z]"}
+
+
+def test_datapackage_says_where_the_figures_come_from_and_who_signed_them_off(release):
+    import json
+
+    provenance = json.loads(release["files"]["datapackage.json"])["provenance"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", provenance["evidence_extract_date"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", provenance["latest_submission_received_on"])
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", provenance["warehouse_build"])
+    assert provenance["code_version"]
+    assert provenance["quality_gate"].startswith("passed (")
+    assert "prepared" in provenance["prepared_by"] and "approved" in provenance["approved_by"]
+    assert provenance["approved_on"] == release["published"].approved_at[:10]
+    assert "alice" not in json.dumps(provenance) and "bob" not in json.dumps(provenance)

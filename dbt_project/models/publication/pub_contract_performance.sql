@@ -50,7 +50,7 @@ window_totals as (
 ),
 
 expected as (
-    select contract_id, rating_quarter, participants, actual_outcomes, like_for_like_index
+    select contract_id, rating_quarter, participants, actual_outcomes, expected_outcomes, like_for_like_index
     from {{ ref('fct_expected_outcomes') }}
 ),
 
@@ -72,6 +72,11 @@ select
     cast(contracts.cpa_id as {{ dbt.type_string() }}) as cpa_id,
     cast(areas.cpa_name as {{ dbt.type_string() }}) as cpa_name,
     cast(areas.nation as {{ dbt.type_string() }}) as nation,
+    cast(case areas.nation
+        when 'ENGLAND' then 'E92000001'
+        when 'SCOTLAND' then 'S92000003'
+        when 'WALES' then 'W92000004'
+    end as {{ dbt.type_string() }}) as nation_gss_code,
     cast(coalesce(window_totals.referrals, 0) as bigint) as referrals,
     cast(coalesce(window_totals.starts, 0) as bigint) as starts,
     cast(coalesce(window_totals.job_outcomes, 0) as bigint) as job_outcomes,
@@ -82,6 +87,7 @@ select
     -- not published: what disclosure control and the quality gate read
     cast(expected.participants as bigint) as index_people,
     cast(expected.actual_outcomes as bigint) as index_outcomes,
+    cast(expected.expected_outcomes as double) as index_expected,
     cast(ratings.rating_status as {{ dbt.type_string() }}) as rating_status,
     cast(review.payments_due_gbp as double) as payments_due_gbp
 from coverage

@@ -149,6 +149,13 @@ totals as (
 select
     cast(release_period as {{ dbt.type_string() }}) as period,
     cast(nation as {{ dbt.type_string() }}) as nation,
+    -- the GSS codes of the nations, and of the United Kingdom for the total
+    cast(case nation
+        when 'ALL' then 'K02000001'
+        when 'ENGLAND' then 'E92000001'
+        when 'SCOTLAND' then 'S92000003'
+        when 'WALES' then 'W92000004'
+    end as {{ dbt.type_string() }}) as nation_gss_code,
     cast(customer_group as {{ dbt.type_string() }}) as customer_group,
     cast(referrals as bigint) as referrals,
     cast(starts as bigint) as starts,

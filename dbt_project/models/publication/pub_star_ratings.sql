@@ -47,7 +47,11 @@ contract_ratings as (
         rating_status,
         not_rated_reason,
         rank,
-        previous_stars
+        previous_stars,
+        cohorts_in_window,
+        domains_used,
+        compared_with_national,
+        published_stars
     from {{ ref('mart_star_ratings') }}
 ),
 
@@ -65,13 +69,23 @@ prime_ratings as (
         rating_status,
         not_rated_reason,
         rank,
-        previous_stars
+        previous_stars,
+        cohorts_in_window,
+        domains_used,
+        compared_with_national,
+        published_stars
     from {{ ref('mart_prime_star_ratings') }}
 ),
 
 contract_outcomes as (
-    select contract_id, prime_ukprn, rating_quarter, participants, actual_outcomes
+    select contract_id, prime_ukprn, rating_quarter, participants, actual_outcomes, expected_outcomes
     from {{ ref('fct_expected_outcomes') }}
+),
+
+-- the rating each unit's quarter had as its own release published it (none before one was approved)
+published as (
+    select rated_unit_type, rated_unit_id, rating_quarter, published_rating_status
+    from {{ ref('int_published_ratings__in_force') }}
 ),
 
 -- a prime's index rests on all its contracts' people and outcomes
@@ -80,7 +94,8 @@ prime_outcomes as (
         prime_ukprn,
         rating_quarter,
         sum(participants) as participants,
-        sum(actual_outcomes) as actual_outcomes
+        sum(actual_outcomes) as actual_outcomes,
+        sum(expected_outcomes) as expected_outcomes
     from contract_outcomes
     group by prime_ukprn, rating_quarter
 ),
@@ -103,8 +118,13 @@ units as (
         contract_ratings.not_rated_reason,
         contract_ratings.rank,
         contract_ratings.previous_stars,
+        contract_ratings.cohorts_in_window,
+        contract_ratings.domains_used,
+        contract_ratings.compared_with_national,
+        contract_ratings.published_stars,
         contract_outcomes.participants as index_people,
-        contract_outcomes.actual_outcomes as index_outcomes
+        contract_outcomes.actual_outcomes as index_outcomes,
+        contract_outcomes.expected_outcomes as index_expected
     from coverage
     inner join contract_ratings
         on
@@ -134,8 +154,13 @@ units as (
         prime_ratings.not_rated_reason,
         prime_ratings.rank,
         prime_ratings.previous_stars,
+        prime_ratings.cohorts_in_window,
+        prime_ratings.domains_used,
+        prime_ratings.compared_with_national,
+        prime_ratings.published_stars,
         prime_outcomes.participants as index_people,
-        prime_outcomes.actual_outcomes as index_outcomes
+        prime_outcomes.actual_outcomes as index_outcomes,
+        prime_outcomes.expected_outcomes as index_expected
     from covered_primes
     inner join prime_ratings
         on
@@ -154,20 +179,31 @@ select
     cast(units.prime_ukprn as {{ dbt.type_string() }}) as prime_ukprn,
     cast(providers.provider_name as {{ dbt.type_string() }}) as prime_name,
     cast(units.referrals_in_window as bigint) as referrals_in_window,
+    cast(units.cohorts_in_window as int) as cohorts_in_window,
     cast(units.outcomes_ratio as double) as outcomes_ratio,
     cast(units.value_for_money_ratio as double) as value_for_money_ratio,
     cast(units.quality_ratio as double) as quality_ratio,
     cast(units.customer_experience_ratio as double) as customer_experience_ratio,
+    cast(units.domains_used as {{ dbt.type_string() }}) as domains_used,
     cast(units.composite as double) as composite,
     cast(units.stars as int) as stars,
     cast(units.rating_status as {{ dbt.type_string() }}) as rating_status,
     cast(units.not_rated_reason as {{ dbt.type_string() }}) as not_rated_reason,
     cast(units.rank as int) as rank,
+    cast(units.compared_with_national as {{ dbt.type_string() }}) as compared_with_national,
     cast(units.previous_stars as int) as previous_stars,
+    cast(units.published_stars as int) as published_stars,
     -- not published: the release the row belongs to, and what disclosure control reads
     cast(units.release_period as {{ dbt.type_string() }}) as release_period,
     cast(units.index_people as bigint) as index_people,
-    cast(units.index_outcomes as bigint) as index_outcomes
+    cast(units.index_outcomes as bigint) as index_outcomes,
+    cast(units.index_expected as double) as index_expected,
+    cast(published.published_rating_status as {{ dbt.type_string() }}) as published_rating_status
 from units
 left join providers
     on units.prime_ukprn = providers.ukprn
+left join published
+    on
+        units.unit_type = published.rated_unit_type
+        and units.unit_id = published.rated_unit_id
+        and units.rating_quarter = published.rating_quarter
