@@ -63,6 +63,16 @@ def _nino_constants() -> tuple[str, tuple[str, ...]]:
     return NINO_PATTERN, NINO_NEVER_ISSUED
 
 
+def _nino_shape() -> str:
+    from contracts_schema.checks import NINO_SHAPE
+
+    return NINO_SHAPE
+
+
+def _without_spaces_and_hyphens(raw: pd.Series) -> pd.Series:
+    return raw.str.replace(r"[\s-]", "", regex=True)
+
+
 # --- reading and preparing (shared by both alternatives) -------------------------------------
 
 
@@ -241,6 +251,12 @@ def pandera_findings(
                 ),
                 rule,
             )
+        elif kind == "not_nino_shaped":
+            add(
+                raw,
+                pa.Check(lambda s: ~_without_spaces_and_hyphens(s).str.match(_nino_shape()), name=rule.id),
+                rule,
+            )
         elif kind == "not_after_period_end":
             add(typed, pa.Check.le(pd.Timestamp(end)), rule)
         elif kind == "inside_period":
@@ -395,6 +411,10 @@ def gx_findings(
                     column=column, regex_list=[f"^{x}" for x in never_issued]
                 ),
             )
+        elif kind == "not_nino_shaped":
+            column = f"__compact__{f}"
+            frame[column] = _without_spaces_and_hyphens(frame[raw])
+            expect(rule, E.ExpectColumnValuesToNotMatchRegex(column=column, regex=_nino_shape()))
         elif kind == "not_after_period_end":
             expect(
                 rule,

@@ -28,6 +28,8 @@ DEFECTS = [
     ({"participant_ref": "P 1!"}, "PAR_PARTICIPANT_REF_02"),
     ({"participant_ref": "DUP"}, "PAR_PARTICIPANT_REF_03"),
     ({"participant_ref": "DUP"}, "PAR_PARTICIPANT_REF_03"),
+    ({"participant_ref": "QQ123456C"}, "PAR_PARTICIPANT_REF_NINO"),
+    ({"participant_ref": "qq-12-34-56"}, "PAR_PARTICIPANT_REF_NINO"),
     ({"nino": ""}, "PAR_NINO_01"),
     ({"nino": "BG123456C"}, "PAR_NINO_02"),
     ({"nino": "AB123456E"}, "PAR_NINO_02"),

@@ -22,6 +22,8 @@ CASES: list[tuple[str, str, dict]] = [
     ("PAR_PARTICIPANT_REF_01", "participants", {"participant_ref": ""}),
     ("PAR_PARTICIPANT_REF_02", "participants", {"participant_ref": "P_1!"}),
     ("PAR_PARTICIPANT_REF_02", "participants", {"participant_ref": "P" * 21}),
+    ("PAR_PARTICIPANT_REF_NINO", "participants", {"participant_ref": "QQ123456C"}),
+    ("PAR_PARTICIPANT_REF_NINO", "participants", {"participant_ref": "qq-12-34-56"}),
     ("PAR_NINO_01", "participants", {"nino": ""}),
     ("PAR_NINO_02", "participants", {"nino": "DA123456A"}),  # first letter D never used
     ("PAR_NINO_02", "participants", {"nino": "AO123456A"}),  # second letter O never used
@@ -78,6 +80,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("CLM_CONTRACT_ID_04", "outcome_claims", {"contract_id": "WPG00034"}),
     ("CLM_PARTICIPANT_REF_01", "outcome_claims", {"participant_ref": ""}),
     ("CLM_PARTICIPANT_REF_02", "outcome_claims", {"participant_ref": "P/1"}),
+    ("CLM_PARTICIPANT_REF_NINO", "outcome_claims", {"participant_ref": "ZZ999999D"}),
     ("CLM_OUTCOME_TYPE_01", "outcome_claims", {"outcome_type": ""}),
     ("CLM_OUTCOME_TYPE_02", "outcome_claims", {"outcome_type": "JOB"}),
     ("CLM_JOB_START_DATE_01", "outcome_claims", {"job_start_date": ""}),
@@ -112,6 +115,7 @@ CASES: list[tuple[str, str, dict]] = [
     ("SRV_CONTRACT_ID_04", "customer_survey", {"contract_id": "WPG00034"}),
     ("SRV_PARTICIPANT_REF_01", "customer_survey", {"participant_ref": ""}),
     ("SRV_PARTICIPANT_REF_02", "customer_survey", {"participant_ref": "P 1"}),
+    ("SRV_PARTICIPANT_REF_NINO", "customer_survey", {"participant_ref": "CE654321"}),
     ("SRV_SURVEY_DATE_01", "customer_survey", {"survey_date": ""}),
     ("SRV_SURVEY_DATE_02", "customer_survey", {"survey_date": "May 3rd"}),
     ("SRV_SURVEY_DATE_03", "customer_survey", {"survey_date": "2026-03-31"}),
