@@ -83,8 +83,11 @@ create table if not exists portal_keys (
 
 def portal_key(conn: sqlite3.Connection, name: str) -> bytes:
     """A random 32-byte key kept in the database under ``name``, made on first use (race-free)."""
-    conn.execute("insert or ignore into portal_keys (name, value) values (?, ?)", (name, os.urandom(32)))
-    return bytes(conn.execute("select value from portal_keys where name = ?", (name,)).fetchone()[0])
+    row = conn.execute("select value from portal_keys where name = ?", (name,)).fetchone()
+    if row is None:  # written once; every later call only reads
+        conn.execute("insert or ignore into portal_keys (name, value) values (?, ?)", (name, os.urandom(32)))
+        row = conn.execute("select value from portal_keys where name = ?", (name,)).fetchone()
+    return bytes(row[0])
 
 
 def utc_now() -> dt.datetime:

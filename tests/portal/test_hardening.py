@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import sqlite3
 import threading
@@ -431,3 +432,18 @@ def test_a_workbook_that_lies_about_its_sizes_is_413_and_nothing_kept(world):
     page = upload(client, liar, file_name().replace(".csv", ".xlsx"))
     assert page.status_code == 413 and "zip bomb" in page.text
     assert ledger_ids(world.paths) == set() and uploads_left(world.paths) == []
+
+
+def test_a_typed_name_that_is_no_account_is_kept_only_as_a_keyed_hash(world, tmp_path):
+    first = accounts.sign_in_identity(world.paths, "Hunter2-Passphrase")
+    assert first == accounts.sign_in_identity(world.paths, "hunter2-passphrase ")
+    digest = first.actor.removeprefix("unknown:")
+    assert first.actor.startswith("unknown:") and first.account == f"name:{digest}"
+    assert "hunter2" not in first.actor.lower()
+    assert digest not in hashlib.sha256(b"hunter2-passphrase").hexdigest()  # keyed, not a plain hash
+    elsewhere = accounts.sign_in_identity(Paths(tmp_path / "another_home"), "hunter2-passphrase")
+    assert elsewhere.actor != first.actor  # each installation has its own key
+    alice = accounts.get_user(world.paths, "alice")
+    assert accounts.sign_in_identity(world.paths, " Alice") == accounts.SignInIdentity(
+        f"user:{alice.user_id}", "alice"
+    )
