@@ -23,6 +23,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+from core.periods import Period
 from publish.definitions import KINDS, Column, ReleaseTable, allowed_values
 from publish.parameters import ReleaseParameters
 
@@ -68,6 +69,34 @@ def table_schema(
     }
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def period_dates(period: str, window_cohorts: list[str]) -> dict[str, str]:
+    """Per table, the dates its rows cover in the release of ``period`` (a period is not its dates)."""
+    quarter = Period.parse(period)
+    if window_cohorts:
+        first, last = Period.parse(min(window_cohorts)), Period.parse(max(window_cohorts))
+        window = (
+            "In this release the figures over the rating window count people referred from "
+            f"{_day(first.start)} to {_day(last.end)} (referral cohorts {first.code} to {last.code}), "
+            "with their outcomes."
+        )
+    else:
+        window = f"In this release no referral cohort is mature yet as at {_day(quarter.end)}."
+    return {
+        "contract_performance": window,
+        "performance_by_group": window,
+        "national_summary": f"{window} Payments are those falling due from {_day(quarter.start)} to "
+        f"{_day(quarter.end)}.",
+        "star_ratings": "Each rating quarter is rated on its own window: the mature referral cohorts of "
+        "people referred 18 to 30 months before the quarter ended.",
+        "cohort_performance": f"Referral cohorts up to {period} (people referred by {_day(quarter.end)}); "
+        "outcomes are counted up to the date of the employment evidence.",
+    }
+
+
 def resource(
     table: ReleaseTable,
     vocabulary: dict[str, list[str]],
@@ -75,12 +104,14 @@ def resource(
     *,
     size: int,
     sha256: str,
+    dates: str = "",
 ) -> dict[str, Any]:
     return {
         "name": table.name,
         "path": f"{table.name}.csv",
         "title": table.title,
         "description": table.description
+        + (f" {dates}" if dates else "")
         + (
             f" Also as {table.name}.parquet, where a symbol is a null value and the column's "
             "<column>_marker companion holds the symbol."
@@ -114,6 +145,7 @@ def datapackage(
     vocabulary: dict[str, list[str]],
     parameters: ReleaseParameters,
     provenance: dict[str, Any] | None = None,
+    window_cohorts: list[str] | None = None,
 ) -> dict[str, Any]:
     """The descriptor of one release.
 
@@ -127,7 +159,10 @@ def datapackage(
         parameters: the release parameters (symbols, package metadata).
         provenance: where the figures come from (:func:`provenance`); the gate's result and
             the approval are added to it later (:func:`with_gate_result`, :func:`with_approval`).
+        window_cohorts: the referral cohorts of the period's rating window (each table's
+            description says the dates it covers).
     """
+    dates = period_dates(period, list(window_cohorts or []))
     package = parameters.package
     licence = package["licence"]
     return {
@@ -146,7 +181,14 @@ def datapackage(
         "sources": [dict(source) for source in package["sources"]],
         "provenance": dict(provenance or {}),
         "resources": [
-            resource(t, vocabulary, parameters, size=file_facts[t.name][0], sha256=file_facts[t.name][1])
+            resource(
+                t,
+                vocabulary,
+                parameters,
+                size=file_facts[t.name][0],
+                sha256=file_facts[t.name][1],
+                dates=dates.get(t.name, ""),
+            )
             for t in tables
         ],
     }

@@ -257,3 +257,14 @@ def test_a_candidate_whose_gate_failed_cannot_be_approved(tmp_path, mini_warehou
         approve_release(PERIOD, approver="bob", paths=paths)
     assert not (paths.releases / PERIOD).exists()
     assert [(e["state"], e["gate"]) for e in list_releases(paths)] == [("failed", "failed")]
+
+
+def test_each_table_says_which_dates_its_period_covers(history):
+    package = json.loads((history.published.folder / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["name"]: r["description"] for r in package["resources"]}
+    # 2026Q2's rating window is the referral cohorts 2024Q3 and 2024Q4
+    window = "people referred from 1 July 2024 to 31 December 2024 (referral cohorts 2024Q3 to 2024Q4)"
+    for name in ("contract_performance", "performance_by_group", "national_summary"):
+        assert window in described[name], name
+    assert "falling due from 1 April 2026 to 30 June 2026" in described["national_summary"]
+    assert "people referred by 30 June 2026" in described["cohort_performance"]
