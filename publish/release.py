@@ -7,7 +7,7 @@ call:
   analysts' copy of the last good warehouse build: the ``pub_*`` models' figures
   for the period, disclosure control, every file of the release (data tables,
   ``code_labels.csv``, ``revisions.csv``, ``datapackage.json``,
-  ``methodology.md``), the quality gate on the files as
+  ``methodology.md``, ``index.html``), the quality gate on the files as
   written, the manifest. Data identical to the latest published version of the
   period gives no new version (state ``unchanged``); changed data gives v{n+1}.
 - :func:`approve_release` promotes a candidate that passed its gate, signed off
@@ -371,8 +371,9 @@ def _settled_release_date(asked: dt.date | None, earlier: dict[str, Any], digest
 
 
 def _write_dated_files(build: _Build, release_date: dt.date) -> None:
-    """Step 6: the files that carry the release date: ``datapackage.json``."""
+    """Step 6: the files that carry the release date: ``datapackage.json`` and the bulletin."""
     _write_datapackage(build, release_date)
+    _write_bulletin(build.folder, build.period, build.version, release_date, build.figures, build.parameters)
 
 
 def _run_gate(build: _Build, release_date: dt.date):
@@ -510,6 +511,22 @@ def _write_methodology(folder, period, figures, tables, vocabulary, parameters) 
     write_bytes(folder / "methodology.md", text_bytes(text))
 
 
+def _write_bulletin(folder, period, version, release_date, figures, parameters) -> None:
+    """``index.html``, from the files already written (after datapackage.json, before the gate)."""
+    from publish.bulletin import bulletin_context, write_bulletin
+    from publish.publication import publication
+
+    context = bulletin_context(
+        period=period,
+        version=version,
+        release_date=release_date,
+        seeds=figures.seeds,
+        parameters=parameters,
+        publication=publication(),
+    )
+    write_bulletin(folder, context)
+
+
 def _write_datapackage(build: _Build, release_date: dt.date) -> None:
     from publish.datapackage import datapackage
 
@@ -522,7 +539,6 @@ def _write_datapackage(build: _Build, release_date: dt.date) -> None:
         vocabulary=build.vocabulary,
         parameters=build.parameters,
         provenance=build.provenance,
-        window_cohorts=build.figures.window_cohorts,
     )
     write_bytes(build.folder / "datapackage.json", json_bytes(descriptor))
 

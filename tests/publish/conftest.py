@@ -52,3 +52,33 @@ def small_world_home(tmp_path_factory) -> Paths:
 
     root = tmp_path_factory.mktemp("publish_small_world")
     return build_small_world(root / "home", world=root / "world")
+
+
+#: The release date of the public releases below: fixed, so that two preparations compare byte for byte.
+PUBLIC_RELEASE_DATE = "2026-09-10"
+
+
+@pytest.fixture(scope="session")
+def public_releases(tmp_path_factory, small_world_home) -> list:
+    """The latest period of the small world prepared (alice) and approved (bob) in two private copies of its
+    home, with the same release date: [(paths, published release), (paths, published release)]."""
+    import datetime as dt
+
+    import duckdb
+
+    from core.settings import Paths
+    from publish.figures import available_periods
+    from publish.release import approve_release, prepare_release
+    from tests.support.worlds import copy_home
+
+    with duckdb.connect(str(small_world_home.warehouse), read_only=True) as con:
+        period = available_periods(con)[-1]
+    out = []
+    for name in ("first", "second"):
+        home = copy_home(small_world_home.home, tmp_path_factory.mktemp("public") / name)
+        paths = Paths(home=home)
+        prepare_release(
+            period, preparer="alice", paths=paths, release_date=dt.date.fromisoformat(PUBLIC_RELEASE_DATE)
+        )
+        out.append((paths, approve_release(period, approver="bob", paths=paths)))
+    return out
