@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from contracts_schema.checks import looks_like_nino, mask_nino_text
 from core.settings import Paths
 from portal import accounts, audit
 from portal.accounts import Session, User
@@ -27,6 +28,19 @@ from portal.ratelimit import RateLimits, SlidingWindow, Slots
 SESSION_COOKIE = "mi_session"
 SIGN_IN_CSRF_COOKIE = "mi_sign_in_csrf"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _masked(value):
+    """Every value a page prints passes here: one shaped like a NINO is shown masked (``QQ****56C``),
+    whatever page, whatever it came from (a typed field echoed back, a reference read from the
+    warehouse)."""
+    if isinstance(value, str) and len(value) <= 32 and looks_like_nino(value):
+        return mask_nino_text(value)
+    return value
+
+
+# Set before any template is compiled: Jinja applies it to every {{ expression }} of every page.
+TEMPLATES.env.finalize = _masked
 
 
 @dataclass

@@ -447,3 +447,20 @@ def test_a_typed_name_that_is_no_account_is_kept_only_as_a_keyed_hash(world, tmp
     assert accounts.sign_in_identity(world.paths, " Alice") == accounts.SignInIdentity(
         f"user:{alice.user_id}", "alice"
     )
+
+
+def test_a_page_never_echoes_a_value_shaped_like_a_nino(world):
+    client = signed_in(world, "alice")
+
+    def post(period: str):
+        token = csrf_of(client.get("/upload").text)
+        return client.post(
+            "/upload",
+            data={"csrf_token": token, "return": "participants", "period": period},
+            files={"file": ("return.csv", participants_csv(), "text/csv")},
+        )
+
+    page = post("QQ123456C")
+    assert page.status_code == 422  # the period is not valid, and the form shows it back to be corrected
+    assert "QQ123456C" not in page.text and 'value="QQ****56C"' in page.text
+    assert 'value="2026-Q5"' in post("2026-Q5").text  # anything else is shown as typed
