@@ -13,6 +13,7 @@ touches the warehouse.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 from pathlib import Path
@@ -22,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from contracts_schema.checks import looks_like_nino, mask_nino_text
 from core.settings import Paths, max_concurrent_validations, upload_limit_bytes
 from core.settings import paths as default_paths
 from portal import api, opsdb, pages
@@ -77,9 +79,32 @@ def log_unhandled(exc: BaseException, scope) -> None:
     )
 
 
+def _mask_values(value):
+    if isinstance(value, str):
+        return mask_nino_text(value) if len(value) <= 32 and looks_like_nino(value) else value
+    if isinstance(value, list):
+        return [_mask_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _mask_values(v) for k, v in value.items()}
+    return value
+
+
+def mask_json(content: bytes) -> bytes:
+    """A JSON answer with every value shaped like a NINO masked; the same bytes when there is none."""
+    try:
+        document = json.loads(content)
+    except ValueError:
+        return content
+    masked = _mask_values(document)
+    if masked == document:
+        return content
+    return json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 class GuardMiddleware:
     """Security headers on every response, errors and 500s included; small-body cap outside the
-    upload routes; unhandled errors answered here and logged without their messages.
+    upload routes; unhandled errors answered here and logged without their messages; any value
+    shaped like a NINO in a JSON answer masked (:func:`mask_json`).
 
     Pure ASGI (not ``BaseHTTPMiddleware``) so that upload bodies stream through
     untouched, chunk by chunk, to the routes that cap them. An error that
@@ -97,11 +122,23 @@ class GuardMiddleware:
         path = scope["path"]
         https = scope.get("scheme") == "https"
         started = False
+        held: dict | None = None  # a JSON answer's start, held until its body is whole
+        body: list[bytes] = []
 
         async def send_with_headers(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
+            nonlocal started, held
+            if message["type"] == "http.response.body" and held is not None:
+                body.append(message.get("body", b""))
+                if message.get("more_body"):
+                    return
+                content = mask_json(b"".join(body))
+                headers = [(k, v) for k, v in held["headers"] if k.lower() != b"content-length"]
+                start, held = {**held, "headers": [*headers, (b"content-length", b"%d" % len(content))]}, None
                 started = True
+                await send(start)
+                await send({"type": "http.response.body", "body": content})
+                return
+            if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 headers += [h for h in _SECURITY_HEADERS if h[0] not in present]
@@ -113,6 +150,10 @@ class GuardMiddleware:
                 if message.get("status") == 503 and b"retry-after" not in present:
                     headers.append((b"retry-after", b"1"))
                 message = {**message, "headers": headers}
+                if dict(headers).get(b"content-type", b"").startswith(b"application/json"):
+                    held = message
+                    return
+                started = True
             await send(message)
 
         try:
@@ -120,6 +161,8 @@ class GuardMiddleware:
         except Exception as exc:
             log_unhandled(exc, scope)
             if not started:
+                held = None
+                body.clear()
                 await self._server_error(scope, receive, send_with_headers)
 
     async def _guarded(self, scope, receive, send, path: str) -> None:

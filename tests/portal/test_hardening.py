@@ -464,3 +464,31 @@ def test_a_page_never_echoes_a_value_shaped_like_a_nino(world):
     assert page.status_code == 422  # the period is not valid, and the form shows it back to be corrected
     assert "QQ123456C" not in page.text and 'value="QQ****56C"' in page.text
     assert 'value="2026-Q5"' in post("2026-Q5").text  # anything else is shown as typed
+
+
+def test_a_json_answer_never_carries_a_value_shaped_like_a_nino(world, tmp_path):
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from ingest.submit import submit_file
+    from portal.app import GuardMiddleware
+
+    def echo(request):
+        return JSONResponse({"participant_ref": "QQ123456C", "rows": [{"ref": "ab 12 34 56 c"}, "P-1", 7]})
+
+    tiny = TestClient(GuardMiddleware(Starlette(routes=[Route("/api/v1/echo", echo)])))
+    answer = tiny.get("/api/v1/echo")
+    assert answer.json() == {"participant_ref": "QQ****56C", "rows": [{"ref": "AB****56C"}, "P-1", 7]}
+    assert int(answer.headers["content-length"]) == len(answer.content)
+    # Through the portal: a return recorded (by mi submit) under a name that is a NINO.
+    path = tmp_path / "upload.csv"
+    path.write_bytes(participants_csv())
+    submit_file(
+        path, ukprn=PRIME_A, dataset="participants", period="2026Q2", file_name="CE654321A", paths=world.paths
+    )
+    listing = TestClient(world.app).get(
+        "/api/v1/submissions", headers={"Authorization": f"Bearer {world.token_a}"}
+    )
+    assert listing.status_code == 200 and "CE654321A" not in listing.text
+    assert listing.json()["submissions"][0]["file_name"] == "CE****21A"
