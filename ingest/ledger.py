@@ -209,5 +209,27 @@ LEDGER_SCHEMA = {
 }
 
 
+def snapshot_latest_received_at(paths: Paths) -> str | None:
+    """:meth:`Ledger.latest_received_at` as of the last export: the ledger state a build reads.
+
+    Read from ``lake/_ledger/ledger.parquet`` (what dbt reads), not the database, so
+    that a submission recorded after the snapshot is never taken as built. None
+    when there is no snapshot or no submission in it.
+    """
+    if not paths.ledger_parquet.exists():
+        return None
+    latest = (
+        pl.scan_parquet(paths.ledger_parquet)
+        .filter(pl.col("status") != "DUPLICATE")
+        .select(pl.col("received_at").max())
+        .collect()
+        .item()
+    )
+    # the same text as the database holds (utc_now's), so the two compare as equal
+    if latest is None or isinstance(latest, str):
+        return latest
+    return latest.isoformat(timespec="microseconds")
+
+
 def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds")

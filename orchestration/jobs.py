@@ -13,6 +13,7 @@ from core.settings import paths
 from orchestration.assets.reference import reference_data
 from orchestration.assets.submissions import provider_submission, submission_ledger
 from orchestration.assets.warehouse import analyst_warehouse, warehouse_models
+from warehouse import last_good_build_ledger
 
 #: Runs carrying this tag write the warehouse; the instance lets one of them run at a time.
 WAREHOUSE_TAG = {"warehouse": "duckdb"}
@@ -60,9 +61,17 @@ def _landing_state() -> tuple[list[str], str | None]:
     "(portal, API, mi submit).",
 )
 def new_submissions_sensor(context: dg.SensorEvaluationContext):
+    """A run when files wait in the landing folder or the ledger moved past what was built or requested.
+
+    The cursor is the ledger state of the last run requested; the last good build's
+    own ledger state (recorded by ``warehouse``) counts too, so a build made by
+    ``mi run`` or ``mi demo`` is not requested again when the UI starts with an
+    empty cursor.
+    """
     files, latest = _landing_state()
     state = "|".join(files) + "#" + (latest or "")
-    if not files and (latest is None or latest == context.cursor):
+    built = last_good_build_ledger(paths())
+    if not files and (latest is None or latest in (context.cursor, built)):
         return dg.SkipReason("no new files in the landing area and no new submissions")
     if state == context.cursor:
         return dg.SkipReason("already requested a run for this state")

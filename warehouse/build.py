@@ -22,8 +22,8 @@ from dbt's artefacts (``warehouse.outcome``), and then either writes the one
 failure report (failing test, model, column, first failing rows, the marts it
 held back) or, for a whole build that passed every blocking test, copies the
 build database over the analysts' read-only copy ``MI_HOME/warehouse/mi.duckdb``
-atomically and records it as the last good build
-(``MI_HOME/warehouse/build/.last_good_build``). An analyst's open connection
+atomically and records it as the last good build, with the ledger state it was
+built from (``MI_HOME/warehouse/build/.last_good_build``). An analyst's open connection
 keeps reading the old file, a new one opens the new file, nobody ever sees a
 half-built warehouse, and a failed build leaves the copy exactly as it was.
 :func:`publish_analyst_copy` publishes the last good build again, and refuses
@@ -62,6 +62,7 @@ from core.files import LockBusy, exclusive_lock, fsync_dir, temporary_sibling, w
 from core.settings import DBT_PROJECT_DIR, REPO_ROOT, Paths
 from core.settings import paths as default_paths
 from ingest.lake import ensure_lake
+from ingest.ledger import snapshot_latest_received_at
 from warehouse.dbt_invoke import DbtOutcome, Progress, invoke_dbt
 from warehouse.dbt_process import invoke_dbt_in_child
 from warehouse.outcome import BuildResult, NodeOutcome, WarehouseBuildError, failure_report, read_nodes
@@ -84,6 +85,7 @@ __all__ = [
     "dbt_project_dir",
     "finish_build",
     "is_last_good_build",
+    "last_good_build_ledger",
     "prepare_build",
     "publish_analyst_copy",
     "spark_home",
@@ -144,6 +146,8 @@ class PreparedBuild:
     say: Progress
     started: float
     environment: dict[str, str]
+    #: the ledger snapshot's latest submission when the build started: what it is built from
+    ledger_state: str | None = None
     _open: bool = field(default=True, repr=False)
 
     @property
@@ -272,6 +276,7 @@ def prepare_build(
             say=say,
             started=time.monotonic(),
             environment=dbt_environment(paths, engine),
+            ledger_state=snapshot_latest_received_at(paths),
         )
         # big sorts and joins spill here: DuckDB's temp_directory, Spark's spark.local.dir (profiles.yml)
         (prepared.build_dir / "tmp").mkdir(parents=True, exist_ok=True)
@@ -311,7 +316,7 @@ def finish_build(prepared: PreparedBuild, outcome: DbtOutcome) -> BuildResult:
     if prepared.engine == "duckdb" and (prepared.full or prepared.publish):
         if prepared.publish:
             result.analyst_copy = _publish(prepared.paths)
-        _mark_good_build(prepared.paths, result.analyst_copy)
+        _mark_good_build(prepared.paths, result.analyst_copy, prepared.ledger_state)
     prepared.say(result.summary())
     return result
 
@@ -408,13 +413,24 @@ def publish_analyst_copy(
         if skip_if_current and current:
             return paths.warehouse
         copy = _publish(paths)
-        _mark_good_build(paths, copy)
+        _mark_good_build(paths, copy, marker.get("ledger"))
         return copy
 
 
 def is_last_good_build(paths: Paths) -> bool:
     """True when the build database is the last whole build that passed every test."""
     return _good_build(paths) is not None
+
+
+def last_good_build_ledger(paths: Paths) -> str | None:
+    """The ledger state the last good build was built from (``ingest.ledger.snapshot_latest_received_at``).
+
+    None when the build database is not a good whole build (none yet, a failed or
+    partial build since) or the build saw no submission. The Dagster sensor starts
+    from it, so a build made by ``mi run`` or ``mi demo`` is not requested again.
+    """
+    marker = _good_build(paths)
+    return marker.get("ledger") if marker is not None else None
 
 
 def build_database(paths: Paths) -> Path:
@@ -576,11 +592,15 @@ def _fingerprint(path: Path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _mark_good_build(paths: Paths, copy: Path | None) -> None:
-    """Record the build database as the last good build (and the copy made of it, if any)."""
+def _mark_good_build(paths: Paths, copy: Path | None, ledger_state: str | None) -> None:
+    """Record the build database as the last good build, the copy made of it (if any) and its ledger state."""
     database = build_database(paths)
     _checkpoint(database)
-    marker = {"build": _fingerprint(database), "copy": _fingerprint(copy) if copy else None}
+    marker = {
+        "build": _fingerprint(database),
+        "copy": _fingerprint(copy) if copy else None,
+        "ledger": ledger_state,
+    }
     write_text_atomically(good_build_marker(paths), json.dumps(marker) + "\n")
 
 

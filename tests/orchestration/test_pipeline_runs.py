@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import threading
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -68,6 +70,13 @@ def test_two_runs_started_together_both_succeed_and_leave_a_whole_warehouse(home
 
     with Ledger(home) as ledger:
         assert receipts == {e.submission_id for e in ledger.list()}, "every submission is shown in Dagster"
+    # The UI started after this mi run (its sensor's cursor empty) requests no needless build.
+    from orchestration.definitions import defs
+
+    sensor = defs.resolve_sensor_def("new_submissions_sensor")
+    assert (
+        sensor.evaluate_tick(dg.build_sensor_context(instance=instances[0], cursor=None)).run_requests == []
+    )
 
 
 def test_a_broken_input_fails_the_run_with_a_clear_message_and_keeps_the_analysts_copy(home, capsys):
@@ -104,13 +113,59 @@ def test_a_new_file_in_the_landing_area_makes_the_sensor_request_a_run(home, sma
     sensor = defs.resolve_sensor_def("new_submissions_sensor")
     with dg.DagsterInstance.ephemeral() as instance:
         quiet = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
-        # A fresh cursor sees the ledger's latest submission once; then all is quiet.
+        assert quiet.run_requests == []  # the small world's build saw every submission
         settled = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=quiet.cursor))
         assert settled.run_requests == []
         shutil.copy(next((small_world_files / "submissions").glob("*customer_survey*")), home.landing)
         woken = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=settled.cursor))
         assert len(woken.run_requests) == 1
         assert woken.run_requests[0].job_name in (None, "ingest_and_build")
+
+
+def _a_newer_resubmission(small_world_files, folder) -> Path:
+    """A small-world return sent again, dated later and not byte-identical (so not a duplicate)."""
+    original = next((small_world_files / "submissions").glob("*customer_survey*2026Q2*"))
+    newer = folder / re.sub(r"_[0-9]{8}T[0-9]{6}\.csv$", "_20261231T235959.csv", original.name)
+    newer.write_bytes(original.read_bytes() + b"\n")
+    return newer
+
+
+def test_the_sensor_starts_from_the_ledger_state_the_last_good_build_saw(home, small_world_files, tmp_path):
+    """After ``mi run`` or ``mi demo`` the UI's first tick (an empty cursor) requests no needless build."""
+    from ingest.ledger import Ledger
+    from ingest.submit import submit_file
+    from orchestration.definitions import defs
+    from warehouse import last_good_build_ledger, publish_analyst_copy
+
+    sensor = defs.resolve_sensor_def("new_submissions_sensor")
+    with Ledger(home) as ledger:
+        built_from = ledger.latest_received_at()
+    assert built_from is not None and last_good_build_ledger(home) == built_from
+    publish_analyst_copy(home)  # publishing the good build again keeps what it was built from
+    assert last_good_build_ledger(home) == built_from
+    with dg.DagsterInstance.ephemeral() as instance:
+        first = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
+        assert first.run_requests == [] and first.cursor is None
+        # A submission through mi submit, the portal or the API (the ledger, not the landing folder).
+        sent = submit_file(_a_newer_resubmission(small_world_files, tmp_path), paths=home)
+        assert sent.status in ("ACCEPTED", "ACCEPTED_WITH_ERRORS")
+        woken = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
+        assert len(woken.run_requests) == 1
+        settled = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=woken.cursor))
+        assert settled.run_requests == []
+
+
+def test_without_a_good_build_an_empty_cursor_requests_a_build(home):
+    from orchestration.definitions import defs
+    from warehouse import last_good_build_ledger
+    from warehouse.build import good_build_marker
+
+    good_build_marker(home).unlink()  # as a failed or partial build leaves it
+    assert last_good_build_ledger(home) is None
+    sensor = defs.resolve_sensor_def("new_submissions_sensor")
+    with dg.DagsterInstance.ephemeral() as instance:
+        tick = sensor.evaluate_tick(dg.build_sensor_context(instance=instance, cursor=None))
+    assert len(tick.run_requests) == 1
 
 
 def test_reference_loads_run_on_demand_through_dagster(home, small_world_files):
