@@ -29,7 +29,7 @@ concurrency:
 
 
 def ensure_dagster_home(paths: Paths) -> Path:
-    home = paths.dagster_home
+    home = paths.ensure_home().dagster_home  # MI_HOME itself created private (0700) if new
     home.mkdir(parents=True, exist_ok=True)
     write_if_changed(home / "dagster.yaml", DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(home)

@@ -90,3 +90,20 @@ def test_a_configured_key_file_is_held_to_the_same_rules(tmp_path, mi_home, monk
     monkeypatch.setenv("MI_PSEUDONYMISATION_KEY", "x" * 31)
     with pytest.raises(KeyError_, match="at least 32"):
         load_key()
+
+
+def test_every_way_in_creates_mi_home_private(tmp_path, monkeypatch):
+    """Paths.ensure, the portal's database and the Dagster instance all make a new MI_HOME 0700."""
+    from orchestration.instance import ensure_dagster_home
+    from portal import opsdb
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "unused"))  # restored after the test
+
+    def portal_database(paths: Paths) -> None:
+        with opsdb.connect(paths):
+            pass
+
+    for n, make in enumerate((Paths.ensure, portal_database, ensure_dagster_home)):
+        paths = Paths(tmp_path / f"home{n}")
+        make(paths)
+        assert _mode(paths.home) == 0o700, n
