@@ -12,6 +12,7 @@ FastAPI, uvicorn and argon2 are imported inside the handlers.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -167,6 +168,24 @@ def cmd_users_disable(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class WithoutExceptionDetail(logging.Filter):
+    """Keeps an exception's type in uvicorn's error log, never its message or traceback.
+
+    The portal answers every error itself and logs it by type and frames
+    (``portal.app.log_unhandled``); this is the second line: whatever still
+    reaches uvicorn (a cancelled request, a protocol error) is logged without
+    text that may quote what the request carried.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"{record.getMessage().rstrip()} ({record.exc_info[0].__name__})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def server_config(app, *, host: str, port: int, forwarded_allow_ips: str, log_level: str = "info"):
     """uvicorn's settings for the portal (``mi serve``; tests serve the portal with the same).
 
@@ -174,11 +193,12 @@ def server_config(app, *, host: str, port: int, forwarded_allow_ips: str, log_le
     comes from one of ``forwarded_allow_ips``, so a client cannot pick its own
     address to dodge the per-address sign-in limit. uvicorn's access log is
     off: it would write each request's path and query as sent, and the audit
-    log already records every action (cleaned, clipped, NINO-shaped text masked).
+    log already records every action (cleaned, clipped, NINO-shaped text masked);
+    its error log keeps an exception's type only (:class:`WithoutExceptionDetail`).
     """
     import uvicorn
 
-    return uvicorn.Config(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -188,6 +208,11 @@ def server_config(app, *, host: str, port: int, forwarded_allow_ips: str, log_le
         log_level=log_level,
         access_log=False,
     )
+    # After the Config: making it (re)configures uvicorn's loggers.
+    errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, WithoutExceptionDetail) for f in errors.filters):
+        errors.addFilter(WithoutExceptionDetail())
+    return config
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -215,7 +215,7 @@ def test_the_portal_answers_other_pages_while_50_wrong_sign_ins_run(world, monke
             thread.join()
         for c in [*clients, reader]:
             c.close()
-    assert max(latencies) < 2.0, f"a page took {max(latencies):.2f} s during the flood"
+    assert max(latencies) < 3.0, f"a page took {max(latencies):.2f} s during the flood"  # ~15 s uncapped
     assert hasher.peak <= 2, f"{hasher.peak} password checks ran at once"
     codes = sorted(r.status_code for r in answers)
     assert set(codes) <= {401, 503} and codes.count(503) > 0, codes
@@ -492,3 +492,19 @@ def test_a_json_answer_never_carries_a_value_shaped_like_a_nino(world, tmp_path)
     )
     assert listing.status_code == 200 and "CE654321A" not in listing.text
     assert listing.json()["submissions"][0]["file_name"] == "CE****21A"
+
+
+def test_uvicorns_error_log_keeps_an_exceptions_type_never_its_text(world, caplog):
+    server_config(world.app, host="127.0.0.1", port=free_port(), forwarded_allow_ips="127.0.0.1")
+    logger = logging.getLogger("uvicorn.error")
+    logger.addHandler(caplog.handler)
+    try:
+        try:
+            raise ValueError(f"row 3: P001,{ROW_NINO},1980-05-01")
+        except ValueError as exc:
+            logger.error("Exception in ASGI application\n", exc_info=exc)
+    finally:
+        logger.removeHandler(caplog.handler)
+    text = "\n".join(caplog.handler.format(r) for r in caplog.records)
+    assert "Exception in ASGI application (ValueError)" in text
+    assert ROW_NINO not in text and "P001" not in text
