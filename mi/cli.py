@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from contracts_schema.registry import RETURN_NAMES
+from core.periods import Period
 from core.progress import Progress
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -168,11 +169,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         warehouse_engine(args.engine)
+        # a malformed quarter is the caller's mistake, refused before anything runs
+        period = Period.parse(args.period).code if args.period else None
     except ValueError as exc:
         print(f"mi run: {exc}", file=sys.stderr)
         return EXIT_USAGE
     progress = Progress(args.quiet)
-    ok = run_pipeline(period=args.period, progress=progress, engine=args.engine)
+    ok = run_pipeline(period=period, progress=progress, engine=args.engine)
     return EXIT_OK if ok else EXIT_REFUSED
 
 
