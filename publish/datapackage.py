@@ -113,7 +113,7 @@ def resource(
         "description": table.description
         + (f" {dates}" if dates else "")
         + (
-            f" Also as {table.name}.parquet, where a symbol is a null value and the column's "
+            f" Also as {table.name}.parquet, where a symbol leaves the value empty and the column's "
             "<column>_marker companion holds the symbol."
             if table.parquet
             else ""

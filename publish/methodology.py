@@ -1,15 +1,18 @@
-"""``methodology.md``: how each figure is defined, printed from the parameters actually used.
+"""``methodology.md``: how each figure is made, for a member of the public and an expert reviewer.
 
-The verification rules, rating window, like-for-like method, star weights and
-bands, inspection scores, every threshold and the coverage rule come from the
-warehouse's ``seeds`` schema (the values of the build being published) with
-the seeds' own descriptions from dbt's manifest; disclosure control comes from
-``publish/parameters.yaml``; the column definitions from
-:mod:`publish.definitions`. The template (``templates/methodology.md``) holds
-only the prose that joins them.
+Written from the definitions, never by hand: the measures' parameters
+(verification rules, rating window, like-for-like groups, star weights and
+bands, inspection scores, thresholds, coverage) are the values of the
+warehouse build being published; disclosure control and formats come from
+``publish/parameters.yaml``; status, contact and release calendar from
+``publish/publication.yaml``; each column's definition is the one its Table
+Schema carries (:meth:`publish.definitions.ReleaseTable.column_description`);
+codes are explained by their labels (the release's code labels). The
+template (``templates/methodology.md``) holds only the prose that joins them,
+and names no internal document, table or setting file.
 
 Not for: any number. If a figure appears in the prose it is a template
-variable, so that changing a seed changes the page.
+variable, so that changing a parameter changes the page.
 
 Notes:
     The page carries the period but neither the version nor a date: the same
@@ -19,16 +22,44 @@ Notes:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from publish.dbt_descriptions import column_description, model_description, seed_descriptions
+from core.periods import Period
 from publish.definitions import KINDS, ReleaseTable
 from publish.figures import Figures
 from publish.parameters import ReleaseParameters
+from publish.publication import publication
+from publish.windows import date_span, rating_window
 
 TEMPLATES = Path(__file__).with_name("templates")
+
+#: What each star-rating domain measures, in words (the weights are parameters).
+DOMAINS = {
+    "outcomes": (
+        "Outcomes",
+        "the like-for-like index of sustained outcomes over the rating window",
+    ),
+    "value_for_money": (
+        "Value for money",
+        "sustained outcomes per pound of fees paid, against what the national system achieves per pound "
+        "with the same mix of people",
+    ),
+    "quality": (
+        "Quality",
+        "the score of the prime provider's latest inspection grade (Good scores 1.00); a score, not a "
+        "comparison with other providers",
+    ),
+    "customer_experience": (
+        "Customer experience",
+        "participants' mean satisfaction in the customer survey against the national mean",
+    ),
+}
+OUTCOME_LABELS = {
+    "JOB_OUTCOME": "job outcome",
+    "SUSTAINED_26W": "sustained outcome (26 weeks)",
+    "SUSTAINED_78W": "long sustained outcome (78 weeks)",
+}
 
 
 def _number(value: Any) -> str:
@@ -68,6 +99,63 @@ def coverage_row(months: int) -> tuple[str, str, str]:
     return ("recently_ended_months", str(months), meaning)
 
 
+def _labels(figures: Figures, vocabulary: dict[str, list[str]]) -> list[dict[str, str]]:
+    """Every code the tables use with its label: the release's code labels, else the code lists' codes."""
+    labelled = figures.rows.get("code_labels") or []
+    if labelled:
+        rows = [{"list": str(r["list"]), "code": str(r["code"]), "label": str(r["label"])} for r in labelled]
+    else:
+        rows = [
+            {"list": name, "code": code, "label": code.replace("_", " ").capitalize()}
+            for name, codes in vocabulary.items()
+            for code in codes
+        ]
+    return sorted(rows, key=lambda r: (r["list"], r["code"]))
+
+
+def _windows(period: str, figures: Figures, thresholds: dict[str, Any]) -> tuple[Any, list[dict[str, str]]]:
+    """The release's rating window, and each rating quarter's (the star ratings table holds them all)."""
+    cohorts = int(thresholds["rating_window_cohorts"])
+    maturity = int(thresholds["cohort_maturity_months"])
+    quarters = sorted({str(r["referral_quarter"]) for r in figures.rows.get("cohort_performance") or []})
+    existing = quarters or None
+    window = rating_window(period, cohorts=cohorts, maturity_months=maturity, existing=existing)
+    rated = sorted({str(r["period"]) for r in figures.rows.get("star_ratings") or []}, key=Period.parse)
+    per_quarter = []
+    for quarter in rated:
+        w = rating_window(quarter, cohorts=cohorts, maturity_months=maturity, existing=existing)
+        per_quarter.append({"period": quarter, "quarters": w.quarters, "dates": w.dates})
+    return window, per_quarter
+
+
+def _table_windows(
+    period: str, window: Any, tables: list[ReleaseTable], first_cohort: str | None
+) -> list[dict]:
+    p = Period.parse(period)
+    counted = f"people referred from {window.dates}"
+    described = {
+        "contract_performance": ("the people referred to each contract in the rating window", counted),
+        "performance_by_group": ("the same people, by group", counted),
+        "national_summary": (
+            "the people referred in the rating window; payments: fees falling due in the period",
+            f"{counted}; payments {date_span(p.start, p.end)}",
+        ),
+        "star_ratings": ("each rating quarter's own rating window (below)", "see the next table"),
+        "cohort_performance": (
+            "everyone referred in each cohort, outcomes counted up to the end of the period",
+            f"people referred from {date_span(Period.parse(first_cohort).start, p.end)}, each cohort "
+            "on its own row"
+            if first_cohort
+            else "each referral cohort on its own row",
+        ),
+    }
+    return [
+        {"table": f"`{t.name}.csv`", "people": described[t.name][0], "dates": described[t.name][1]}
+        for t in tables
+        if t.name in described
+    ]
+
+
 def render_methodology(
     *,
     period: str,
@@ -79,11 +167,8 @@ def render_methodology(
     """The text of ``methodology.md`` for one release."""
     import jinja2
 
-    from publish.datapackage import field_descriptor
-
     seeds = figures.seeds
     thresholds = {t["name"]: t["value"] for t in seeds["measure_thresholds"]}
-    seed_docs = seed_descriptions()
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         keep_trailing_newline=True,
@@ -95,49 +180,61 @@ def render_methodology(
     def threshold(name: str) -> str:
         return _number(thresholds[name])
 
-    def seed_description(name: str) -> str:
-        text = " ".join(seed_docs[name][0].split()) if name in seed_docs else ""
-        # "Grain: ..." is for analysts of the warehouse, not for readers of the release.
-        return re.sub(r"\s*Grain:[^.]*\.", "", text).strip()
-
+    window, rating_windows = _windows(period, figures, thresholds)
+    cohort_quarters = sorted(
+        {str(r["referral_quarter"]) for r in figures.rows.get("cohort_performance") or []}, key=Period.parse
+    )
     table_context = [
         {
             "name": t.name,
             "title": t.title,
             "description": t.description,
             "key": t.key,
+            "parquet": t.parquet,
             "fields": [
                 {
                     "name": c.name,
                     "type": KINDS[c.kind].schema_type,
-                    "description": field_descriptor(c, t, vocabulary, parameters)["description"],
+                    "description": t.column_description(c, parameters),
                 }
                 for c in t.columns
             ],
         }
         for t in tables
     ]
-    order = ["outcomes", "value_for_money", "quality", "customer_experience"]
-    weights = sorted(
-        seeds["star_domain_weights"],
-        key=lambda w: order.index(w["domain"]) if w["domain"] in order else len(order),
-    )
+    order = list(DOMAINS)
+    weights = [
+        {
+            "label": DOMAINS.get(w["domain"], (w["domain"], ""))[0],
+            "meaning": DOMAINS.get(w["domain"], ("", ""))[1],
+            "weight": w["weight"],
+        }
+        for w in sorted(
+            seeds["star_domain_weights"],
+            key=lambda w: order.index(w["domain"]) if w["domain"] in order else len(order),
+        )
+    ]
+    rules = sorted(seeds["outcome_rules"], key=lambda r: r["days_required"])
+    sustained = next(r for r in rules if r["outcome_type"] == "SUSTAINED_26W")
+    p = Period.parse(period)
     return template.render(
         title=parameters.package["title"],
         period=period,
+        period_dates=date_span(p.start, p.end),
+        publication=publication(),
         coverage_months=figures.coverage_months,
+        maturity_months=int(thresholds["cohort_maturity_months"]),
+        window_cohorts=int(thresholds["rating_window_cohorts"]),
+        window=window,
+        rating_windows=rating_windows,
+        table_windows=_table_windows(period, window, tables, cohort_quarters[0] if cohort_quarters else None),
         threshold=threshold,
         number=_number,
-        seed_description=seed_description,
-        verification_order=column_description("fct_outcome_claims", "verification_status"),
-        like_for_like=" ".join(
-            [
-                model_description("fct_expected_outcomes"),
-                column_description("fct_expected_outcomes", "like_for_like_index"),
-            ]
-        ),
-        benchmark_levels=_benchmark_levels(),
-        outcome_rules=sorted(seeds["outcome_rules"], key=lambda r: r["days_required"]),
+        codes=_labels(figures, vocabulary),
+        outcome_rules=[
+            {**r, "label": OUTCOME_LABELS.get(r["outcome_type"], r["outcome_type"])} for r in rules
+        ],
+        sustained=sustained,
         age_bands=sorted(seeds["age_bands"], key=lambda b: b["min_age"]),
         weights=weights,
         star_bands=star_band_ranges(seeds["star_bands"]),
@@ -145,17 +242,10 @@ def render_methodology(
         thresholds=sorted(seeds["measure_thresholds"], key=lambda t: t["name"]),
         d=parameters.disclosure,
         s=parameters.symbols,
+        f=parameters.formats,
+        revised=parameters.symbols.revised,
         suppressed_numerators=" or ".join(str(n) for n in parameters.disclosure.suppressed_numerators),
         release_parameters=[*parameters.as_rows(), coverage_row(figures.coverage_months)],
         tables=table_context,
         licence=parameters.package["licence"],
     )
-
-
-def _benchmark_levels() -> str:
-    from publish.dbt_descriptions import DescriptionNotFound
-
-    try:
-        return column_description("int_benchmark__participant_rates", "benchmark_level")
-    except DescriptionNotFound:
-        return ""

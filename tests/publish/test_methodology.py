@@ -1,0 +1,129 @@
+"""``methodology.md`` is written for the public, from the definitions and the configuration.
+
+Rendered from the measures' real parameter files (read here) with the release's
+tables; the small world's published release is then read whole, together with
+``datapackage.json`` and ``index.html``, for any internal name.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from publish.definitions import ALL_TABLES, vocabularies
+from publish.figures import SEEDS, Figures
+from publish.methodology import render_methodology
+from publish.parameters import release_parameters
+from publish.publication import publication
+from tests.support.bulletin_checks import SEED_FOLDER, internal_names
+
+
+def _value(text: str):
+    if text == "":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _seed(name: str) -> list[dict]:
+    with open(SEED_FOLDER / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return [{k: _value(v) for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+@pytest.fixture(scope="module")
+def figures() -> Figures:
+    rows = {
+        "star_ratings": [{"period": q} for q in ("2025Q4", "2026Q1", "2026Q2")],
+        "cohort_performance": [{"referral_quarter": q} for q in ("2024Q3", "2024Q4", "2025Q1")],
+        "code_labels": [
+            {"list": "nation", "code": "ENGLAND", "label": "England"},
+            {
+                "list": "cohort_status",
+                "code": "FINAL",
+                "label": "Final: the cohort's outcomes are all counted",
+            },
+        ],
+    }
+    return Figures(period="2026Q2", rows=rows, seeds={name: _seed(name) for name in SEEDS})
+
+
+def _render(figures, parameters=None) -> str:
+    tables = list(ALL_TABLES)
+    return render_methodology(
+        period="2026Q2",
+        figures=figures,
+        tables=tables,
+        vocabulary=vocabularies(figures.age_bands),
+        parameters=parameters or release_parameters(),
+    )
+
+
+@pytest.fixture(scope="module")
+def page(figures) -> str:
+    return _render(figures)
+
+
+def test_the_methodology_names_no_internal_document_table_setting_file_or_null(page):
+    assert internal_names(page) == []
+
+
+def test_each_table_says_which_referral_dates_it_counts(page):
+    # 2026Q2's rating window: the mature cohorts since the first in the data (2024Q3), at most four
+    assert "**people referred from 1 July to 31 December 2024**" in page
+    assert (
+        "| `contract_performance.csv` | the people referred to each contract in the rating window | " in page
+    )
+    assert "payments 1 April to 30 June 2026" in page
+    assert "people referred from 1 July 2024 to 30 June 2026, each cohort on its own row" in page
+    # each rating quarter of the star ratings table with its own window
+    assert "| 2025Q4 | none | no referral cohort is mature yet |" in page  # 2024Q3 matures on 31 March 2026
+    assert "| 2026Q1 | 2024Q3 | 1 July to 30 September 2024 |" in page
+    assert "| 2026Q2 | 2024Q3 to 2024Q4 | 1 July to 31 December 2024 |" in page
+
+
+def test_the_glossary_explains_every_code_by_its_label_and_the_terms_a_reader_meets(page):
+    assert "| nation | ENGLAND | England |" in page
+    assert "| cohort_status | FINAL | Final: the cohort's outcomes are all counted |" in page
+    for term in ("| referral cohort |", "| rating window |", "| job outcome |", "| sustained outcome |"):
+        assert term in page
+
+
+def test_what_a_figure_does_not_mean_uncertainty_revisions_comparability_and_unclaimed(page):
+    assert "**A job outcome is one day in work.**" in page and "not comparable" in page
+    assert "Evidenced but unclaimed outcomes" in page and "**not** part of any figure" in page
+    assert "95% confidence interval" in page and "Byar" in page
+    assert "## 9. Revisions" in page and "## 10. Comparability" in page
+    assert "fewer than 50 referrals in the rating" in page.replace("\n", " ")
+
+
+def test_thresholds_status_and_contact_come_from_configuration(figures, page):
+    settings = publication()
+    assert settings.status in page and settings.contact_email in page and settings.producer in page
+    p = release_parameters()
+    changed = dataclasses.replace(p, disclosure=dataclasses.replace(p.disclosure, count_rounding_base=10))
+    other = _render(figures, changed)
+    assert "rounded to the nearest 5;" in page.replace("\n", " ")
+    assert "rounded to the nearest 10;" in other.replace("\n", " ")
+    thresholds = [dict(t) for t in figures.seeds["measure_thresholds"]]
+    for t in thresholds:
+        if t["name"] == "min_referrals_rated":
+            t["value"] = 75
+    seeds = {**figures.seeds, "measure_thresholds": thresholds}
+    assert "fewer than 75 referrals" in _render(dataclasses.replace(figures, seeds=seeds)).replace("\n", " ")
+
+
+# --- the published release of the small world ---------------------------------------------
+
+
+def test_the_published_texts_name_no_internal_document_model_seed_or_null(public_releases):
+    _, release = public_releases[0]
+    for name in ("methodology.md", "datapackage.json", "index.html"):
+        text = Path(release.folder, name).read_text(encoding="utf-8")
+        assert internal_names(text) == [], name
