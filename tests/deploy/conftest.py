@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from tests.deploy.pg_cluster import PostgresCluster, postgres_bin_dir
+from tests.support.pg_cluster import PostgresCluster, postgres_bin_dir
 
 
 def _missing(reason: str):

@@ -2,8 +2,8 @@
 
 ``dbt_manifest`` makes sure dbt's manifest (the release's column descriptions) is
 current. ``mini_home`` is an MI_HOME whose analysts' copy is the hand-made warehouse of
-``mini_warehouse.py``; ``history`` is the publishing history of
-``workflow_history.py`` played once on it. ``small_world_home`` is an MI_HOME
+``tests/support/mini_warehouse.py``; ``history`` is the publishing history of
+``tests/support/workflow_history.py`` played once on it. ``small_world_home`` is an MI_HOME
 with the real small synthetic world built by dbt, once per session
 (``tests/support/worlds.py``), for the tests that must hold on real marts.
 """
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from core.settings import Paths
-from tests.publish import mini_warehouse
-from tests.publish.workflow_history import History, make_mini_home, play_history
+from tests.support import mini_warehouse
+from tests.support.workflow_history import History, make_mini_home, play_history
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,9 +19,9 @@ import pytest
 from publish.bulletin import BulletinInputMissing, bulletin_context, render_bulletin, write_bulletin
 from publish.parameters import release_parameters
 from publish.publication import publication
-from tests.publish import synthetic_release as syn
-from tests.publish.bulletin_checks import expected_statements, main_points, numbers_in, rows
-from tests.publish.html_checks import audit_html, external_links
+from tests.support import synthetic_release as syn
+from tests.support.bulletin_checks import expected_statements, main_points, numbers_in, rows
+from tests.support.html_checks import audit_html, external_links
 
 
 def _context(period=syn.PERIOD, version=1, release_date=syn.RELEASE_DATE, seeds=None):

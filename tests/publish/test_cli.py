@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from mi.cli import main
-from tests.publish import mini_warehouse
+from tests.support import mini_warehouse
 
 PERIOD = mini_warehouse.PERIOD
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tests.publish.support import folder_bytes
+from tests.support.release_files import folder_bytes
 
 TIME_OF_DAY = re.compile(rb"\d{4}-?\d\d-?\d\d[T ]\d\d:?\d\d")
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

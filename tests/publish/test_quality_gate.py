@@ -17,7 +17,7 @@ from publish.definitions import DATA_TABLES, vocabularies
 from publish.figures import read_figures
 from publish.parameters import release_parameters
 from publish.quality_gate import GateInputs, run_quality_gate
-from tests.publish import mini_warehouse
+from tests.support import mini_warehouse
 
 
 def _rewrite_csv(path: Path, change) -> None:

@@ -23,8 +23,8 @@ from publish.definitions import DATA_TABLES, vocabularies
 from publish.figures import read_figures
 from publish.parameters import release_parameters
 from publish.quality_gate import GateInputs, run_quality_gate
-from tests.publish import mini_warehouse
-from tests.publish.html_checks import audit_html, external_links
+from tests.support import mini_warehouse
+from tests.support.html_checks import audit_html, external_links
 
 TIMESTAMP = re.compile(r"\d{4}-?\d{2}-?\d{2}T\d{2}:?\d{2}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

@@ -17,7 +17,7 @@ import pytest
 from publish.definitions import ALL_TABLES, DATA_TABLES
 from publish.disclosure_control import is_personal_column
 from publish.release import approve_release, list_releases, prepare_release
-from tests.publish.support import count_columns, folder_bytes, frictionless_validate, tables_of
+from tests.support.release_files import count_columns, folder_bytes, frictionless_validate, tables_of
 
 
 @pytest.fixture(scope="module")
@@ -250,7 +250,7 @@ def test_two_preparations_of_the_real_world_give_byte_identical_files(release, t
 def test_code_labels_label_every_code_any_table_uses(release):
     from publish.definitions import DATA_TABLES as TABLES
     from publish.definitions import TOTAL, table
-    from tests.publish.support import csv_rows
+    from tests.support.release_files import csv_rows
 
     labels = {(r["list"], r["code"]) for r in csv_rows(release["published"].folder / "code_labels.csv")}
     used = set()

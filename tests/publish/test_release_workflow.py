@@ -34,9 +34,9 @@ from publish.release import (
     list_releases,
     prepare_release,
 )
-from tests.publish import mini_warehouse
-from tests.publish.support import cell_differences, csv_rows, frictionless_validate
-from tests.publish.workflow_history import make_mini_home
+from tests.support import mini_warehouse
+from tests.support.release_files import cell_differences, csv_rows, frictionless_validate
+from tests.support.workflow_history import make_mini_home
 
 PERIOD = mini_warehouse.PERIOD
 RELEASE_FILES = {

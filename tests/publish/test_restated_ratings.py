@@ -19,7 +19,7 @@ import pytest
 
 from core.settings import Paths
 from publish.release import approve_release, prepare_release
-from tests.publish.support import csv_rows
+from tests.support.release_files import csv_rows
 from tests.support.worlds import copy_home, mi_home_env
 
 pytestmark = pytest.mark.slow

@@ -6,7 +6,7 @@ folder), creates a login role and a database for Dagster, and at the end stops
 the server and deletes the folder. Nothing of the machine's own PostgreSQL
 (``/etc/postgresql``, ``pg_ctlcluster``, port 5432) is used or touched.
 
-Not for: anything Dagster; ``conftest.py`` points the instance at the URL
+Not for: anything Dagster; ``tests/deploy/conftest.py`` points the instance at the URL
 this gives.
 """
 

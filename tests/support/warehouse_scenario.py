@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.warehouse.warehouse_lake import LakeWriter
+from tests.support.warehouse_lake import LakeWriter
 
 EXTRACT_DATE = dt.date(2026, 3, 31)
 HAND_PRIME = "10000001"

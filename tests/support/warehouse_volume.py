@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from tests.warehouse import warehouse_scenario as scenario
-from tests.warehouse.warehouse_lake import LakeWriter, reference_schema, return_schema
+from tests.support import warehouse_scenario as scenario
+from tests.support.warehouse_lake import LakeWriter, reference_schema, return_schema
 
 EXTRACT = np.datetime64(scenario.EXTRACT_DATE.isoformat())
 FIRST_REFERRAL = np.datetime64("2024-01-01")

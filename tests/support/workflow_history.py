@@ -1,6 +1,6 @@
 """The publishing history that the workflow tests read (see ``test_release_workflow.py``).
 
-Played once per session (``history`` fixture in ``conftest.py``): each step is
+Played once per session (``history`` fixture in ``tests/publish/conftest.py``): each step is
 a real call of the release API on the hand-made warehouse, so one quality gate
 run serves several tests.
 """
@@ -25,8 +25,8 @@ from publish.release import (
     list_releases,
     prepare_release,
 )
-from tests.publish import mini_warehouse
-from tests.publish.support import folder_bytes
+from tests.support import mini_warehouse
+from tests.support.release_files import folder_bytes
 
 PERIOD = mini_warehouse.PERIOD
 

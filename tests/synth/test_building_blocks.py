@@ -19,7 +19,7 @@ from synth.calendar import (
 from synth.defects import inject_defects, uk_date
 from synth.employment import covered_days, evidence_job_start, requirement_met_on
 from synth.identifiers import BACKGROUND_PERSON_OFFSET, NinoBook
-from tests.synth.helpers import nino_is_valid
+from tests.support.synth_reader import nino_is_valid
 
 ABSENT = (np.array([NO_DATE]), np.array([NO_DATE - 1]))
 

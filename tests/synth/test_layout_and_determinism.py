@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from synth import generate
-from tests.synth.helpers import (
+from tests.support.synth_reader import (
     SPEC_REFERENCE_FIELDS,
     SPEC_RETURN_FIELDS,
     SUBMISSION_NAME,

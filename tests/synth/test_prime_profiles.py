@@ -12,7 +12,7 @@ import re
 import polars as pl
 import pytest
 
-from tests.synth.helpers import all_rows, nino_is_valid, quarter_end, reference, world_json
+from tests.support.synth_reader import all_rows, nino_is_valid, quarter_end, reference, world_json
 
 PROFILES = {"STRONG", "WEAK", "PARKER", "OVER_CLAIMER", "UNDER_CLAIMER", "ORDINARY"}
 

@@ -8,7 +8,7 @@ import re
 import polars as pl
 import pytest
 
-from tests.synth.helpers import (
+from tests.support.synth_reader import (
     GSS_CODE,
     all_rows,
     iso_or_none,

@@ -7,7 +7,7 @@ import re
 
 import polars as pl
 
-from tests.synth.helpers import GSS_CODE, iso_or_none, nino_is_valid, reference, world_json
+from tests.support.synth_reader import GSS_CODE, iso_or_none, nino_is_valid, reference, world_json
 
 PROGRAMMES = {"FND", "ESF", "WPG"}
 GROUPS = {

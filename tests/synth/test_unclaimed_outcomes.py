@@ -14,7 +14,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from tests.synth.helpers import all_rows, nino_is_valid, reference, world_json
+from tests.support.synth_reader import all_rows, nino_is_valid, reference, world_json
 
 RULES = {"SUSTAINED_26W": (182, 210), "SUSTAINED_78W": (546, 630)}
 GRACE = 91

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 
 from core.settings import Paths
-from tests.warehouse.warehouse_scenario import write_scenario
+from tests.support.warehouse_scenario import write_scenario
 
 
 @pytest.fixture(scope="session")

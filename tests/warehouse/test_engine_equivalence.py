@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 
 from core.settings import Paths
-from tests.support.worlds import copy_home
-from tests.warehouse.engine_equivalence import (
+from tests.support.engine_equivalence import (
     Table,
     compare_marts,
     compare_table,
@@ -33,6 +32,7 @@ from tests.warehouse.engine_equivalence import (
     report,
     require_spark,
 )
+from tests.support.worlds import copy_home
 from warehouse import DBT_PROJECT_DIR, build_warehouse, publish_analyst_copy
 from warehouse.build import warehouse_engine
 

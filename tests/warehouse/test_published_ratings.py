@@ -66,7 +66,7 @@ def test_the_empty_state_has_the_datasets_columns_and_types(tmp_path):
 
 def test_ratings_count_only_once_their_release_folder_exists(tmp_path, monkeypatch):
     from core.settings import Paths
-    from tests.warehouse.warehouse_scenario import write_scenario
+    from tests.support.warehouse_scenario import write_scenario
 
     # a lake (with its ledger) is all these three models need: no whole build
     monkeypatch.setenv("MI_HOME", str(tmp_path))

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 
 from core.settings import Paths
-from tests.warehouse.warehouse_lake import RETURN_FIELDS, LakeWriter
-from tests.warehouse.warehouse_scenario import HAND_CLAIMS_2026Q1, HAND_PRIME, claim_row, d
+from tests.support.warehouse_lake import RETURN_FIELDS, LakeWriter
+from tests.support.warehouse_scenario import HAND_CLAIMS_2026Q1, HAND_PRIME, claim_row, d
 from warehouse import (
     NotAGoodBuild,
     WarehouseBusy,

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from tests.warehouse.warehouse_scenario import EXPECTED_STATUSES, EXPECTED_UNCLAIMED, HAND_PRIME
+from tests.support.warehouse_scenario import EXPECTED_STATUSES, EXPECTED_UNCLAIMED, HAND_PRIME
 
 #: The fixed public columns first, in this order; columns added later come after them.
 RATING_COLUMNS = [

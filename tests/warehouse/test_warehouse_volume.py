@@ -18,7 +18,7 @@ import duckdb
 import pytest
 
 from core.settings import Paths
-from tests.warehouse.warehouse_volume import write_volume_lake
+from tests.support.warehouse_volume import write_volume_lake
 from warehouse import build_warehouse
 
 pytestmark = pytest.mark.slow
