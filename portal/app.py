@@ -7,8 +7,8 @@ request bodies outside the two upload routes (which stream and cap their own),
 and error answers in the right shape — JSON ``{"error", "message"}`` under
 ``/api/``, a plain page elsewhere, never echoing what was sent.
 
-Not for: routes or rules (see the modules named above), and nothing here
-touches the warehouse.
+Not for: routes or rules (see the modules named above, and ``portal/performance*.py``
+for the pages and routes that read the analysts' copy of the warehouse).
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contracts_schema.checks import looks_like_nino, mask_nino_text
 from core.settings import Paths, max_concurrent_validations, upload_limit_bytes
 from core.settings import paths as default_paths
-from portal import api, opsdb, pages
+from portal import api, opsdb, pages, performance_api, performance_pages
 from portal.api import ApiError, error_response
+from portal.performance import ratings_preview_from_env
 from portal.ratelimit import RateLimits
 from portal.returns import uploads_folder
 from portal.uploads import sweep_stale
@@ -328,7 +329,9 @@ def create_app(
     app = FastAPI(
         title="MI provider portal API",
         version="1",
-        description="Upload quarterly MI returns and read their feedback. This API is a stable, "
+        description="Upload quarterly MI returns and read their feedback; read your claims with the "
+        "department's decisions, your payment statements and the outcomes you have not claimed. "
+        "This API is a stable, "
         "versioned contract: what exists under /api/v1 only ever gains, never changes. "
         'Every error body is JSON {"error": CODE, "message": TEXT}.',
         openapi_url=api.PREFIX + "/openapi.json",
@@ -341,4 +344,8 @@ def create_app(
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)
+    # A provider's claims, payments, unclaimed outcomes and ratings, read from the analysts' copy.
+    app.include_router(performance_pages.router)
+    app.include_router(performance_api.router)
+    app.state.ratings_preview = ratings_preview_from_env()
     return app

@@ -135,6 +135,13 @@ def navigation(user: User | None, current: str) -> list[dict]:
         items.append(("/upload", "Upload a return"))
     if user.is_provider or user.is_admin:
         items.append(("/submissions", "Submissions"))
+    if user.is_provider:
+        items += [
+            ("/claims", "Claims"),
+            ("/statements", "Payment statements"),
+            ("/unclaimed", "Unclaimed outcomes"),
+            ("/performance", "Your performance"),
+        ]
     items.append(("/specification", "MI specification"))
     if user.is_admin:
         items.append(("/admin/audit", "Audit log"))
