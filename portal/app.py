@@ -13,6 +13,8 @@ for the pages and routes that read the analysts' copy of the warehouse).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import traceback
@@ -102,10 +104,25 @@ def mask_json(content: bytes) -> bytes:
     return json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def mask_csv(content: bytes) -> bytes:
+    """A CSV answer with every cell shaped like a NINO masked; the same bytes when there is none."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    masked = [[mask_nino_text(c) if len(c) <= 32 and looks_like_nino(c) else c for c in row] for row in rows]
+    if masked == rows:
+        return content
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n" if "\r\n" in text else "\n").writerows(masked)
+    return out.getvalue().encode("utf-8")
+
+
 class GuardMiddleware:
     """Security headers on every response, errors and 500s included; small-body cap outside the
     upload routes; unhandled errors answered here and logged without their messages; any value
-    shaped like a NINO in a JSON answer masked (:func:`mask_json`).
+    shaped like a NINO in a JSON or CSV answer masked (:func:`mask_json`, :func:`mask_csv`).
 
     Pure ASGI (not ``BaseHTTPMiddleware``) so that upload bodies stream through
     untouched, chunk by chunk, to the routes that cap them. An error that
@@ -123,16 +140,23 @@ class GuardMiddleware:
         path = scope["path"]
         https = scope.get("scheme") == "https"
         started = False
-        held: dict | None = None  # a JSON answer's start, held until its body is whole
+        held: dict | None = None  # a JSON or CSV answer's start, held until its body is whole
+        mask = mask_json
         body: list[bytes] = []
 
         async def send_with_headers(message):
-            nonlocal started, held
+            nonlocal started, held, mask
             if message["type"] == "http.response.body" and held is not None:
+                if mask is mask_csv and message.get("more_body") and not body:
+                    # A CSV streamed from a file (the findings, masked when written): sent as it is.
+                    start, held, started = held, None, True
+                    await send(start)
+                    await send(message)
+                    return
                 body.append(message.get("body", b""))
                 if message.get("more_body"):
                     return
-                content = mask_json(b"".join(body))
+                content = mask(b"".join(body))
                 headers = [(k, v) for k, v in held["headers"] if k.lower() != b"content-length"]
                 start, held = {**held, "headers": [*headers, (b"content-length", b"%d" % len(content))]}, None
                 started = True
@@ -151,8 +175,9 @@ class GuardMiddleware:
                 if message.get("status") == 503 and b"retry-after" not in present:
                     headers.append((b"retry-after", b"1"))
                 message = {**message, "headers": headers}
-                if dict(headers).get(b"content-type", b"").startswith(b"application/json"):
-                    held = message
+                content_type = dict(headers).get(b"content-type", b"")
+                if content_type.startswith((b"application/json", b"text/csv")):
+                    held, mask = message, mask_json if b"json" in content_type else mask_csv
                     return
                 started = True
             await send(message)

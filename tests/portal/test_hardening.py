@@ -508,3 +508,25 @@ def test_uvicorns_error_log_keeps_an_exceptions_type_never_its_text(world, caplo
     text = "\n".join(caplog.handler.format(r) for r in caplog.records)
     assert "Exception in ASGI application (ValueError)" in text
     assert ROW_NINO not in text and "P001" not in text
+
+
+def test_a_csv_answer_never_carries_a_cell_shaped_like_a_nino(world):
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from portal.app import GuardMiddleware
+
+    table = 'participant_ref,outcome_type\r\nQQ123456C,JOB_OUTCOME\r\nP-1,"QQ 12, 34"\r\n'
+
+    def claims(request):
+        return Response(table, media_type="text/csv")
+
+    def plain(request):
+        return Response("participant_ref\r\nP-1\r\n", media_type="text/csv")
+
+    tiny = TestClient(GuardMiddleware(Starlette(routes=[Route("/c.csv", claims), Route("/p.csv", plain)])))
+    answer = tiny.get("/c.csv")
+    assert answer.text == 'participant_ref,outcome_type\r\nQQ****56C,JOB_OUTCOME\r\nP-1,"QQ 12, 34"\r\n'
+    assert int(answer.headers["content-length"]) == len(answer.content)
+    assert tiny.get("/p.csv").text == "participant_ref\r\nP-1\r\n"  # nothing to mask: the same bytes
