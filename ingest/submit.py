@@ -94,7 +94,8 @@ def _digests_beside(ninos: pl.Series, key: bytes) -> Future[pl.Series]:
     runs mostly in polars' threads without it: the two overlap instead of
     following each other (~1.5 s of ~9 for a 2,000,000-row file on two cores).
     The executor is shut down at once without waiting: its one thread ends
-    with its one task, and a file refused whole never waits for it.
+    with its one task, and a submission that stores no rows returns without waiting for it
+    (a process that exits at once still waits for it at interpreter exit: seconds at most).
     """
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nino-digests")
     try:
