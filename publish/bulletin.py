@@ -246,6 +246,12 @@ def main_points(f: Figures, files: ReleaseFiles, context: BulletinContext) -> li
             f"within {maturity} months of referral"
         )
         before = number(f.year_earlier["sustained_outcome_rate"]) if f.year_earlier else None
+        if before is None:
+            year_before = q.shift(-4).code
+            text += (
+                "; there is no published final figure for people referred a year earlier "
+                f"({year_before}) to compare with"
+            )
         if f.year_earlier is not None and before is not None:
             change = round(float(rate) - before, 1)
             direction = (
@@ -282,7 +288,7 @@ def main_points(f: Figures, files: ReleaseFiles, context: BulletinContext) -> li
     not_rated = sum(1 for r in f.ratings.values() if r["rating_status"] == "NOT_RATED")
     if stars or not_rated:
         parts = [
-            _plural(stars[s], "contract", "contracts") + f" {s} {'star' if s == 1 else 'stars'}"
+            _plural(stars[s], "contract", "contracts") + f" with {s} {'star' if s == 1 else 'stars'}"
             for s in sorted(stars, reverse=True)
         ]
         text = f"Star ratings for {context.period}: " + _sentence_list(parts)

@@ -97,7 +97,10 @@ def test_the_main_points_quote_the_published_figures(synthetic):
     # the hand-written figures: 2024Q4 is the latest final cohort, 2023Q4 a year before it
     assert "205 (20.5%) had a sustained job outcome" in text
     assert "up 2.0 percentage points on the 18.5% of people referred a year earlier (2023Q4)" in text
-    assert "1 contract 5 stars, 1 contract 3 stars and 1 contract 2 stars; 1 contract was not rated" in text
+    assert (
+        "1 contract with 5 stars, 1 contract with 3 stars and 1 contract with 2 stars; "
+        "1 contract was not rated" in text
+    )
     assert "£2,350,000" in text
     assert "1 star rating of earlier quarters" in text
 
@@ -111,6 +114,17 @@ def test_every_number_in_the_main_points_is_a_published_cell_a_date_or_a_paramet
     for point in main_points(page):
         for n in numbers_in(point):
             assert n in allowed, (n, point)
+
+
+def test_without_a_final_figure_a_year_earlier_the_main_point_says_so(tmp_path):
+    folder = syn.write_release(tmp_path / "release")
+    path = folder / "cohort_performance.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if ",2023Q4," not in line), encoding="utf-8")
+    text = " ".join(main_points(render_bulletin(folder, _context())))
+    assert "205 (20.5%) had a sustained job outcome" in text
+    assert "no published final figure for people referred a year earlier (2023Q4) to compare with" in text
+    assert "percentage points" not in text
 
 
 def test_the_bulletin_says_which_referral_dates_a_period_covers_and_the_next_release(synthetic):

@@ -108,7 +108,7 @@ def expected_statements(folder: Path, period: str) -> list[str]:
         out.append(f"{compared['BELOW']} achieved fewer, and for {compared['NOT_DIFFERENT']} the difference")
     stars = Counter(r["stars"] for r in rated if r["stars"].isdigit())
     for s, n in stars.items():
-        out.append(f"{n} contract{'s' if n != 1 else ''} {s} star{'s' if s != '1' else ''}")
+        out.append(f"{n} contract{'s' if n != 1 else ''} with {s} star{'s' if s != '1' else ''}")
     return out
 
 
