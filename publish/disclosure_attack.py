@@ -282,7 +282,9 @@ class Attack:
     sets: int
 
     def disclosures(self, p: ReleaseParameters) -> list[Finding]:
-        return [f for f in self.findings if f.width <= p.disclosure.min_suppressed_range_width]
+        """The findings that give a group away: a range no wider than the minimum, unless it is
+        exactly nobody (a complementary suppression of an empty group, which discloses no one)."""
+        return [f for f in self.findings if f.width <= p.disclosure.min_suppressed_range_width and f.high > 0]
 
 
 def _propagate(
@@ -386,7 +388,7 @@ def subtraction_attack(
         if t == confidential and sizes.get(c.table) == c.column
     ]
     # the narrowed groups first: the gate shows the first few of each failed check
-    findings.sort(key=lambda f: f.width > p.disclosure.min_suppressed_range_width)
+    findings.sort(key=lambda f: f.width > p.disclosure.min_suppressed_range_width or f.high == 0)
     return Attack(findings=findings + contradictions, via=via, sets=len(sets))
 
 
@@ -438,7 +440,7 @@ def attack_frames(
             "shows": f.shows,
             "low": f.low,
             "high": _show(f.high),
-            "finding": SAFE if f.width > width else f.message(),
+            "finding": SAFE if (f.width > width or f.high == 0) else f.message(),
         }
         for f in findings
     ]

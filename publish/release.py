@@ -539,6 +539,7 @@ def _write_datapackage(build: _Build, release_date: dt.date) -> None:
         vocabulary=build.vocabulary,
         parameters=build.parameters,
         provenance=build.provenance,
+        window_cohorts=build.figures.window_cohorts,
     )
     write_bytes(build.folder / "datapackage.json", json_bytes(descriptor))
 

@@ -252,7 +252,8 @@ def suppress_complements(
     rows: dict[str, list[Row]], p: ReleaseParameters, window_cohorts: list[str], *, rounds: int = 50
 ) -> int:
     """Complementary suppression: until the release's own subtraction attack finds nothing, suppress
-    the smallest other group of the set that narrows a small group's size (its whole row ``[c]``).
+    the smallest other group of the set that narrows a small group's size (its whole row ``[c]``; a
+    group of nobody only when no other group shows a number).
 
     Returns:
         How many rows were suppressed to protect others.
@@ -273,18 +274,16 @@ def suppress_complements(
             via = attack.via.get(finding.cell)
             if via is None:
                 continue
-            candidates = [
-                c
+            # the other parts that still show a number: the smallest non-zero first, a zero last
+            shown = {
+                c: dc.count_value(by_key[(c.table, c.key)][1][c.column], p)
                 for c in via.parts
-                if c != finding.cell
-                and (c.table, c.key) in by_key
-                and dc.count_value(by_key[(c.table, c.key)][1][c.column], p)
-            ]
+                if c != finding.cell and (c.table, c.key) in by_key
+            }
+            candidates = [c for c, value in shown.items() if value is not None]
             if not candidates:
                 continue
-            smallest = min(
-                candidates, key=lambda c: (dc.count_value(by_key[(c.table, c.key)][1][c.column], p), str(c))
-            )
+            smallest = min(candidates, key=lambda c: (shown[c] == 0, shown[c], str(c)))
             table, row = by_key[(smallest.table, smallest.key)]
             for column in table.columns:
                 if column.kind in ("count", "rate", "index", "money"):
