@@ -12,10 +12,15 @@ Modules, in the order a release is made:
 - ``definitions``: the published tables and columns, the one definition of every file;
 - ``dbt_descriptions``: the columns' words, from dbt's manifest;
 - ``disclosure_control`` and ``release_tables``: true figures to published cells;
-- ``writers``: byte-stable CSV, Parquet and JSON;
+- ``disclosure_attack``: the release's attack on itself (rates from counts, subtraction), which
+  ``release_tables`` answers with complementary suppression and the gate repeats on the files;
+- ``writers``: byte-stable CSV, Parquet (with marker columns) and JSON;
 - ``datapackage``, ``methodology``, ``revisions``, ``manifest``: the other files;
-- ``quality_gate``: Great Expectations on the files as written;
-- ``release``: the workflow (candidate, approval, promotion, records).
+- ``quality_gate`` (``gate_checks``, ``gate_frames``, ``gate_types``, ``quality_report``):
+  Great Expectations on the files as written, and its report;
+- ``release``: the workflow (candidate, approval), with ``records`` (the workflow records and
+  folders), ``promotion`` (the atomic rename, the published ratings written before it),
+  ``published_ratings`` (the lake dataset) and ``errors`` (why an operation was refused).
 
 Not for: measures, or shaping the published tables (which contracts, which
 rows, window and national totals): those are dbt models, the release's in

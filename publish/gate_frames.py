@@ -6,7 +6,11 @@
   allows, and the payments total against the warehouse's;
 - ``datapackage_agreement``: ``datapackage.json`` as written against the
   definitions and the CSV headers, sizes and hashes;
-- ``parquet_agreement``: whether each Parquet file holds exactly the CSV's cells.
+- ``parquet_agreement``: whether each Parquet file holds exactly the CSV's cells, a symbol as a
+  null value with the symbol in its ``<column>_marker`` column;
+- ``disclosure_subtraction`` and ``rate_reproduction``: the release's attack on itself
+  (:mod:`publish.disclosure_attack`): every ``[c]`` group's range after subtraction from every
+  published total it belongs to, and every rate recomputed from its published counts.
 
 Not for: judging the frames (:mod:`publish.gate_checks` holds the expectations).
 """
