@@ -1,33 +1,22 @@
 -- The customer experience domain of every rated unit with survey responses in
 -- a rating quarter: the mean overall_satisfaction of its window participants'
 -- responses dated by the quarter's end, over the national mean of the same
--- responses; null below min_survey_responses responses. Rounded to 6 places.
+-- responses (int_star_ratings__national_satisfaction); null below
+-- min_survey_responses responses. Rounded to 6 places.
 with
 
-window_participants as (
-    select rating_quarter_index, as_of_date, ukprn, participant_ref, contract_id, prime_ukprn
-    from {{ ref('int_rating_window__participants') }}
+window_responses as (
+    select rating_quarter_index, contract_id, prime_ukprn, overall_satisfaction
+    from {{ ref('int_star_ratings__window_responses') }}
 ),
 
-responses as (
-    select ukprn, participant_ref, survey_date, overall_satisfaction from {{ ref('stg_lake__customer_survey') }}
+national as (
+    select rating_quarter_index, national_mean_satisfaction
+    from {{ ref('int_star_ratings__national_satisfaction') }}
 ),
 
 parameters as (
     select min_survey_responses from {{ ref('int_measure_parameters') }}
-),
-
-window_responses as (
-    select
-        window_participants.rating_quarter_index,
-        window_participants.contract_id,
-        window_participants.prime_ukprn,
-        cast(responses.overall_satisfaction as double) as overall_satisfaction
-    from window_participants
-    inner join responses
-        on window_participants.ukprn = responses.ukprn
-        and window_participants.participant_ref = responses.participant_ref
-        and window_participants.as_of_date >= responses.survey_date
 ),
 
 unit_responses as (
@@ -47,13 +36,6 @@ unit_totals as (
         avg(overall_satisfaction) as mean_satisfaction
     from unit_responses
     group by rated_unit_type, rated_unit_id, rating_quarter_index
-),
-
-national as (
-    -- every response counts once nationally
-    select rating_quarter_index, avg(overall_satisfaction) as national_mean_satisfaction
-    from window_responses
-    group by rating_quarter_index
 )
 
 select

@@ -12,7 +12,7 @@ with
 
 units as (
     select rated_unit_type, rated_unit_id, prime_ukprn, rating_quarter_index, as_of_date, referrals_in_window
-    from {{ ref('int_star_ratings__outcomes') }}
+    from {{ ref('int_star_ratings__units') }}
 ),
 
 contracts as (
