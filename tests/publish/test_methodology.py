@@ -127,3 +127,53 @@ def test_the_published_texts_name_no_internal_document_model_seed_or_null(public
     for name in ("methodology.md", "datapackage.json", "index.html"):
         text = Path(release.folder, name).read_text(encoding="utf-8")
         assert internal_names(text) == [], name
+
+
+def test_the_referral_dates_a_period_covers_agree_with_the_warehouses_rating_windows(small_world_home):
+    """The windows the methodology and the bulletin print in dates are the ones the warehouse rated on."""
+    import duckdb
+
+    from publish.windows import rating_window
+
+    with duckdb.connect(str(small_world_home.warehouse), read_only=True) as con:
+        windows: dict[str, list[str]] = {}
+        for quarter, cohort in con.execute(
+            "select rating_quarter, cohort_quarter from intermediate.int_rating_windows order by 1, 2"
+        ).fetchall():
+            windows.setdefault(quarter, []).append(cohort)
+        thresholds = dict(con.execute("select name, value from seeds.measure_thresholds").fetchall())
+        existing = [
+            r[0]
+            for r in con.execute(
+                "select distinct referral_quarter from publication.pub_cohort_performance"
+            ).fetchall()
+        ]
+    assert len(windows) >= 3
+    for quarter, cohorts in windows.items():
+        window = rating_window(
+            quarter,
+            cohorts=int(thresholds["rating_window_cohorts"]),
+            maturity_months=int(thresholds["cohort_maturity_months"]),
+            existing=existing,
+        )
+        assert [c.code for c in window.cohorts] == cohorts, quarter
+
+
+def test_publication_settings_that_lack_a_value_are_refused_naming_it(tmp_path):
+    from publish.publication import PublicationSettingsInvalid, publication
+
+    path = tmp_path / "publication.yaml"
+    path.write_text(
+        "status: s\nstatus_explanation: x\nproducer: y\n"
+        "release_calendar: {months_between_releases: 3, confirmed_weeks_ahead: 4}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PublicationSettingsInvalid, match="contact"):
+        publication.__wrapped__(path)
+    path.write_text(
+        "status: s\nstatus_explanation: x\nproducer: y\ncontact: {name: n, email: nobody}\n"
+        "release_calendar: {months_between_releases: 3, confirmed_weeks_ahead: 4}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PublicationSettingsInvalid, match="email"):
+        publication.__wrapped__(path)
