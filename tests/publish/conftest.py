@@ -46,12 +46,13 @@ def history(tmp_path_factory, mini_warehouse_file) -> History:
 
 
 @pytest.fixture(scope="session")
-def small_world_home(tmp_path_factory) -> Paths:
-    """MI_HOME with the real small world built (synth, ingest, dbt), shared by the session."""
-    from tests.support.worlds import build_small_world
+def small_world_home(tmp_path_factory, small_world) -> Paths:
+    """A private copy of the session's small world (built once for every test folder), into which the
+    release tests of this folder prepare and approve releases."""
+    from tests.support.worlds import copy_home
 
     root = tmp_path_factory.mktemp("publish_small_world")
-    return build_small_world(root / "home", world=root / "world")
+    return Paths(home=copy_home(small_world, root / "home"))
 
 
 #: The release date of the public releases below: fixed, so that two preparations compare byte for byte.
