@@ -14,15 +14,18 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
+from core.settings import Paths
 from publish.definitions import ALL_TABLES, DATA_TABLES
 from publish.disclosure_control import is_personal_column
 from publish.release import approve_release, list_releases, prepare_release
 from tests.support.release_files import count_columns, folder_bytes, frictionless_validate, tables_of
+from tests.support.worlds import copy_home
 
 
 @pytest.fixture(scope="module")
-def release(small_world_home):
-    paths = small_world_home
+def release(small_world_home, tmp_path_factory):
+    # A copy of its own: other modules prepare the same period in small_world_home, in any order.
+    paths = Paths(home=copy_home(small_world_home.home, tmp_path_factory.mktemp("release") / "home"))
     with duckdb.connect(str(paths.warehouse), read_only=True) as con:
         period = con.execute("select max(rating_quarter) from marts.mart_star_ratings").fetchone()[0]
     candidate = prepare_release(period, preparer="alice", paths=paths)
