@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -57,17 +58,18 @@ def _a_leaf_mart(manifest_path) -> tuple[str, list[str]]:
 def test_a_model_removed_from_the_project_is_gone_from_the_analysts_copy_after_a_dagster_build(
     home, dbt_manifest, tmp_path, monkeypatch
 ):
-    """The build Dagster runs starts from an empty database, so a removed model cannot linger."""
+    """The build Dagster runs starts from an empty database, so a removed model cannot linger.
+
+    The copied small world holds a whole build of the full project (its build database and
+    analysts' copy both have the leaf mart): one Dagster run of the trimmed project follows.
+    """
     from orchestration.definitions import defs
     from warehouse import DBT_PROJECT_DIR, build_database
 
     leaf, files = _a_leaf_mart(dbt_manifest)
     job = defs.resolve_job_def("ingest_and_build")
-
-    with dg.DagsterInstance.ephemeral() as instance:
-        whole = job.execute_in_process(instance=instance, raise_on_error=False)
-    assert whole.success
     assert f"marts.{leaf}" in _tables(home.warehouse)
+    assert f"marts.{leaf}" in _tables(build_database(home))
 
     project = tmp_path / "dbt_project"
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
@@ -86,9 +88,16 @@ def test_a_model_removed_from_the_project_is_gone_from_the_analysts_copy_after_a
 
 
 def test_a_failing_dbt_test_reads_the_same_through_mi_run_and_build_warehouse(home):
+    """A broken input fails both builds with one message and leaves the analysts' copy as it was.
+
+    Also the pipeline's broken-input case: the run fails with a clear message, and
+    materialising the analysts' copy on its own (as from the UI) publishes nothing.
+    """
+    from orchestration.definitions import defs
     from orchestration.run import run_in_process
     from warehouse import build_warehouse
 
+    before = hashlib.sha256(home.warehouse.read_bytes()).hexdigest()
     ledger = pl.read_parquet(home.ledger_parquet)
     current = ledger.filter((pl.col("dataset") == "contracts") & pl.col("is_current"))["submission_id"][0]
     folder = home.lake / "reference" / "contracts" / f"submission_id={current}"
@@ -107,6 +116,16 @@ def test_a_failing_dbt_test_reads_the_same_through_mi_run_and_build_warehouse(ho
     assert run_in_process(home, progress=messages.append, instance=dg.DagsterInstance.ephemeral()) is False
     through_dagster = "\n".join(messages)
     assert direct.error in through_dagster
+    assert "analysts' copy was left as it was" in through_dagster
+    assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before
+
+    alone = dg.materialize(
+        [defs.resolve_assets_def("analyst_warehouse")],
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+    assert not alone.success, "the failed build must not be published by the copy's asset alone"
+    assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before
 
 
 def test_a_project_that_does_not_compile_fails_the_dagster_build_naming_the_model(
