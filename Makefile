@@ -39,11 +39,18 @@ $(TYPECHECK_STAMP): requirements-typecheck.txt
 demo: $(MANIFEST)
 	$(BIN)/mi demo
 
+# Two workers, one per core of the machine the suite is sized for; --dist loadfile keeps
+# each test file in one worker, so a file's fixtures (a Spark session, a live Dagster
+# deployment, a prepared release) are built once. Each worker builds the session's small
+# world for itself.
+PYTEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: $(MANIFEST)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_PARALLEL)
 
 test-all: $(MANIFEST)
-	$(BIN)/python -m pytest -q -m ''
+	$(BIN)/python -m pytest -q -m '' $(PYTEST_PARALLEL)
 
 # The checks that need no build, cheapest first: the layers of the house, ruff's lint
 # and format, sqlfluff on the dbt SQL, then mypy over the stages. .ci/run runs it first.
