@@ -86,10 +86,14 @@ scored as (
         indexed.*,
         round(indexed.group_index, 6) as group_index_rounded,
         round(indexed.contract_index, 6) as contract_index_rounded,
+        -- "+ 0.0" turns the -0.0 that rounding a tiny negative gives into 0.0: the
+        -- expected outcomes are a floating-point sum whose last bits depend on how the
+        -- engine's threads split it, so a group exactly on expectation came out as 0.0 in
+        -- one build and -0.0 in another (and a unit test saw them differ)
         round(
             (indexed.actual_outcomes - indexed.lambda_outcomes) / nullif(sqrt(indexed.lambda_outcomes), 0),
             6
-        ) as z_score
+        ) + 0.0 as z_score
     from indexed
 )
 
