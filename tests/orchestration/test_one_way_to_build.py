@@ -33,6 +33,10 @@ def _tables(database) -> set[str]:
         }
 
 
+def _digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _a_leaf_mart(manifest_path) -> tuple[str, list[str]]:
     """A mart nothing else builds on, whose tests all live in its own yml: (name, its files)."""
     manifest = json.loads(manifest_path.read_text())
@@ -97,7 +101,7 @@ def test_a_failing_dbt_test_reads_the_same_through_mi_run_and_build_warehouse(ho
     from orchestration.run import run_in_process
     from warehouse import build_warehouse
 
-    before = hashlib.sha256(home.warehouse.read_bytes()).hexdigest()
+    before = _digest(home.warehouse)
     ledger = pl.read_parquet(home.ledger_parquet)
     current = ledger.filter((pl.col("dataset") == "contracts") & pl.col("is_current"))["submission_id"][0]
     folder = home.lake / "reference" / "contracts" / f"submission_id={current}"
@@ -117,7 +121,7 @@ def test_a_failing_dbt_test_reads_the_same_through_mi_run_and_build_warehouse(ho
     through_dagster = "\n".join(messages)
     assert direct.error in through_dagster
     assert "analysts' copy was left as it was" in through_dagster
-    assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before
+    assert _digest(home.warehouse) == before
 
     alone = dg.materialize(
         [defs.resolve_assets_def("analyst_warehouse")],
@@ -125,7 +129,7 @@ def test_a_failing_dbt_test_reads_the_same_through_mi_run_and_build_warehouse(ho
         raise_on_error=False,
     )
     assert not alone.success, "the failed build must not be published by the copy's asset alone"
-    assert hashlib.sha256(home.warehouse.read_bytes()).hexdigest() == before
+    assert _digest(home.warehouse) == before
 
 
 def test_a_project_that_does_not_compile_fails_the_dagster_build_naming_the_model(
